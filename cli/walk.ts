@@ -1,0 +1,62 @@
+/**
+ * `npm run walk`: the launcher. It is the only place that knows the simulated Sovereign exists:
+ * it starts it for `--target sim` and hands the harness a TargetSpec like any other.
+ */
+import { SetupError } from '../src/target/errors.js';
+import { parseWalkArgs, type WalkRequest } from '../src/cli/args.js';
+import { liveTarget } from '../src/target/live.js';
+import { runWalk } from '../src/walk/run-walk.js';
+import type { TargetSpec } from '../src/target/types.js';
+import type { WalkOptions } from '../src/run/context.js';
+import { loadKit } from '../src/kit/load.js';
+import { redact } from '../src/evidence/redact.js';
+import { startSim, parseSimFaults } from '../sim/index.js';
+
+/** Defaults that differ per target: a live Sovereign gets Flux-scale time, the sim is fast. */
+const DEFAULTS = {
+  live: { slotDeadlineMs: 10 * 60_000, settleMs: 10_000 },
+  kind: { slotDeadlineMs: 10 * 60_000, settleMs: 10_000 },
+  sim: { slotDeadlineMs: 30_000, settleMs: 2_000 },
+} as const;
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseWalkArgs(argv);
+  if ('help' in parsed) return 0;
+  const req: WalkRequest = parsed;
+  const d = DEFAULTS[req.targetKind];
+  const options: WalkOptions = { ...req.options, slotDeadlineMs: req.slotDeadlineMs ?? d.slotDeadlineMs, settleMs: req.settleMs ?? d.settleMs };
+  const io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s), color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR };
+
+  let target: TargetSpec;
+  let stop = async () => {};
+  switch (req.targetKind) {
+    case 'live':
+      target = liveTarget({ sovereign: req.sovereign!, kubeconfigs: req.kubeconfigs, resolve: req.resolve, caFile: req.caFile, pool: req.pool, record: req.record, mothershipUrl: req.mothershipUrl, natsUrl: req.natsUrl, env: process.env });
+      break;
+    case 'kind':
+      throw new SetupError('--target kind is not available yet');
+    case 'sim': {
+      const kit = loadKit(options.kitPath);
+      const faults = parseSimFaults(req.simFaults, kit);
+      const sim = await startSim({ kit, faults });
+      target = sim.target;
+      stop = sim.stop;
+      break;
+    }
+  }
+  try {
+    return await runWalk(target, options, io, {}, req.shard);
+  } finally {
+    await stop();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    const msg = e instanceof SetupError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)}`;
+    process.stderr.write(`walk: ${redact(msg.split('\n')[0])}\n`);
+    if (process.env.SW_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    process.exit(2);
+  },
+);

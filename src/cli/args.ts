@@ -1,0 +1,158 @@
+/** `npm run walk -- [flags]`: parsed into a WalkRequest, or a SetupError (one line, exit 2). */
+import { Command, CommanderError, Option } from 'commander';
+import { SetupError } from '../target/errors.js';
+import type { TargetKind } from '../target/types.js';
+import type { WalkOptions } from '../run/context.js';
+import { parseCount, parseDuration } from './duration.js';
+import { resolveSovereign, DEFAULT_TLD } from './sovereign.js';
+
+export const SUITES = ['readiness', 'dod', 'journeys', 'cutover', 'failover'] as const;
+export type SuiteName = (typeof SUITES)[number];
+
+export interface WalkRequest {
+  targetKind: TargetKind;
+  sovereign?: string;
+  kubeconfigs: { region: string; path: string }[];
+  simFaults: string[];
+  dryRun: boolean;
+  shard?: string;
+  resolve: string[];
+  caFile?: string;
+  pool?: string;
+  record?: string;
+  mothershipUrl?: string;
+  natsUrl?: string;
+  /** Set only when given on the command line: defaults differ per target. */
+  slotDeadlineMs?: number;
+  settleMs?: number;
+  options: Omit<WalkOptions, 'slotDeadlineMs' | 'settleMs'>;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+function program(): Command {
+  return new Command('walk')
+    .description('Walk an OpenOva Sovereign through its Definition of Done: readiness, DoD layers, journeys, cutover, failover.')
+    .option('--sov <tNN|fqdn>', `Sovereign to walk: t38 → t38.${DEFAULT_TLD}, or a full FQDN`)
+    .option('--tld <domain>', 'parent domain for a short --sov (rate-limit fallback: omantel.biz)', DEFAULT_TLD)
+    .addOption(new Option('--target <kind>', 'sim (embedded simulated Sovereign), kind, or live').choices(['sim', 'kind', 'live']))
+    .option('--kubeconfig <region=path>', 'kubeconfig of one region (repeatable; the first is the primary)', collect, [])
+    .option('--region <name>', 'walk only these regions (repeatable)', collect, [])
+    .option('--suite <list>', `comma-separated suites: ${SUITES.join(',')}`, SUITES.join(','))
+    .option('--kit <file>', 'bootstrap kit JSON (schema of fixtures/bootstrap-kit-48.json)', 'fixtures/bootstrap-kit-48.json')
+    .option('--report-dir <dir>', 'where runs are written (<dir>/<target>/<timestamp>/)', 'reports')
+    .option('--json', 'print summary.json on stdout (progress goes to stderr)', false)
+    .option('--sim-fault <kind:arg>', 'inject a fault into the simulated Sovereign (repeatable; sim only)', collect, [])
+    .option('--slot-deadline <duration>', 'per-slot readiness deadline (default 10m live, 30s sim)')
+    .option('--settle <duration>', 'everything must stay Ready this long after the last slot passes (default 10s live, 2s sim)')
+    .option('--allow-chaos', 'allow destructive suites (cutover enforce, failover) on a live test Sovereign', false)
+    .option('--test-sov-pattern <regex>', 'extra FQDN pattern treated as a test Sovereign (repeatable)', collect, [])
+    .addOption(new Option('--cutover <mode>', 'enforce: apply and hold our own deny-egress policy; observe: judge the platform\'s own hold').choices(['enforce', 'observe']).default('enforce'))
+    .option('--hold <duration>', 'deny-egress hold', '10m')
+    .option('--rto <duration>', 'failover RTO threshold', '30s')
+    .option('--rpo <count>', 'acknowledged writes that may be lost', '0')
+    .option('--write-rate <perSecond>', 'failover writes per second', '10')
+    .option('--kill-mode <mode>', 'region kill actuator override (hcloud, network-policy, cnpg-scale)')
+    .option('--min-nodes <n>', 'Ready nodes required per region (DoD L2)', '4')
+    .option('--record <file>', 'deployment record JSON (DoD L1)')
+    .option('--mothership-url <url>', 'mothership deployments API for the record (token from SW_MOTHERSHIP_TOKEN)')
+    .option('--pool <domain>', 'org-pool parent domain for new Organizations', 'omani.homes')
+    .option('--operator-session', 'use the test-session endpoint instead of PIN sign-in for the operator', false)
+    .option('--operator-email <email>', 'operator mailbox address', 'operator@sovereign-walk.test')
+    .option('--customer-email <email>', 'customer mailbox address', 'customer@sovereign-walk.test')
+    .addOption(new Option('--redeem-link <form>', 'expected redeem link form: slash (/redeem/?code=) or plain (/redeem?code=)').choices(['slash', 'plain']).default('slash'))
+    .option('--nats-url <url>', 'NATS URL for the D35 event check')
+    .option('--resolve <host:port:addr:port>', 'connect to addr:port whenever a URL names host:port (like curl --resolve; repeatable)', collect, [])
+    .option('--ca-file <pem>', 'extra CA certificate to trust for HTTPS')
+    .option('--shard <i/n>', 'Playwright shard of the browser suites (CI)')
+    .option('--dry-run', 'print what would be done (kind: every command and manifest) and exit', false)
+    .helpOption('-h, --help', 'show this help')
+    .allowExcessArguments(false)
+    .showHelpAfterError(false);
+}
+
+/** Parses argv (without node and script). Help is printed by commander and surfaces as `{ help: true }`. */
+export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s)): WalkRequest | { help: true } {
+  const cmd = program()
+    .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: () => {} });
+  try {
+    cmd.parse(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help') return { help: true };
+      throw new SetupError(`${e.message.replace(/^error:\s*/, '').split('\n')[0]} (see --help)`);
+    }
+    throw e;
+  }
+  const o = cmd.opts<Record<string, string | string[] | boolean | undefined>>();
+  const str = (k: string) => o[k] as string | undefined;
+  const list = (k: string) => (o[k] as string[] | undefined) ?? [];
+
+  const sovereign = str('sov') ? resolveSovereign(str('sov')!, str('tld')) : undefined;
+  const targetKind = (str('target') as TargetKind | undefined) ?? (sovereign ? 'live' : 'sim');
+  if (targetKind === 'live' && !sovereign) throw new SetupError('--target live needs --sov <tNN|fqdn>');
+  if (targetKind !== 'live' && sovereign) throw new SetupError(`--sov names a live Sovereign; it cannot be combined with --target ${targetKind}`);
+  if (targetKind !== 'sim' && list('simFault').length) throw new SetupError('--sim-fault is only for the simulated Sovereign (--target sim)');
+  if (targetKind === 'sim' && list('kubeconfig').length) throw new SetupError('--kubeconfig is for kind and live targets; the simulated Sovereign writes its own');
+
+  const suites = String(str('suite')).split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = suites.filter((s) => !(SUITES as readonly string[]).includes(s));
+  if (!suites.length || unknown.length) throw new SetupError(`unknown suite ${unknown.join(', ') || '(none given)'}; choose from ${SUITES.join(', ')}`);
+
+  const kubeconfigs = list('kubeconfig').map((kv) => {
+    const i = kv.indexOf('=');
+    if (i <= 0 || i === kv.length - 1) throw new SetupError(`--kubeconfig ${JSON.stringify(kv)} must be <region>=<path>`);
+    return { region: kv.slice(0, i), path: kv.slice(i + 1) };
+  });
+  const dup = kubeconfigs.find((k, i) => kubeconfigs.findIndex((x) => x.region === k.region) !== i);
+  if (dup) throw new SetupError(`--kubeconfig names region ${dup.region} twice`);
+  for (const p of list('testSovPattern')) {
+    try {
+      new RegExp(p);
+    } catch {
+      throw new SetupError(`--test-sov-pattern ${JSON.stringify(p)} is not a valid regular expression`);
+    }
+  }
+  const shard = str('shard');
+  if (shard && !/^\d+\/\d+$/.test(shard)) throw new SetupError(`--shard ${JSON.stringify(shard)} must look like 1/3`);
+  const writeRate = parseCount('--write-rate', String(str('writeRate')));
+  if (writeRate < 1 || writeRate > 2000) throw new SetupError('--write-rate must be between 1 and 2000 writes per second');
+
+  return {
+    targetKind,
+    sovereign,
+    kubeconfigs,
+    simFaults: list('simFault'),
+    dryRun: Boolean(o.dryRun),
+    shard,
+    resolve: list('resolve'),
+    caFile: str('caFile'),
+    pool: str('pool'),
+    record: str('record'),
+    mothershipUrl: str('mothershipUrl'),
+    natsUrl: str('natsUrl'),
+    slotDeadlineMs: str('slotDeadline') ? parseDuration('--slot-deadline', str('slotDeadline')!) : undefined,
+    settleMs: str('settle') ? parseDuration('--settle', str('settle')!) : undefined,
+    options: {
+      suites,
+      kitPath: String(str('kit')),
+      reportDir: String(str('reportDir')),
+      json: Boolean(o.json),
+      allowChaos: Boolean(o.allowChaos),
+      testSovereignPatterns: list('testSovPattern'),
+      cutoverMode: str('cutover') as WalkOptions['cutoverMode'],
+      holdMs: parseDuration('--hold', String(str('hold'))),
+      rtoMs: parseDuration('--rto', String(str('rto'))),
+      rpo: parseCount('--rpo', String(str('rpo'))),
+      writeRate,
+      killMode: str('killMode'),
+      minNodes: parseCount('--min-nodes', String(str('minNodes'))),
+      operatorSession: Boolean(o.operatorSession),
+      operatorEmail: String(str('operatorEmail')),
+      customerEmail: String(str('customerEmail')),
+      redeemLinkForm: str('redeemLink') as WalkOptions['redeemLinkForm'],
+      regions: list('region'),
+    },
+  };
+}

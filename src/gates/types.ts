@@ -1,0 +1,106 @@
+/** The result model every suite produces and every report consumes (summary.json schemaVersion 1). */
+
+export const SCHEMA_VERSION = 1;
+
+/**
+ * `blocked`: not judged because a gate it depends on failed (`rootCause` names it).
+ * `error`: the harness could not judge the gate (infrastructure or harness fault), never a pass.
+ */
+export type GateStatus = 'passed' | 'failed' | 'blocked' | 'skipped' | 'error';
+
+export type EvidenceKind = 'json' | 'yaml' | 'http' | 'screenshot' | 'har' | 'svg' | 'log' | 'text' | 'email';
+
+export interface Evidence {
+  name: string;
+  kind: EvidenceKind;
+  /** Path relative to the run folder. */
+  path: string;
+  contentType: string;
+  description?: string;
+}
+
+export interface GateLabels {
+  /** DoD gate id such as D28, D31, L6.3, or the kit slot (`16`). */
+  dodGate?: string;
+  slot?: string;
+  layer?: string;
+  tier?: number;
+  region?: string;
+  severity?: 'blocker' | 'critical' | 'normal' | 'minor';
+}
+
+export interface GateStep {
+  name: string;
+  status: GateStatus;
+  startedAt: string;
+  finishedAt: string;
+  detail?: string;
+}
+
+export interface Gate {
+  /** `<suite>/<name>`, e.g. `readiness/16-bp-cnpg`. */
+  id: string;
+  suite: string;
+  title: string;
+  status: GateStatus;
+  /** For blocked gates: the id of the failed gate at the root of the chain. */
+  rootCause?: string;
+  reason: string;
+  startedAt: string;
+  finishedAt: string;
+  /** Gate ids this gate depended on (readiness DAG). */
+  dependsOn?: string[];
+  labels: GateLabels;
+  steps?: GateStep[];
+  evidence: Evidence[];
+  /** Named measurements (`rtoMs`, `d35LatencyMs`, `readyAfterMs` …). */
+  metrics?: Record<string, number | null>;
+}
+
+/** A chart another suite contributes to the HTML report (rendered to SVG by the report). */
+export interface Timeline {
+  id: string;
+  suite: string;
+  title: string;
+  /** Vega-Lite specification with inline data. */
+  vegaLite: Record<string, unknown>;
+  /** Pre-rendered SVG path (relative to the run folder), filled in by the report writer. */
+  svgPath?: string;
+}
+
+export interface SuiteRun {
+  name: string;
+  startedAt: string;
+  finishedAt: string;
+  /** Set when the suite itself could not run. */
+  error?: string;
+}
+
+export interface FaultRecord {
+  id: string;
+  kind: string;
+  target: string;
+  appliedAt?: string;
+  revertedAt?: string;
+  runId: string;
+  detail?: string;
+}
+
+export interface Summary {
+  schemaVersion: number;
+  tool: { name: string; version: string };
+  runId: string;
+  target: string;
+  targetKind: string;
+  sovereign: string;
+  startedAt: string;
+  finishedAt: string;
+  verdict: 'pass' | 'fail';
+  counts: Record<GateStatus, number>;
+  suites: SuiteRun[];
+  gates: Gate[];
+  timelines: Timeline[];
+  /** Faults left by an earlier, killed run that this run's janitor reverted first. */
+  janitor: FaultRecord[];
+  options: Record<string, unknown>;
+}

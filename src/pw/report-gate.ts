@@ -1,0 +1,51 @@
+/**
+ * Turns a judged Gate into the Playwright test's outcome: the gate file for summary.json,
+ * Allure labels and attachments, and the test status (failed → assertion error, blocked →
+ * skipped with `BLOCKED` so Allure's categories tell it apart, error → a non-assertion error).
+ */
+import { join } from 'node:path';
+import { test, type TestInfo } from '@playwright/test';
+import * as allure from 'allure-js-commons';
+import { Status } from 'allure-js-commons';
+import type { Gate } from '../gates/types.js';
+import { writeGate } from '../gates/recorder.js';
+
+export class GateFailure extends Error {
+  override name = 'GateFailure';
+}
+
+export class HarnessError extends Error {
+  override name = 'HarnessError';
+}
+
+export async function reportGate(runDir: string, info: TestInfo, gate: Gate): Promise<void> {
+  writeGate(runDir, gate);
+  await allure.parentSuite(gate.suite);
+  if (gate.labels.dodGate) await allure.label('dodGate', gate.labels.dodGate);
+  if (gate.labels.slot) await allure.label('slot', gate.labels.slot);
+  if (gate.labels.layer) await allure.label('layer', gate.labels.layer);
+  if (gate.labels.region) await allure.label('region', gate.labels.region);
+  await allure.severity(gate.labels.severity ?? 'critical');
+  await allure.historyId(gate.id);
+  for (const s of gate.steps ?? []) {
+    const status = s.status === 'passed' ? Status.PASSED : s.status === 'skipped' || s.status === 'blocked' ? Status.SKIPPED : Status.FAILED;
+    await allure.logStep(`${s.name}${s.detail ? ` — ${s.detail}` : ''}`, status);
+  }
+  for (const e of gate.evidence) {
+    await info.attach(e.name, { path: join(runDir, e.path), contentType: e.contentType });
+  }
+  switch (gate.status) {
+    case 'passed':
+      return;
+    case 'failed':
+      throw new GateFailure(`FAILED ${gate.id}: ${gate.reason}`);
+    case 'error':
+      throw new HarnessError(`HARNESS ERROR ${gate.id}: ${gate.reason}`);
+    case 'blocked':
+      test.skip(true, `BLOCKED by ${gate.rootCause ?? 'a failed dependency'}: ${gate.reason}`);
+      return;
+    case 'skipped':
+      test.skip(true, `SKIPPED: ${gate.reason}`);
+      return;
+  }
+}

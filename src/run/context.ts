@@ -1,0 +1,52 @@
+/**
+ * The run context: everything a suite needs to know about this walk, handed from the walk
+ * process to the Playwright workers as a JSON file named by SW_RUN_CONTEXT.
+ */
+import { readFileSync } from 'node:fs';
+import type { TargetSpec } from '../target/types.js';
+
+export interface WalkOptions {
+  suites: string[];
+  kitPath: string;
+  reportDir: string;
+  json: boolean;
+  /** Per-slot readiness deadline (ms). */
+  slotDeadlineMs: number;
+  /** After the last slot passes, every slot must stay Ready this long (ms). */
+  settleMs: number;
+  allowChaos: boolean;
+  /** Extra FQDN patterns (regex source) treated as test Sovereigns. */
+  testSovereignPatterns: string[];
+  cutoverMode: 'enforce' | 'observe';
+  holdMs: number;
+  rtoMs: number;
+  rpo: number;
+  writeRate: number;
+  killMode?: string;
+  minNodes: number;
+  operatorSession: boolean;
+  operatorEmail: string;
+  customerEmail: string;
+  redeemLinkForm: 'slash' | 'plain';
+  /** Region names to walk (default all). */
+  regions?: string[];
+}
+
+export interface RunContext {
+  runId: string;
+  /** Absolute path of this run's report folder. */
+  runDir: string;
+  target: TargetSpec;
+  options: WalkOptions;
+  startedAt: string;
+  /** Slots discovered on the target that the kit does not list (HR-Ready only). */
+  discoveredSlots?: { slot: string; name: string; namespace: string }[];
+}
+
+export const RUN_CONTEXT_ENV = 'SW_RUN_CONTEXT';
+
+export function loadRunContext(): RunContext {
+  const path = process.env[RUN_CONTEXT_ENV];
+  if (!path) throw new Error(`${RUN_CONTEXT_ENV} is not set: suites run only under \`npm run walk\``);
+  return JSON.parse(readFileSync(path, 'utf8')) as RunContext;
+}

@@ -1,0 +1,207 @@
+/**
+ * One client per region, each from its own kubeconfig (never a shared config with switched
+ * contexts). Everything the harness does to a cluster goes through here.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import {
+  ApiException,
+  CoreV1Api,
+  Exec,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  VersionApi,
+  type KubernetesObject,
+  type V1Status,
+} from '@kubernetes/client-node';
+import type { RegionSpec } from './types.js';
+import { SetupError } from './errors.js';
+import { ResourceResolver, collectionPath, type ResolvedResource } from './resources.js';
+import { ResilientWatch, type WatchHandler, type WatchOptions } from './watch.js';
+import { registerSecret } from '../evidence/redact.js';
+
+export const FIELD_MANAGER = 'sovereign-walk';
+
+export interface KubeObject extends KubernetesObject {
+  metadata: NonNullable<KubernetesObject['metadata']> & { name: string };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown> & { conditions?: Condition[] };
+  [key: string]: unknown;
+}
+
+export interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+  observedGeneration?: number;
+}
+
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export class RegionClient {
+  readonly name: string;
+  readonly role: RegionSpec['role'];
+  readonly kc: KubeConfig;
+  private readonly objects: KubernetesObjectApi;
+  private readonly resolver: ResourceResolver;
+
+  constructor(region: RegionSpec) {
+    this.name = region.name;
+    this.role = region.role;
+    if (!existsSync(region.kubeconfigPath)) {
+      throw new SetupError(`kubeconfig for region ${region.name} not found: ${region.kubeconfigPath}`);
+    }
+    this.kc = new KubeConfig();
+    try {
+      this.kc.loadFromString(readFileSync(region.kubeconfigPath, 'utf8'));
+    } catch (e) {
+      throw new SetupError(`kubeconfig for region ${region.name} is unreadable (${region.kubeconfigPath}): ${(e as Error).message.split('\n')[0]}`);
+    }
+    if (!this.kc.getCurrentCluster()) throw new SetupError(`kubeconfig for region ${region.name} has no current cluster: ${region.kubeconfigPath}`);
+    for (const u of this.kc.getUsers()) {
+      registerSecret(u.token);
+      registerSecret(u.keyData);
+      registerSecret(u.password);
+    }
+    this.objects = this.kc.makeApiClient(KubernetesObjectApi);
+    this.resolver = new ResourceResolver(this.kc);
+  }
+
+  get server(): string {
+    return this.kc.getCurrentCluster()?.server ?? '';
+  }
+
+  /** Fails with a SetupError when the API server does not answer. */
+  async ping(): Promise<string> {
+    try {
+      const v = await this.kc.makeApiClient(VersionApi).getCode();
+      return v.gitVersion;
+    } catch (e) {
+      throw new SetupError(`API server of region ${this.name} (${this.server}) is unreachable: ${describeError(e)}`);
+    }
+  }
+
+  resolve(resource: string): Promise<ResolvedResource> {
+    return this.resolver.resolve(resource);
+  }
+
+  async list(resource: string, opts: ListOptions = {}): Promise<{ items: KubeObject[]; resourceVersion: string; resolved: ResolvedResource }> {
+    const r = await this.resolve(resource);
+    const l = await this.objects.list<KubeObject>(r.apiVersion, r.kind, r.namespaced ? opts.namespace : undefined, undefined, undefined, undefined, opts.fieldSelector, opts.labelSelector);
+    return { items: l.items.map((o) => withTypeMeta(o, r)), resourceVersion: l.metadata?.resourceVersion ?? '', resolved: r };
+  }
+
+  async get(resource: string, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
+    const r = await this.resolve(resource);
+    try {
+      const o = await this.objects.read<KubeObject>({ apiVersion: r.apiVersion, kind: r.kind, metadata: { name, namespace: r.namespaced ? namespace : undefined } });
+      return withTypeMeta(o, r);
+    } catch (e) {
+      if (e instanceof ApiException && e.code === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async create(obj: KubeObject): Promise<KubeObject> {
+    return this.objects.create<KubeObject>(obj, undefined, undefined, FIELD_MANAGER);
+  }
+
+  async mergePatch(resource: string, namespace: string | undefined, name: string, patch: Record<string, unknown>): Promise<KubeObject> {
+    const r = await this.resolve(resource);
+    const spec = { ...patch, apiVersion: r.apiVersion, kind: r.kind, metadata: { ...(patch.metadata as object | undefined), name, namespace: r.namespaced ? namespace : undefined } };
+    return this.objects.patch<KubeObject>(spec as KubeObject, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch);
+  }
+
+  /** Deletes the object; true when it existed. */
+  async delete(resource: string, namespace: string | undefined, name: string): Promise<boolean> {
+    const r = await this.resolve(resource);
+    try {
+      await this.objects.delete({ apiVersion: r.apiVersion, kind: r.kind, metadata: { name, namespace: r.namespaced ? namespace : undefined } });
+      return true;
+    } catch (e) {
+      if (e instanceof ApiException && e.code === 404) return false;
+      throw e;
+    }
+  }
+
+  /** Starts a resilient watch; resolves once the initial list has been delivered. */
+  async watch(resource: string, opts: ListOptions & WatchOptions, handler: WatchHandler, onError: (e: Error) => void = () => {}): Promise<ResilientWatch> {
+    const r = await this.resolve(resource);
+    const w = new ResilientWatch(
+      this.kc,
+      collectionPath(r, opts.namespace),
+      opts,
+      async () => {
+        const l = await this.list(resource, opts);
+        return { items: l.items, resourceVersion: l.resourceVersion };
+      },
+      handler,
+      onError,
+    );
+    await w.start();
+    return w;
+  }
+
+  async exec(namespace: string, pod: string, container: string, command: string[], timeoutMs = 30_000): Promise<ExecResult> {
+    let stdout = '';
+    let stderr = '';
+    const sink = (into: (s: string) => void) => new Writable({ write(chunk, _e, cb) { into(String(chunk)); cb(); } });
+    return new Promise<ExecResult>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`exec in ${namespace}/${pod} timed out after ${timeoutMs} ms`)), timeoutMs);
+      new Exec(this.kc)
+        .exec(namespace, pod, container, command, sink((s) => (stdout += s)), sink((s) => (stderr += s)), null, false, (status: V1Status) => {
+          clearTimeout(timer);
+          const code = status.status === 'Success' ? 0 : Number(status.details?.causes?.find((c) => c.reason === 'ExitCode')?.message ?? 1);
+          // Let the socket flush the last stdout frame before resolving.
+          setImmediate(() => resolve({ stdout, stderr, exitCode: code }));
+        })
+        .catch((e) => {
+          clearTimeout(timer);
+          reject(e);
+        });
+    });
+  }
+
+  /** GET through the API server's service proxy (`/api/v1/namespaces/<ns>/services/<svc>:<port>/proxy/<path>`). */
+  async serviceProxyGet(namespace: string, service: string, port: string, path: string): Promise<{ status: number; body: string }> {
+    const core = this.kc.makeApiClient(CoreV1Api);
+    try {
+      const body = await core.connectGetNamespacedServiceProxyWithPath({ name: `${service}:${port}`, namespace, path: path.replace(/^\//, '') });
+      return { status: 200, body: typeof body === 'string' ? body : JSON.stringify(body) };
+    } catch (e) {
+      if (e instanceof ApiException) return { status: e.code, body: typeof e.body === 'string' ? e.body : JSON.stringify(e.body) };
+      throw e;
+    }
+  }
+}
+
+function withTypeMeta(o: KubeObject, r: ResolvedResource): KubeObject {
+  return { ...o, apiVersion: o.apiVersion ?? r.apiVersion, kind: o.kind ?? r.kind };
+}
+
+export function describeError(e: unknown): string {
+  if (e instanceof ApiException) {
+    const body = e.body as { message?: string } | string | undefined;
+    const msg = typeof body === 'string' ? body : body?.message;
+    return `HTTP ${e.code}${msg ? `: ${msg}` : ''}`;
+  }
+  const err = e as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  return err?.cause?.code ?? err?.code ?? err?.cause?.message ?? err?.message?.split('\n')[0] ?? String(e);
+}
+
+export function condition(obj: KubeObject | undefined, type: string): Condition | undefined {
+  return obj?.status?.conditions?.find((c) => c.type === type);
+}

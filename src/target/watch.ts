@@ -1,0 +1,93 @@
+/**
+ * A resilient watch: list, then watch from the list's resourceVersion; when the stream ends
+ * (real API servers close watches after a while) re-watch from the last seen resourceVersion,
+ * and on 410 Gone re-list. Every event carries the time it was received.
+ */
+import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeObject } from './kube.js';
+
+export type WatchEvent = 'ADDED' | 'MODIFIED' | 'DELETED';
+export type WatchHandler = (type: WatchEvent, obj: KubeObject, receivedAt: number) => void;
+
+export interface WatchOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export class ResilientWatch {
+  private abort?: AbortController;
+  private stopped = false;
+  private rv = '';
+  private restarts = 0;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly path: string,
+    private readonly opts: WatchOptions,
+    private readonly list: () => Promise<{ items: KubeObject[]; resourceVersion: string }>,
+    private readonly handler: WatchHandler,
+    private readonly onError: (err: Error) => void,
+  ) {}
+
+  /** Resolves after the initial list has been delivered as ADDED events. */
+  async start(): Promise<void> {
+    await this.relist();
+    void this.watch();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.abort?.abort();
+  }
+
+  private async relist(): Promise<void> {
+    const l = await this.list();
+    const at = Date.now();
+    for (const o of l.items) this.handler('ADDED', o, at);
+    this.rv = l.resourceVersion;
+  }
+
+  private async watch(): Promise<void> {
+    if (this.stopped) return;
+    const query: Record<string, string | boolean> = { allowWatchBookmarks: true, resourceVersion: this.rv };
+    if (this.opts.labelSelector) query.labelSelector = this.opts.labelSelector;
+    if (this.opts.fieldSelector) query.fieldSelector = this.opts.fieldSelector;
+    let gone = false;
+    try {
+      this.abort = await new Watch(this.kc).watch(
+        this.path,
+        query,
+        (phase, obj: KubeObject & { code?: number }) => {
+          const at = Date.now();
+          if (phase === 'ERROR') {
+            if (obj.code === 410) gone = true;
+            return;
+          }
+          if (obj?.metadata?.resourceVersion) this.rv = obj.metadata.resourceVersion;
+          if (phase === 'BOOKMARK') return;
+          this.handler(phase as WatchEvent, obj, at);
+        },
+        (err: unknown) => void this.ended(err, gone),
+      );
+    } catch (err) {
+      void this.ended(err, false);
+    }
+  }
+
+  private async ended(err: unknown, gone: boolean): Promise<void> {
+    if (this.stopped) return;
+    const code = (err as { code?: number; statusCode?: number } | undefined)?.code ?? (err as { statusCode?: number } | undefined)?.statusCode;
+    // Bounded back-off: a flapping API server must not turn the watch into a busy loop.
+    const delay = Math.min(2000, 50 * 2 ** Math.min(this.restarts++, 6));
+    await new Promise((r) => setTimeout(r, delay));
+    if (this.stopped) return;
+    try {
+      if (gone || code === 410) await this.relist();
+      this.restarts = err ? this.restarts : 0;
+      void this.watch();
+    } catch (e) {
+      this.onError(e as Error);
+      void this.ended(e, false);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+/** Runs one suite as a Playwright project in a child process, forwarding stop signals to it. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { RUN_CONTEXT_ENV } from '../run/context.js';
+
+const require = createRequire(import.meta.url);
+const PLAYWRIGHT_CLI = join(dirname(require.resolve('@playwright/test/package.json')), 'cli.js');
+
+export interface SuiteProcess {
+  child: ChildProcess;
+  exited: Promise<number>;
+}
+
+export function runSuiteProcess(opts: { suite: string; contextPath: string; runDir: string; timeoutMs: number; shard?: string; progressToStderr: boolean; repoRoot: string }): SuiteProcess {
+  const args = [PLAYWRIGHT_CLI, 'test', '--config', join(opts.repoRoot, 'playwright.config.ts'), '--project', opts.suite];
+  if (opts.shard) args.push('--shard', opts.shard);
+  const child = spawn(process.execPath, args, {
+    cwd: opts.repoRoot,
+    env: { ...process.env, [RUN_CONTEXT_ENV]: opts.contextPath, SW_RUN_DIR: opts.runDir, SW_TEST_TIMEOUT_MS: String(opts.timeoutMs), PW_TEST_HTML_REPORT_OPEN: 'never' },
+    stdio: ['ignore', opts.progressToStderr ? 2 : 'inherit', 'inherit'],
+  });
+  const exited = new Promise<number>((resolve) => {
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.on('error', () => resolve(127));
+  });
+  return { child, exited };
+}

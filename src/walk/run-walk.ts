@@ -1,0 +1,87 @@
+/**
+ * One walk: preflight, janitor, one Playwright run per suite, then summary.json and the
+ * reports. Returns the exit code: 0 every gate passed, 1 a gate failed.
+ */
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { TargetSpec } from '../target/types.js';
+import type { RunContext, WalkOptions } from '../run/context.js';
+import type { FaultRecord, SuiteRun } from '../gates/types.js';
+import { readGates, writeGate } from '../gates/recorder.js';
+import { loadKit } from '../kit/load.js';
+import { preflight } from './preflight.js';
+import { runSuiteProcess, type SuiteProcess } from './playwright.js';
+import { buildSummary, writeReports, renderTerminalSummary } from '../report/write-reports.js';
+import { redact } from '../evidence/redact.js';
+
+export interface WalkIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  color: boolean;
+}
+
+export interface WalkHooks {
+  /** Chaos interlock: throws a SetupError when a destructive suite may not run on this target. */
+  interlock?: (ctx: RunContext) => void;
+  /** Reverts what an earlier, killed run left behind; returns what it reverted. */
+  janitor?: (ctx: RunContext) => Promise<FaultRecord[]>;
+}
+
+const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+export async function runWalk(target: TargetSpec, options: WalkOptions, io: WalkIo, hooks: WalkHooks = {}, shard?: string): Promise<number> {
+  const kit = loadKit(options.kitPath);
+  const { discovered } = await preflight(target, kit);
+  const startedAt = new Date();
+  const runId = startedAt.toISOString().replace(/[:.]/g, '-');
+  const runDir = resolve(options.reportDir, target.name, runId);
+  mkdirSync(runDir, { recursive: true });
+  const ctx: RunContext = { runId, runDir, target, options: { ...options, kitPath: resolve(options.kitPath) }, startedAt: startedAt.toISOString(), discoveredSlots: discovered };
+  hooks.interlock?.(ctx);
+  const janitor = (await hooks.janitor?.(ctx)) ?? [];
+  for (const f of janitor) io.err(redact(`janitor: reverted ${f.kind} on ${f.target} left by run ${f.runId}${f.appliedAt ? ` (applied ${f.appliedAt})` : ''}\n`));
+
+  const contextPath = join(runDir, 'run-context.json');
+  writeFileSync(contextPath, JSON.stringify(ctx, null, 2));
+  const timeoutMs = options.slotDeadlineMs + options.settleMs + options.holdMs + 15 * 60_000;
+  const suites: SuiteRun[] = [];
+  let current: SuiteProcess | undefined;
+  let stopSignal: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    stopSignal = sig;
+    // The suite's worker reverts its faults on this signal; the janitor below double-checks.
+    current?.child.kill(sig);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    for (const suite of options.suites) {
+      if (stopSignal) break;
+      const began = new Date().toISOString();
+      current = runSuiteProcess({ suite, contextPath, runDir, timeoutMs, shard, progressToStderr: options.json, repoRoot: REPO_ROOT });
+      const code = await current.exited;
+      current = undefined;
+      const run: SuiteRun = { name: suite, startedAt: began, finishedAt: new Date().toISOString() };
+      const produced = readGates(runDir).some((g) => g.suite === suite);
+      if ((code !== 0 && code !== 1) || !produced) {
+        run.error = stopSignal ? `stopped by ${stopSignal}` : `suite ${suite} did not complete (playwright exit ${code}${produced ? '' : ', no gate judged'})`;
+        writeGate(runDir, { id: `${suite}/harness`, suite, title: `${suite}/harness`, status: 'error', reason: run.error, startedAt: began, finishedAt: run.finishedAt, labels: { severity: 'blocker' }, evidence: [] });
+      }
+      suites.push(run);
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (stopSignal) {
+    for (const f of (await hooks.janitor?.(ctx)) ?? []) io.err(redact(`janitor: reverted ${f.kind} on ${f.target} after ${stopSignal}\n`));
+  }
+
+  const tool = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  const summary = buildSummary({ runId, runDir, target, startedAt: ctx.startedAt, finishedAt: new Date().toISOString(), suites, janitor, options: { ...options }, tool: { name: tool.name, version: tool.version } });
+  await writeReports(runDir, summary);
+  if (options.json) io.out(`${JSON.stringify(summary, null, 2)}\n`);
+  else io.out(renderTerminalSummary(summary, { color: io.color }));
+  if (stopSignal) return stopSignal === 'SIGINT' ? 130 : 143;
+  return summary.verdict === 'pass' ? 0 : 1;
+}

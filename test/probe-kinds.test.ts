@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { judgeHelmRelease } from '../probes/kinds/helmrelease.js';
+import { rolloutProblem } from '../probes/kinds/rollout.js';
+import { containsSubset, isNonEmpty, readPath } from '../probes/kinds/path.js';
+import type { KubeObject } from '../src/target/kube.js';
+
+const hr = (o: { gen?: number; observed?: number; ready?: string; reason?: string; suspend?: boolean; stalled?: boolean }): KubeObject => ({
+  apiVersion: 'helm.toolkit.fluxcd.io/v2',
+  kind: 'HelmRelease',
+  metadata: { name: 'bp-x', namespace: 'flux-system', generation: o.gen ?? 1 },
+  spec: o.suspend ? { suspend: true } : {},
+  status: {
+    observedGeneration: o.observed ?? o.gen ?? 1,
+    conditions: [
+      ...(o.ready ? [{ type: 'Ready', status: o.ready, reason: o.reason ?? 'InstallSucceeded', message: 'm' }] : []),
+      ...(o.stalled ? [{ type: 'Stalled', status: 'True', reason: 'RetriesExceeded' }] : []),
+    ],
+  },
+});
+
+test('HelmRelease Ready: True at the current generation passes', () => {
+  assert.equal(judgeHelmRelease(hr({ ready: 'True' }), 1).ok, true);
+});
+
+test('HelmRelease Ready: stale generation, suspended, stalled, missing, not Ready all fail with the reason', () => {
+  const stale = judgeHelmRelease(hr({ ready: 'True', gen: 2, observed: 1 }), 1);
+  assert.equal(stale.ok, false);
+  assert.match(stale.reason, /observedGeneration 1 < metadata.generation 2/);
+  const susp = judgeHelmRelease(hr({ ready: 'True', suspend: true }), 1);
+  assert.equal(susp.ok, false);
+  assert.equal(susp.final, true);
+  assert.match(susp.reason, /suspended/);
+  const stalled = judgeHelmRelease(hr({ ready: 'False', reason: 'InstallFailed', stalled: true }), 1);
+  assert.equal(stalled.final, true);
+  assert.match(stalled.reason, /stalled.*InstallFailed/);
+  assert.match(judgeHelmRelease(undefined, 1).reason, /not found/);
+  assert.match(judgeHelmRelease(hr({ ready: 'Unknown', reason: 'Progressing' }), 1).reason, /Ready=Unknown \(Progressing/);
+  assert.match(judgeHelmRelease(hr({}), 1).reason, /no Ready condition/);
+});
+
+const wl = (spec: Record<string, unknown>, status: Record<string, unknown>, gen = 1): KubeObject => ({ metadata: { name: 'w', generation: gen }, spec, status: { observedGeneration: gen, ...status } });
+
+test('rollout status follows kubectl for each workload kind', () => {
+  assert.equal(rolloutProblem('deployment', wl({ replicas: 2 }, { replicas: 2, updatedReplicas: 2, availableReplicas: 2, readyReplicas: 2 })), undefined);
+  assert.match(rolloutProblem('deployment', wl({ replicas: 2 }, { replicas: 2, updatedReplicas: 2, availableReplicas: 1 }))!, /1 of 2 replicas available/);
+  assert.match(rolloutProblem('deployment', wl({ replicas: 2 }, { replicas: 3, updatedReplicas: 2, availableReplicas: 2 }))!, /old replicas pending/);
+  assert.match(rolloutProblem('deployment', { metadata: { name: 'w', generation: 2 }, spec: { replicas: 1 }, status: { observedGeneration: 1 } })!, /not yet observed/);
+  assert.equal(rolloutProblem('daemonset', wl({}, { desiredNumberScheduled: 4, updatedNumberScheduled: 4, numberAvailable: 4 })), undefined);
+  assert.match(rolloutProblem('daemonset', wl({}, { desiredNumberScheduled: 4, updatedNumberScheduled: 4, numberAvailable: 3 }))!, /3 of 4 pods available/);
+  assert.equal(rolloutProblem('statefulset', wl({ replicas: 3 }, { readyReplicas: 3, updatedReplicas: 3, currentRevision: 'a', updateRevision: 'a' })), undefined);
+  assert.match(rolloutProblem('statefulset', wl({ replicas: 3 }, { readyReplicas: 3, updatedReplicas: 3, currentRevision: 'a', updateRevision: 'b' }))!, /revision a not yet b/);
+});
+
+test('JSON paths and subsets', () => {
+  const v = { data: [{ id: 'm1' }], status: { phase: 'ok' }, empty: [] };
+  assert.equal(readPath(v, 'data[0].id'), 'm1');
+  assert.equal(readPath(v, 'status.phase'), 'ok');
+  assert.equal(readPath(v, 'nope.x'), undefined);
+  assert.equal(isNonEmpty(readPath(v, 'empty')), false);
+  assert.equal(containsSubset({ a: 1, b: { c: false, d: 2 } }, { b: { c: false } }), true);
+  assert.equal(containsSubset({ sealed: true }, { sealed: false }), false);
+});
