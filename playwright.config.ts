@@ -16,7 +16,7 @@ export default defineConfig({
   forbidOnly: true,
   outputDir: `${runDir}/playwright-output`,
   reporter: [
-    ['./src/pw/progress-reporter.ts'],
+    ['./src/pw/progress-reporter.ts', { holdTickMs: 60_000 }],
     ['allure-playwright', { resultsDir: `${runDir}/allure-results`, detail: true, suiteTitle: false }],
   ],
   use: {

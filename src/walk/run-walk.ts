@@ -81,7 +81,7 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
   const summary = buildSummary({ runId, runDir, target, startedAt: ctx.startedAt, finishedAt: new Date().toISOString(), suites, janitor, options: { ...options }, tool: { name: tool.name, version: tool.version } });
   await writeReports(runDir, summary);
   if (options.json) io.out(`${JSON.stringify(summary, null, 2)}\n`);
-  else io.out(renderTerminalSummary(summary, { color: io.color }));
+  else io.out(`${renderTerminalSummary(summary, { color: io.color, runDir })}\n`);
   if (stopSignal) return stopSignal === 'SIGINT' ? 130 : 143;
   return summary.verdict === 'pass' ? 0 : 1;
 }

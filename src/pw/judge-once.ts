@@ -1,0 +1,26 @@
+/**
+ * A suite judges all its gates once per run, then one Playwright test per gate reports its gate.
+ * Playwright restarts the worker after a failed test and re-runs `beforeAll`; the judged gates
+ * are kept on disk so a restart reports them instead of judging (or injecting faults) again.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Gate } from '../gates/types.js';
+import { redactJson } from '../evidence/redact.js';
+
+export async function judgeOnce(runDir: string, suite: string, judge: () => Promise<Gate[]>): Promise<Map<string, Gate>> {
+  const file = join(runDir, 'state', `${suite}-gates.json`);
+  if (existsSync(file)) return new Map((JSON.parse(readFileSync(file, 'utf8')) as Gate[]).map((g) => [g.id, g]));
+  const gates = await judge();
+  mkdirSync(join(runDir, 'state'), { recursive: true });
+  writeFileSync(file, JSON.stringify(redactJson(gates)));
+  return new Map(gates.map((g) => [g.id, g]));
+}
+
+/** The gate a test reports; a gate the suite did not judge is a harness error, never a pass. */
+export function gateFor(gates: Map<string, Gate>, id: string, suite: string): Gate {
+  const g = gates.get(id);
+  if (g) return g;
+  const now = new Date().toISOString();
+  return { id, suite, title: id, status: 'error', reason: `the ${suite} suite did not judge ${id}`, startedAt: now, finishedAt: now, labels: {}, evidence: [] };
+}
