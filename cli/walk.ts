@@ -11,12 +11,16 @@ import type { WalkOptions } from '../src/run/context.js';
 import { loadKit } from '../src/kit/load.js';
 import { redact } from '../src/evidence/redact.js';
 import { startSim, parseSimFaults } from '../sim/index.js';
+import { kindPlan, loadKindPlanInputs, KIND_KIT_PATH } from '../src/kind/plan.js';
+import { renderKindDryRun } from '../src/kind/render.js';
+import { kindTarget, kindPreflight, exportKindCredentials } from '../src/kind/target.js';
+import { KIND_STATE_DIR } from '../src/kind/topology.js';
 
 /** Defaults that differ per target: a live Sovereign gets Flux-scale time, the sim is fast. */
 const DEFAULTS = {
-  live: { slotDeadlineMs: 10 * 60_000, settleMs: 10_000 },
-  kind: { slotDeadlineMs: 10 * 60_000, settleMs: 10_000 },
-  sim: { slotDeadlineMs: 30_000, settleMs: 2_000 },
+  live: { slotDeadlineMs: 10 * 60_000, settleMs: 10_000, minNodes: 4 },
+  kind: { slotDeadlineMs: 10 * 60_000, settleMs: 10_000, minNodes: 3 },
+  sim: { slotDeadlineMs: 30_000, settleMs: 2_000, minNodes: 4 },
 } as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -24,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
   if ('help' in parsed) return 0;
   const req: WalkRequest = parsed;
   const d = DEFAULTS[req.targetKind];
-  const options: WalkOptions = { ...req.options, slotDeadlineMs: req.slotDeadlineMs ?? d.slotDeadlineMs, settleMs: req.settleMs ?? d.settleMs };
+  const options: WalkOptions = { ...req.options, slotDeadlineMs: req.slotDeadlineMs ?? d.slotDeadlineMs, settleMs: req.settleMs ?? d.settleMs, minNodes: req.minNodes ?? d.minNodes };
   const io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s), color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR };
 
   let target: TargetSpec;
@@ -33,8 +37,18 @@ async function main(argv: string[]): Promise<number> {
     case 'live':
       target = liveTarget({ sovereign: req.sovereign!, kubeconfigs: req.kubeconfigs, resolve: req.resolve, caFile: req.caFile, pool: req.pool, record: req.record, mothershipUrl: req.mothershipUrl, natsUrl: req.natsUrl, env: process.env });
       break;
-    case 'kind':
-      throw new SetupError('--target kind is not available yet');
+    case 'kind': {
+      const kitPath = req.kitGiven ? options.kitPath : KIND_KIT_PATH;
+      if (req.dryRun) {
+        io.out(renderKindDryRun(kindPlan({ stateDir: KIND_STATE_DIR, ...loadKindPlanInputs(process.cwd(), kitPath) })));
+        return 0;
+      }
+      await kindPreflight({ stateDir: KIND_STATE_DIR });
+      exportKindCredentials(KIND_STATE_DIR);
+      target = kindTarget({ stateDir: KIND_STATE_DIR });
+      options.kitPath = kitPath;
+      break;
+    }
     case 'sim': {
       const kit = loadKit(options.kitPath);
       const faults = parseSimFaults(req.simFaults, kit);
@@ -51,12 +65,14 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    const msg = e instanceof SetupError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)}`;
-    process.stderr.write(`walk: ${redact(msg.split('\n')[0])}\n`);
-    if (process.env.SW_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-    process.exit(2);
-  },
-);
+/** Exit only once stdout has drained: a piped `--json` summary is larger than one pipe buffer. */
+function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exitAfterFlush, (e: unknown) => {
+  const msg = e instanceof SetupError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)}`;
+  process.stderr.write(`walk: ${redact(msg.split('\n')[0])}\n`);
+  if (process.env.SW_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  exitAfterFlush(2);
+});

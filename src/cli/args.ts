@@ -15,6 +15,8 @@ export interface WalkRequest {
   kubeconfigs: { region: string; path: string }[];
   simFaults: string[];
   dryRun: boolean;
+  /** --kit was given (kind defaults to its own kit profile otherwise). */
+  kitGiven: boolean;
   shard?: string;
   resolve: string[];
   caFile?: string;
@@ -25,7 +27,8 @@ export interface WalkRequest {
   /** Set only when given on the command line: defaults differ per target. */
   slotDeadlineMs?: number;
   settleMs?: number;
-  options: Omit<WalkOptions, 'slotDeadlineMs' | 'settleMs'>;
+  minNodes?: number;
+  options: Omit<WalkOptions, 'slotDeadlineMs' | 'settleMs' | 'minNodes'>;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -53,7 +56,7 @@ function program(): Command {
     .option('--rpo <count>', 'acknowledged writes that may be lost', '0')
     .option('--write-rate <perSecond>', 'failover writes per second', '10')
     .option('--kill-mode <mode>', 'region kill actuator override (hcloud, network-policy, cnpg-scale)')
-    .option('--min-nodes <n>', 'Ready nodes required per region (DoD L2)', '4')
+    .option('--min-nodes <n>', 'Ready nodes required per region (DoD L2; default 4, kind 3)')
     .option('--record <file>', 'deployment record JSON (DoD L1)')
     .option('--mothership-url <url>', 'mothership deployments API for the record (token from SW_MOTHERSHIP_TOKEN)')
     .option('--pool <domain>', 'org-pool parent domain for new Organizations', 'omani.homes')
@@ -95,6 +98,7 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
   if (targetKind !== 'live' && sovereign) throw new SetupError(`--sov names a live Sovereign; it cannot be combined with --target ${targetKind}`);
   if (targetKind !== 'sim' && list('simFault').length) throw new SetupError('--sim-fault is only for the simulated Sovereign (--target sim)');
   if (targetKind === 'sim' && list('kubeconfig').length) throw new SetupError('--kubeconfig is for kind and live targets; the simulated Sovereign writes its own');
+  if (o.dryRun && targetKind !== 'kind') throw new SetupError('--dry-run is for --target kind (it prints the kind plan)');
 
   const suites = String(str('suite')).split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = suites.filter((s) => !(SUITES as readonly string[]).includes(s));
@@ -125,6 +129,7 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
     kubeconfigs,
     simFaults: list('simFault'),
     dryRun: Boolean(o.dryRun),
+    kitGiven: cmd.getOptionValueSource('kit') === 'cli',
     shard,
     resolve: list('resolve'),
     caFile: str('caFile'),
@@ -134,6 +139,7 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
     natsUrl: str('natsUrl'),
     slotDeadlineMs: str('slotDeadline') ? parseDuration('--slot-deadline', str('slotDeadline')!) : undefined,
     settleMs: str('settle') ? parseDuration('--settle', str('settle')!) : undefined,
+    minNodes: str('minNodes') ? parseCount('--min-nodes', str('minNodes')!) : undefined,
     options: {
       suites,
       kitPath: String(str('kit')),
@@ -147,7 +153,6 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
       rpo: parseCount('--rpo', String(str('rpo'))),
       writeRate,
       killMode: str('killMode'),
-      minNodes: parseCount('--min-nodes', String(str('minNodes'))),
       operatorSession: Boolean(o.operatorSession),
       operatorEmail: String(str('operatorEmail')),
       customerEmail: String(str('customerEmail')),

@@ -15,8 +15,9 @@ const PATTERNS: [RegExp, string][] = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, MASK],
   [/(authorization"?\s*[:=]\s*"?(?:bearer|basic|token)\s+)[^\s",]+/gi, `$1${MASK}`],
   [/(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, `$1${MASK}`],
-  [/((?:set-)?cookie"?\s*[:=]\s*\[?\s*"?)[^\r\n"\]]+/gi, `$1${MASK}`],
-  [new RegExp(`("?(?:${SECRET_NAMES})"?\\s*[:=]\\s*"?)[^"\\s,}&\\]]+`, 'gi'), `$1${MASK}`],
+  [/((?:set-)?cookie\\?"?\s*[:=]\s*\[?\s*\\?"?)[^\r\n"\]\\]+/gi, `$1${MASK}`],
+  // An optional backslash before the quotes also catches names inside a JSON string that holds JSON ({\"password\":\"…).
+  [new RegExp(`(\\\\?"?(?:${SECRET_NAMES})\\\\?"?\\s*[:=]\\s*\\\\?"?)[^"\\\\\\s,}&\\]]+`, 'gi'), `$1${MASK}`],
   [/(catalyst_session=)[^;\s"]+/gi, `$1${MASK}`],
   [/(postgres(?:ql)?:\/\/[^:/\s"]+:)[^@\s"]+@/gi, `$1${MASK}@`],
   // Base64-encoded PEM private keys (Kubernetes Secret data, kubeconfig client-key-data).

@@ -1,0 +1,108 @@
+/**
+ * The sim's HTTPS front door: one TLS listener on 127.0.0.1 that plays the Sovereign's
+ * Gateway for every `https://<host>.<sov>` and `https://*.<pool>` URL, routed by Host header.
+ * Names the default certificate does not cover (`console.<slug>.<pool>`) get a leaf from the
+ * sim CA on demand, as cert-manager would issue one per route.
+ */
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { createSecureContext, type SecureContext } from 'node:tls';
+import type { HostHandler, SimWeb } from '../context.js';
+import { issueLeaf, type SimCa } from '../kube/tls.js';
+import { RouteTable } from './route-table.js';
+
+export interface FrontDoor extends SimWeb {
+  close(): Promise<void>;
+}
+
+export interface FrontDoorOptions {
+  certPem: string;
+  keyPem: string;
+  ca: SimCa;
+  /** Domains (and their subdomains) the front door mints certificates for on demand. */
+  domains: string[];
+  /** Names the default certificate covers (exact or `*.suffix`, one label deep as TLS wildcards are). */
+  certNames: string[];
+}
+
+function covered(names: string[], host: string): boolean {
+  return names.some((n) => (n.startsWith('*.') ? host.endsWith(n.slice(1)) && !host.slice(0, -n.length + 1).includes('.') : n === host));
+}
+
+export async function startFrontDoor(opts: FrontDoorOptions): Promise<FrontDoor> {
+  const routes = new RouteTable();
+  const sockets = new Set<Socket>();
+  let defaultContext = createSecureContext({ cert: opts.certPem, key: opts.keyPem });
+  /** Set when a module replaced the certificate: every name then gets that one. */
+  let replaced = false;
+  const minted = new Map<string, Promise<SecureContext>>();
+
+  const contextFor = (servername: string): Promise<SecureContext> | SecureContext => {
+    const host = servername.toLowerCase();
+    const ours = opts.domains.some((d) => host === d || host.endsWith(`.${d}`));
+    if (replaced || !ours || covered(opts.certNames, host)) return defaultContext;
+    let pending = minted.get(host);
+    if (!pending) {
+      pending = issueLeaf(opts.ca, [host]).then((leaf) => createSecureContext({ cert: leaf.certPem, key: leaf.keyPem }));
+      minted.set(host, pending);
+    }
+    return pending;
+  };
+
+  const server: Server = createServer(
+    {
+      cert: opts.certPem,
+      key: opts.keyPem,
+      SNICallback: (servername, cb) => {
+        Promise.resolve(contextFor(servername)).then(
+          (ctx) => cb(null, ctx),
+          (err: Error) => cb(err),
+        );
+      },
+    },
+    (req, res) => {
+      const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+      const path = new URL(req.url ?? '/', 'https://front-door.invalid').pathname;
+      const hit = routes.match(host, path);
+      if (hit.kind !== 'route') {
+        const [code, text] = hit.kind === 'no-host' ? [421, `misdirected request: no route for host "${host}"\n`] : [404, 'route not found\n'];
+        res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8' }).end(text);
+        return;
+      }
+      Promise.resolve(hit.handler(req, res)).catch((err: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end(`internal error: ${(err as Error)?.message ?? String(err)}\n`);
+      });
+    },
+  );
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('tlsClientError', () => {});
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    route(host: string, handler: HostHandler, routeOpts?: { paths?: string[] }) {
+      routes.add(host, handler, routeOpts?.paths);
+    },
+    setCertificate(certPem: string, keyPem: string) {
+      defaultContext = createSecureContext({ cert: certPem, key: keyPem });
+      replaced = true;
+      server.setSecureContext({ cert: certPem, key: keyPem });
+    },
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}

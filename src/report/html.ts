@@ -1,0 +1,201 @@
+/**
+ * index.html: one self-contained file (inline CSS, JS and SVG; links only to files inside the
+ * run folder), readable offline: verdict, root causes, suites, the filterable gate table with
+ * expandable details, the readiness Gantt and every contributed timeline.
+ */
+import type { Evidence, Gate, GateStatus, Summary, Timeline } from '../gates/types.js';
+import { REPORT_CSS, REPORT_JS } from './html-assets.js';
+import { STATUSES, checkTotals, countGates, verifierLine } from './verdict.js';
+import { durationMs, escapeHtml as h, formatDuration, slug } from './format.js';
+
+export interface RenderedChart {
+  svg?: string;
+  error?: string;
+}
+
+export interface HtmlCharts {
+  /** Absent when the run has no readiness gates. */
+  gantt?: RenderedChart & { critical: string[] };
+  timelines: (RenderedChart & { timeline: Timeline })[];
+}
+
+const anchor = (id: string) => `g-${slug(id)}`;
+const pill = (s: GateStatus) => `<span class="pill ${s}">${s}</span>`;
+const gateLink = (id: string) => `<a href="#${h(anchor(id))}">${h(id)}</a>`;
+const clock = (iso: string) => (Number.isFinite(Date.parse(iso)) ? new Date(iso).toISOString().slice(11, 19) : '—');
+
+/** Vega names clip paths `clip1`, `clip2` … in every chart: scope ids so inline charts cannot collide. */
+function scopeSvgIds(svg: string, prefix: string): string {
+  return svg
+    .replace(/\sid="([^"]+)"/g, ` id="${prefix}-$1"`)
+    .replace(/url\(#([^)]+)\)/g, `url(#${prefix}-$1)`)
+    .replace(/href="#([^"]+)"/g, `href="#${prefix}-$1"`);
+}
+
+function chart(c: RenderedChart, prefix: string): string {
+  if (c.svg) return `<div class="chart">${scopeSvgIds(c.svg, prefix)}</div>`;
+  return `<div class="chart-error">chart could not be rendered: ${h(c.error ?? 'no output')}</div>`;
+}
+
+function header(s: Summary, charts: HtmlCharts): string {
+  const nav = [
+    ['#overview', 'Overview'],
+    ['#gates', 'Gates'],
+    ...(charts.gantt ? [['#readiness', 'Readiness']] : []),
+    ...(charts.timelines.length ? [['#timelines', 'Timelines']] : []),
+    ['#run', 'Run'],
+  ];
+  return `<header class="top"><div class="brand">${h(s.tool.name)}<small>${h(s.tool.version)}</small></div>
+<nav>${nav.map(([href, label]) => `<a href="${href}">${label}</a>`).join('')}</nav>
+<div class="where"><b>${h(s.sovereign)}</b> · ${h(s.target)} (${h(s.targetKind)}) · run <span class="mono">${h(s.runId)}</span></div></header>`;
+}
+
+function verdict(s: Summary): string {
+  const pass = s.verdict === 'pass';
+  const { checks } = checkTotals(s.counts);
+  const tiles = STATUSES.map(
+    (st) => `<button class="tile ${st}${s.counts[st] === 0 ? ' zero' : ''}" data-jump-status="${st}" title="show ${st} gates"><span class="n">${s.counts[st]}</span><span class="l">${st}</span></button>`,
+  ).join('');
+  return `<section class="card verdict ${pass ? 'pass' : 'fail'}" id="overview">
+<div><div class="headline" data-testid="verdict"><span class="mark">${pass ? '✓' : '✕'}</span>${pass ? 'TRUE READY' : 'NOT READY'}</div>
+<div class="line">${h(verifierLine(s.counts).replace(/^\S+\s/, ''))}</div>
+<div class="meta">${checks} checks · ${s.gates.length} gates · started ${h(s.startedAt)} · took ${formatDuration(durationMs(s.startedAt, s.finishedAt))}</div></div>
+<div class="tiles">${tiles}</div></section>`;
+}
+
+function rootCauses(s: Summary): string {
+  const roots = s.gates.filter((g) => g.status === 'failed' || g.status === 'error');
+  const blockedBy = (id: string) => s.gates.filter((g) => g.status === 'blocked' && g.rootCause === id).length;
+  const notices = [
+    ...s.suites.filter((x) => x.error).map((x) => `<p class="notice">Suite <b>${h(x.name)}</b> could not run: ${h(x.error ?? '')}</p>`),
+    ...(s.janitor.length ? [`<p class="notice">The janitor reverted ${s.janitor.length} fault(s) left by an earlier run before this walk started (see <a href="#run">Run</a>).</p>`] : []),
+  ].join('');
+  const orphans = s.gates.filter((g) => g.status === 'blocked' && !roots.some((r) => r.id === g.rootCause));
+  if (!roots.length && !orphans.length) {
+    const body = s.verdict === 'pass' ? `<p class="ok-note">Every check passed.</p>` : `<p class="notice">No check ran.</p>`;
+    return `<section class="card"><h2>Root causes</h2>${notices}${body}</section>`;
+  }
+  const items = roots.map((g) => {
+    const n = blockedBy(g.id);
+    return `<li>${pill(g.status)}<span class="mono">${gateLink(g.id)}</span><span>${h(g.reason)}</span><span class="blocks">${n ? `blocks ${n} gate${n === 1 ? '' : 's'}` : ''}</span></li>`;
+  });
+  for (const root of [...new Set(orphans.map((g) => g.rootCause ?? 'an unrecorded dependency'))]) {
+    const n = orphans.filter((g) => (g.rootCause ?? 'an unrecorded dependency') === root).length;
+    items.push(`<li>${pill('blocked')}<span class="mono">${h(root)}</span><span>not a gate of this run</span><span class="blocks">blocks ${n} gate${n === 1 ? '' : 's'}</span></li>`);
+  }
+  return `<section class="card"><h2>Root causes <span class="sub">failed and harness-error gates; blocked gates name one of these</span></h2>${notices}<ul class="roots">${items.join('')}</ul></section>`;
+}
+
+function suites(s: Summary): string {
+  const names = [...new Set([...s.suites.map((x) => x.name), ...s.gates.map((g) => g.suite)])];
+  const rows = names.map((name) => {
+    const run = s.suites.find((x) => x.name === name);
+    const c = countGates(s.gates.filter((g) => g.suite === name));
+    const cells = STATUSES.map((st) => `<td class="num${c[st] ? '' : ' z'}">${c[st]}</td>`).join('');
+    const took = run ? formatDuration(durationMs(run.startedAt, run.finishedAt)) : '—';
+    return `<tr><td><b>${h(name)}</b></td>${cells}<td class="num">${took}</td><td>${run?.error ? `<span class="pill error">error</span> ${h(run.error)}` : ''}</td></tr>`;
+  });
+  return `<section class="card"><h2>Suites</h2><table class="suites"><thead><tr><th>Suite</th>${STATUSES.map((st) => `<th class="num">${st}</th>`).join('')}<th class="num">Duration</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+}
+
+function evidenceItem(e: Evidence): string {
+  const href = h(e.path);
+  const preview = e.kind === 'screenshot' || e.kind === 'svg' ? `<a href="${href}"><img loading="lazy" src="${href}" alt="${h(e.name)}"></a>` : '';
+  return `<li><span class="k">${h(e.kind)}</span><a href="${href}">${h(e.name)}</a>${e.description ? `<span class="d">${h(e.description)}</span>` : ''}${preview}</li>`;
+}
+
+function gateDetail(g: Gate): string {
+  const labels = Object.entries(g.labels).filter(([, v]) => v !== undefined && v !== '');
+  const facts: [string, string][] = [
+    ...(g.title !== g.id ? ([['Title', h(g.title)]] as [string, string][]) : []),
+    ['Reason', `<span class="reason">${h(g.reason)}</span>`],
+    ...(g.rootCause ? ([['Root cause', gateLink(g.rootCause)]] as [string, string][]) : []),
+    ['Time', `${h(g.startedAt)} → ${h(g.finishedAt)} (${formatDuration(durationMs(g.startedAt, g.finishedAt))})`],
+    ...(g.dependsOn?.length ? ([['Depends on', g.dependsOn.map(gateLink).join(', ')]] as [string, string][]) : []),
+    ...(labels.length ? ([['Labels', labels.map(([k, v]) => `${h(k)}=<b>${h(String(v))}</b>`).join(' · ')]] as [string, string][]) : []),
+  ];
+  const parts = [`<dl class="dgrid">${facts.map(([k, v]) => `<dt>${k}</dt><dd${k === 'Reason' ? ' class="reason"' : ''}>${v}</dd>`).join('')}</dl>`];
+  if (g.steps?.length) {
+    const rows = g.steps.map((st) => `<tr><td>${pill(st.status)}</td><td>${h(st.name)}</td><td class="num">${formatDuration(durationMs(st.startedAt, st.finishedAt))}</td><td class="detail">${h(st.detail ?? '')}</td></tr>`);
+    parts.push(`<div class="sub-h">Steps</div><table class="steps"><tbody>${rows.join('')}</tbody></table>`);
+  }
+  if (g.evidence.length) parts.push(`<div class="sub-h">Evidence</div><ul class="evidence">${g.evidence.map(evidenceItem).join('')}</ul>`);
+  const metrics = Object.entries(g.metrics ?? {});
+  if (metrics.length) {
+    parts.push(`<div class="sub-h">Metrics</div><table class="metrics"><tbody>${metrics.map(([k, v]) => `<tr><td class="mono">${h(k)}</td><td class="num mono">${v === null ? '—' : h(String(v))}</td></tr>`).join('')}</tbody></table>`);
+  }
+  return parts.join('');
+}
+
+function gateRow(g: Gate): string {
+  const search = [g.id, g.title, g.reason, g.rootCause ?? '', ...Object.values(g.labels).map(String)].join(' ').toLowerCase();
+  return `<tbody class="gate" id="${h(anchor(g.id))}" data-status="${g.status}" data-suite="${h(g.suite)}" data-search="${h(search)}">
+<tr class="row"><td>${pill(g.status)}</td><td class="id"><span class="caret">▸</span>${h(g.id)}</td><td>${h(g.labels.dodGate ?? '')}</td><td>${h(g.labels.slot ?? '')}</td><td class="num dur">${formatDuration(durationMs(g.startedAt, g.finishedAt))}</td><td class="reason">${h(g.reason)}</td><td class="root">${g.rootCause ? gateLink(g.rootCause) : ''}</td></tr>
+<tr class="detail"><td colspan="7">${gateDetail(g)}</td></tr></tbody>`;
+}
+
+function gates(s: Summary): string {
+  const buttons = [`<button data-filter-status="all" aria-pressed="true">all<span class="c">${s.gates.length}</span></button>`]
+    .concat(STATUSES.map((st) => `<button data-filter-status="${st}" aria-pressed="false">${st}<span class="c">${s.counts[st]}</span></button>`))
+    .join('');
+  const suiteNames = [...new Set(s.gates.map((g) => g.suite))];
+  return `<section class="card" id="gates"><h2>Gates <span class="sub">click a row for steps, evidence and metrics</span></h2>
+<div class="filters"><div class="seg" role="group" aria-label="status filter">${buttons}</div>
+<select id="filter-suite" aria-label="suite filter"><option value="all">all suites</option>${suiteNames.map((n) => `<option value="${h(n)}">${h(n)}</option>`).join('')}</select>
+<input id="filter-text" type="search" placeholder="filter: gate, reason, root cause, DoD id…" aria-label="text filter">
+<span class="shown" id="shown"></span></div>
+<table class="gates"><thead><tr><th>Status</th><th>Gate</th><th>DoD</th><th>Slot</th><th class="num">Duration</th><th>Reason</th><th>Root cause</th></tr></thead>
+${s.gates.map(gateRow).join('\n')}</table></section>`;
+}
+
+function readiness(s: Summary, gantt: NonNullable<HtmlCharts['gantt']>): string {
+  const ready = s.gates.filter((g) => g.suite === 'readiness');
+  const last = gantt.critical.length ? s.gates.find((g) => g.id === gantt.critical[gantt.critical.length - 1]) : undefined;
+  const first = ready.map((g) => Date.parse(g.startedAt)).filter(Number.isFinite).sort((a, b) => a - b)[0];
+  const path = gantt.critical.length
+    ? `<p class="critical" data-testid="critical-path"><span class="legend-key"></span>Critical path: ${gantt.critical.map((id) => `<code>${gateLink(id)}</code>`).join(' → ')}${
+        last && first !== undefined ? ` · last readiness gate finished at ${clock(last.finishedAt)} UTC, ${formatDuration(Date.parse(last.finishedAt) - first)} after the first started` : ''
+      }</p>`
+    : `<p class="critical">No gate was judged, so there is no critical path.</p>`;
+  return `<section class="card" id="readiness"><h2>Readiness <span class="sub">${ready.length} gates, each from start to verdict; colour = status, outlined = critical path</span></h2>${chart(gantt, 'gantt')}${path}</section>`;
+}
+
+function timelines(charts: HtmlCharts['timelines']): string {
+  const figs = charts.map(
+    (c, i) => `<figure id="tl-${h(slug(c.timeline.id))}"><figcaption>${h(c.timeline.title)}<span class="sub">${h(c.timeline.suite)} · ${h(c.timeline.id)}${c.timeline.svgPath ? ` · <a href="${h(c.timeline.svgPath)}">SVG</a>` : ''}</span></figcaption>${chart(c, `tl${i}`)}</figure>`,
+  );
+  return `<section class="card" id="timelines"><h2>Timelines</h2>${figs.join('')}</section>`;
+}
+
+function run(s: Summary): string {
+  const facts: [string, string][] = [
+    ['Sovereign', h(s.sovereign)],
+    ['Target', `${h(s.target)} (${h(s.targetKind)})`],
+    ['Run id', `<span class="mono">${h(s.runId)}</span>`],
+    ['Started', h(s.startedAt)],
+    ['Finished', h(s.finishedAt)],
+    ['Tool', `${h(s.tool.name)} ${h(s.tool.version)}`],
+    ['Files', ['summary.json', 'summary.md', 'junit.xml', 'evidence/', 'allure-report/index.html'].map((f) => `<a href="${f}">${f}</a>`).join(' · ')],
+  ];
+  const janitor = s.janitor.length
+    ? `<div class="sub-h">Faults reverted by the janitor</div><table><thead><tr><th>Fault</th><th>Kind</th><th>Target</th><th>Applied</th><th>Reverted</th><th>By run</th></tr></thead><tbody>${s.janitor
+        .map((f) => `<tr><td class="mono">${h(f.id)}</td><td>${h(f.kind)}</td><td>${h(f.target)}</td><td>${h(f.appliedAt ?? '')}</td><td>${h(f.revertedAt ?? '')}</td><td class="mono">${h(f.runId)}</td></tr>`)
+        .join('')}</tbody></table>`
+    : '';
+  return `<section class="card" id="run"><h2>Run</h2><dl class="runinfo">${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>${janitor}
+<div class="sub-h">Options</div><pre class="options">${h(JSON.stringify(s.options, null, 2))}</pre></section>`;
+}
+
+export function renderHtml(s: Summary, charts: HtmlCharts): string {
+  const body = [header(s, charts), '<main>', verdict(s), rootCauses(s), suites(s), gates(s), charts.gantt ? readiness(s, charts.gantt) : '', charts.timelines.length ? timelines(charts.timelines) : '', run(s), `<footer>${h(s.tool.name)} ${h(s.tool.version)} · generated ${h(s.finishedAt)}</footer>`, '</main>'];
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>${h(s.verdict === 'pass' ? 'TRUE READY' : 'NOT READY')} — ${h(s.sovereign)} — ${h(s.tool.name)}</title>
+<style>${REPORT_CSS}</style></head>
+<body>
+${body.join('\n')}
+<script>${REPORT_JS}</script>
+</body></html>
+`;
+}

@@ -1,0 +1,242 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { KIND_VERSIONS } from '../src/kind/versions.js';
+
+type Json = Record<string, unknown>;
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  env?: Record<string, string>;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  name?: string;
+  uses?: string;
+  needs?: string | string[];
+  if?: string;
+  with?: Record<string, unknown>;
+  secrets?: string;
+  strategy?: { matrix?: Json; 'fail-fast'?: boolean };
+  'runs-on'?: string;
+  container?: string;
+  environment?: string;
+  steps?: Step[];
+}
+interface Workflow {
+  name: string;
+  on: Json;
+  permissions?: Json;
+  jobs: Record<string, Job>;
+}
+
+const text = (file: string) => readFileSync(new URL(`../.github/workflows/${file}`, import.meta.url), 'utf8');
+const load = (file: string) => parse(text(file)) as Workflow;
+const nightly = load('nightly-walk.yml');
+const signoff = load('release-signoff.yml');
+const walk = load('walk.yml');
+const FILES = ['nightly-walk.yml', 'release-signoff.yml', 'walk.yml'];
+const SECRETS = ['KUBECONFIG_FSN', 'KUBECONFIG_HEL', 'MAIL_IMAP_PASSWORD', 'OPERATOR_TEST_SESSION_TOKEN', 'MOTHERSHIP_TOKEN', 'HCLOUD_TOKEN'];
+const needsOf = (job: Job) => (Array.isArray(job.needs) ? job.needs : job.needs ? [job.needs] : []);
+const stepsUsing = (job: Job, action: string) => (job.steps ?? []).filter((s) => s.uses?.startsWith(`${action}@`));
+
+function allSteps(wf: Workflow): Step[] {
+  return Object.values(wf.jobs).flatMap((j) => j.steps ?? []);
+}
+
+/** Every string in the document with the path that leads to it. */
+function strings(value: unknown, path: string[] = []): { path: string[]; value: string }[] {
+  if (typeof value === 'string') return [{ path, value }];
+  if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, [...path, String(i)]));
+  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => strings(v, [...path, k]));
+  return [];
+}
+
+test('nightly: scheduled and dispatchable, read-only token', () => {
+  const on = nightly.on as { schedule?: { cron: string }[]; workflow_dispatch?: { inputs?: Json } };
+  assert.match(on.schedule?.[0]?.cron ?? '', /^\S+ \S+ \* \* \*$/, 'a daily schedule');
+  assert.deepEqual(Object.keys(on.workflow_dispatch?.inputs ?? {}).sort(), ['chaos', 'kind', 'sovereigns']);
+  for (const wf of [nightly, signoff, walk]) assert.deepEqual(wf.permissions, { contents: 'read' });
+});
+
+test('nightly: a matrix over the Sovereign list for every live job, journeys sharded consistently', () => {
+  const matrixSource = "${{ fromJSON(inputs.sovereigns || vars.NIGHTLY_SOVEREIGNS || '[\"t38\",\"t40\"]') }}";
+  for (const id of ['core', 'journeys', 'chaos']) {
+    const job = nightly.jobs[id];
+    assert.equal(job.uses, './.github/workflows/walk.yml', `${id} walks through the reusable workflow`);
+    assert.equal(job.strategy?.matrix?.sov, matrixSource, `${id}: matrix over the Sovereigns`);
+    assert.equal(job.strategy?.['fail-fast'], false, `${id}: one Sovereign failing does not cancel the others`);
+    assert.equal(job.with?.sov, '${{ matrix.sov }}');
+    assert.equal(job.secrets, 'inherit');
+  }
+  const shards = nightly.jobs.journeys.strategy?.matrix?.shard;
+  assert.ok(Array.isArray(shards) && shards.length > 1);
+  assert.deepEqual(shards, shards.map((_, i) => i + 1));
+  assert.equal(nightly.jobs.journeys.with?.shard, `\${{ matrix.shard }}/${shards.length}`);
+  assert.equal(nightly.jobs.journeys.with?.suites, 'journeys');
+  const suites = ['core', 'journeys', 'chaos'].flatMap((id) => String(nightly.jobs[id].with?.suites).split(','));
+  assert.deepEqual(suites.sort(), ['cutover', 'dod', 'failover', 'journeys', 'readiness'], 'every suite is walked exactly once');
+});
+
+test('nightly: chaos runs last and only with --allow-chaos; the others never get it', () => {
+  const chaos = nightly.jobs.chaos;
+  assert.deepEqual(needsOf(chaos).sort(), ['core', 'journeys']);
+  assert.match(chaos.if ?? '', /!cancelled\(\)/);
+  assert.equal(chaos.with?.['allow-chaos'], true);
+  assert.equal(nightly.jobs.core.with?.['allow-chaos'], undefined);
+  assert.equal(nightly.jobs.journeys.with?.['allow-chaos'], undefined);
+});
+
+test('nightly: the kind job brings the kind Sovereign up, walks it, always tears it down', () => {
+  const kind = nightly.jobs.kind;
+  assert.equal(kind.container, undefined, 'kind needs the host Docker engine');
+  const runs = (kind.steps ?? []).map((s) => s.run ?? '');
+  const at = (needle: string) => runs.findIndex((r) => r.includes(needle));
+  const ci = runs.findIndex((r) => r.trim() === 'npm ci');
+  const up = runs.findIndex((r) => r.trim() === 'npm run kind:up');
+  const walkStep = at('npm run walk -- --target kind');
+  const down = at('npm run kind:down');
+  assert.ok(ci >= 0 && ci < up && up < walkStep && walkStep < down, 'npm ci → up → walk → down');
+  assert.match(runs[walkStep], /--kit fixtures\/kind\/kit-kind\.json/);
+  assert.match(runs[walkStep], /--report-dir reports\/kind/);
+  assert.equal(kind.steps?.[down].if, 'always()');
+  const installKind = stepsUsing(kind, 'helm/kind-action')[0];
+  assert.equal(installKind?.with?.version, KIND_VERSIONS.kind, 'CI installs the kind release the node image is pinned for');
+  assert.ok(stepsUsing(kind, 'actions/setup-node').some((s) => s.with?.['node-version'] === '20'));
+  assert.ok(stepsUsing(kind, 'actions/upload-artifact').some((s) => s.if === 'always()'));
+  assert.ok(runs.some((r) => r.includes('GITHUB_STEP_SUMMARY') && r.includes('summary.md')));
+});
+
+test('walk.yml: Node 20, Debian packages, npm ci, kubeconfigs from secrets, the walk, summary and artifacts even on failure', () => {
+  const on = walk.on as { workflow_call?: { inputs?: Record<string, { required?: boolean }> } };
+  assert.deepEqual(Object.keys(on.workflow_call?.inputs ?? {}).sort(), ['allow-chaos', 'artifact', 'shard', 'sov', 'suites']);
+  const job = walk.jobs.walk;
+  assert.equal(job.environment, '${{ inputs.sov }}', 'secrets come from the environment named like the Sovereign');
+  const steps = job.steps ?? [];
+  const index = (pred: (s: Step) => boolean, what: string) => {
+    const i = steps.findIndex(pred);
+    assert.ok(i >= 0, what);
+    return i;
+  };
+  const apt = index((s) => /apt-get install -y .*chromium.*nats-server.*postgresql/.test(s.run ?? ''), 'installs chromium, nats-server, postgresql');
+  const node = index((s) => s.uses === 'actions/setup-node@v4' && s.with?.['node-version'] === '20', 'sets up Node 20');
+  const ci = index((s) => s.run?.trim() === 'npm ci', 'npm ci');
+  const kube = index((s) => (s.run ?? '').includes('umask 077') && (s.run ?? '').includes('KUBECONFIG_FSN'), 'writes kubeconfigs privately');
+  const run = index((s) => (s.run ?? '').includes('npm run walk -- "${args[@]}"'), 'runs the walk');
+  const summary = index((s) => (s.run ?? '').includes('>> "$GITHUB_STEP_SUMMARY"') && (s.run ?? '').includes('summary.md'), 'posts summary.md');
+  const upload = index((s) => s.uses === 'actions/upload-artifact@v4', 'uploads the report');
+  assert.ok(apt < ci && node < ci && ci < run && kube < run && run < summary && run < upload);
+  assert.equal(steps[summary].if, 'always()');
+  assert.equal(steps[upload].if, 'always()');
+  assert.equal(steps[upload].with?.path, 'reports/${{ inputs.artifact }}');
+  const script = steps[run].run ?? '';
+  for (const flag of ['--sov "$SOV"', '--suite "$SUITES"', '--report-dir "reports/$ARTIFACT"', '--kubeconfig "hz-fsn-rtz-prod=', '--kubeconfig "hz-hel-rtz-prod=', '--shard "$SHARD"', '--allow-chaos']) {
+    assert.ok(script.includes(flag), `the walk gets ${flag}`);
+  }
+  assert.deepEqual(
+    Object.keys(steps[run].env ?? {}).filter((k) => /^SW_|HCLOUD/.test(k)).sort(),
+    ['HCLOUD_TOKEN', 'SW_IMAP_HOST', 'SW_IMAP_PASSWORD', 'SW_IMAP_PORT', 'SW_IMAP_USER', 'SW_MOTHERSHIP_TOKEN', 'SW_OPERATOR_SESSION_TOKEN'],
+  );
+});
+
+/** Every way a workflow may mishandle a secret reference (empty when it handles them right). */
+function secretProblems(wf: Workflow, raw: string): string[] {
+  const problems: string[] = [];
+  for (const { path, value } of strings(wf)) {
+    if (!value.includes('secrets.')) continue;
+    const at = path.join('.');
+    if (!/^\$\{\{ secrets\.[A-Z][A-Z0-9_]* \}\}$/.test(value)) problems.push(`${at}: not a whole-value \${{ secrets.NAME }} reference`);
+    else if (!SECRETS.includes(value.slice(12, -3))) problems.push(`${at}: ${value} is not a documented secret`);
+    if (path.at(-2) !== 'env') problems.push(`${at}: a secret outside an env map`);
+  }
+  for (const step of allSteps(wf)) if (/\$\{\{/.test(step.run ?? '')) problems.push(`step "${step.name ?? step.uses ?? '?'}": an expression interpolated into a script`);
+  if (/secrets\[/.test(raw)) problems.push('a dynamic secrets[...] lookup');
+  return problems;
+}
+
+test('secrets are referenced only as ${{ secrets.NAME }} in env maps, never inside a script, and only known names', () => {
+  for (const file of FILES) assert.deepEqual(secretProblems(load(file), text(file)), [], file);
+  const used = new Set(FILES.flatMap((f) => [...text(f).matchAll(/secrets\.([A-Z0-9_]+)/g)].map((m) => m[1])));
+  assert.deepEqual([...used].sort(), [...SECRETS].sort(), 'every documented secret is used');
+});
+
+test('the secret check catches a token pasted into a script, an undocumented name and a lookup by expression', () => {
+  const bad = `
+name: bad
+on: push
+jobs:
+  x:
+    runs-on: ubuntu-24.04
+    steps:
+      - name: leak
+        run: |
+          curl -H "Authorization: Bearer \${{ secrets.HCLOUD_TOKEN }}" https://api.hetzner.cloud/v1/servers
+      - name: other
+        env:
+          T: \${{ secrets.SOME_OTHER_TOKEN }}
+          U: \${{ secrets[format('KUBECONFIG_{0}', 'FSN')] }}
+        run: echo ok
+`;
+  const problems = secretProblems(parse(bad) as Workflow, bad);
+  assert.ok(problems.some((p) => /steps.0.run: a secret outside an env map/.test(p)), JSON.stringify(problems));
+  assert.ok(problems.some((p) => /step "leak": an expression interpolated into a script/.test(p)));
+  assert.ok(problems.some((p) => /SOME_OTHER_TOKEN \}\} is not a documented secret/.test(p)));
+  assert.ok(problems.some((p) => /dynamic secrets\[...\] lookup/.test(p)));
+});
+
+test('release sign-off: two walks of the same Sovereign in sequence, both must be green', () => {
+  const on = signoff.on as { workflow_dispatch?: { inputs?: Record<string, { required?: boolean }> }; schedule?: unknown };
+  assert.deepEqual(Object.keys(on), ['workflow_dispatch']);
+  assert.equal(on.workflow_dispatch?.inputs?.sov?.required, true);
+  const [w1, w2, final] = [signoff.jobs['walk-1'], signoff.jobs['walk-2'], signoff.jobs.signoff];
+  for (const w of [w1, w2]) {
+    assert.equal(w.uses, './.github/workflows/walk.yml');
+    assert.equal(w.with?.sov, '${{ inputs.sov }}');
+    assert.equal(w.with?.suites, 'readiness,dod,journeys,cutover,failover', 'a sign-off walks every suite');
+    assert.equal(w.with?.['allow-chaos'], true);
+    assert.equal(w.if, undefined, 'no condition that would let a walk run after a red one');
+  }
+  assert.deepEqual(needsOf(w1), []);
+  assert.deepEqual(needsOf(w2), ['walk-1'], 'the second walk starts only after the first is green');
+  assert.notEqual(w1.with?.artifact, w2.with?.artifact, 'both reports are kept');
+  assert.deepEqual(needsOf(final).sort(), ['walk-1', 'walk-2']);
+  assert.equal(final.if, 'always()', 'the sign-off summary is written even when a walk failed');
+  const step = (final.steps ?? []).find((s) => (s.run ?? '').includes('GITHUB_STEP_SUMMARY'));
+  assert.ok(step);
+  assert.deepEqual(step.env, { SOV: '${{ inputs.sov }}', WALK_1: '${{ needs.walk-1.result }}', WALK_2: '${{ needs.walk-2.result }}' });
+  assert.match(step.run ?? '', /if \[ "\$WALK_1" = success \] && \[ "\$WALK_2" = success \]; then[\s\S]*else[\s\S]*exit 1/);
+  assert.ok(stepsUsing(final, 'actions/download-artifact').length === 1, 'the summary quotes both reports');
+});
+
+test('the sign-off verdict script passes only when both walks succeeded', () => {
+  const run = (signoff.jobs.signoff.steps ?? []).find((s) => (s.run ?? '').includes('GITHUB_STEP_SUMMARY'))?.run ?? '';
+  const verdict = run.slice(run.indexOf('if [ "$WALK_1"'));
+  const cases: [string, string, number][] = [
+    ['success', 'success', 0],
+    ['success', 'failure', 1],
+    ['failure', 'skipped', 1],
+    ['success', 'cancelled', 1],
+  ];
+  for (const [a, b, code] of cases) {
+    const r = spawnBash(verdict, { WALK_1: a, WALK_2: b, SOV: 't38' });
+    assert.equal(r.status, code, `walk 1 ${a}, walk 2 ${b}`);
+    assert.match(r.summary, code === 0 ? /\*\*SIGNED OFF\*\*/ : /\*\*NOT SIGNED OFF\*\*/);
+  }
+});
+
+function spawnBash(script: string, env: Record<string, string>): { status: number | null; summary: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'sw-summary-'));
+  try {
+    const summary = join(dir, 'summary.md');
+    const r = spawnSync('bash', ['-c', script], { env: { ...env, PATH: process.env.PATH ?? '', GITHUB_STEP_SUMMARY: summary }, encoding: 'utf8' });
+    return { status: r.status, summary: readFileSync(summary, 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
