@@ -2,11 +2,11 @@
  * One walk: preflight, janitor, one Playwright run per suite, then summary.json and the
  * reports. Returns the exit code: 0 every gate passed, 1 a gate failed.
  */
-import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TargetSpec } from '../target/types.js';
 import type { RunContext, WalkOptions } from '../run/context.js';
-import type { FaultRecord, SuiteRun } from '../gates/types.js';
+import type { FaultRecord, Gate, SuiteRun } from '../gates/types.js';
 import { readGates, writeGate } from '../gates/recorder.js';
 import { loadKit } from '../kit/load.js';
 import { preflight } from './preflight.js';
@@ -28,6 +28,17 @@ export interface WalkHooks {
 }
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+/**
+ * A suite judges all its gates before reporting them one test at a time; when Playwright dies
+ * part-way through the reporting, the judged gates are still in the suite's state file.
+ */
+function recoverUnreported(runDir: string, suite: string): void {
+  const state = join(runDir, 'state', `${suite}-gates.json`);
+  if (!existsSync(state)) return;
+  const reported = new Set(readGates(runDir).filter((g) => g.suite === suite).map((g) => g.id));
+  for (const g of JSON.parse(readFileSync(state, 'utf8')) as Gate[]) if (!reported.has(g.id)) writeGate(runDir, g);
+}
 
 export async function runWalk(target: TargetSpec, options: WalkOptions, io: WalkIo, hooks: WalkHooks = {}, shard?: string): Promise<number> {
   const kit = loadKit(options.kitPath);
@@ -62,6 +73,7 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
       const code = await current.exited;
       current = undefined;
       const run: SuiteRun = { name: suite, startedAt: began, finishedAt: new Date().toISOString() };
+      recoverUnreported(runDir, suite);
       const produced = readGates(runDir).some((g) => g.suite === suite);
       if ((code !== 0 && code !== 1) || !produced) {
         run.error = stopSignal ? `stopped by ${stopSignal}` : `suite ${suite} did not complete (playwright exit ${code}${produced ? '' : ', no gate judged'})`;
