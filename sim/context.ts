@@ -62,6 +62,8 @@ export interface SimContext {
   targetExtras: TargetExtras;
   /** Scratch directory owned by this sim instance (removed on stop). */
   dir: string;
+  /** PEM file of the CA the harness trusts for this sim (TargetSpec.caFile). */
+  caFile: string;
   /** True when `--sim-fault kind[:arg]` was given (arg undefined matches any arg). */
   faultActive(kind: string, arg?: string): boolean;
   /** Registers a cleanup run on stop, in reverse order. */

@@ -26,6 +26,7 @@ import { regionHooks } from './region-hooks.js';
 import { kitResourceTypes, SIM_RESOURCE_TYPES, type SimResourceType } from './resources.js';
 import { between } from './runtime/queue.js';
 import { installSurfaces } from './surfaces/index.js';
+import { installDod } from './dod/index.js';
 import { startFrontDoor } from './web/front-door.js';
 
 export { SIM_FAULT_KINDS, describeFaultKinds, parseSimFaults, registerFaultKinds, type SimFaultKind } from './faults.js';
@@ -95,7 +96,8 @@ async function build(opts: SimOptions, dir: string, cleanups: (() => Promise<voi
   for (const [index, spec] of SIM_REGIONS.entries()) {
     const store = new ObjectStore();
     for (const rt of types) store.registerType(rt);
-    const token = randomBytes(24).toString('base64url');
+    // SW_SIM_API_TOKEN seeds a known credential (the redaction tests grep every artifact for it).
+    const token = process.env.SW_SIM_API_TOKEN ? `${process.env.SW_SIM_API_TOKEN}-${index}` : randomBytes(24).toString('base64url');
     const api = await startKubeApiServer({ store, token, tls: { cert: pki.certPem, key: pki.keyPem } });
     cleanups.push(() => api.close());
     if (latency > 0) api.setLatency(() => between(latency * 0.8, latency * 1.2));
@@ -122,6 +124,7 @@ async function build(opts: SimOptions, dir: string, cleanups: (() => Promise<voi
     net: createSimNet(),
     targetExtras: {},
     dir,
+    caFile: pki.caPath,
     faultActive: (kind, arg) => opts.faults.some((f) => f.kind === kind && (arg === undefined || f.arg === arg)),
     onStop: (fn) => {
       cleanups.push(fn);
@@ -130,6 +133,7 @@ async function build(opts: SimOptions, dir: string, cleanups: (() => Promise<voi
 
   await installFlux(ctx, { ...DEFAULT_FLUX_TIMING, ...opts.timing, latencyMs: latency });
   await installSurfaces(ctx);
+  await installDod(ctx);
 
   let stopping: Promise<void> | undefined;
   return {

@@ -83,7 +83,8 @@ export class HttpClient {
       });
       const text = await res.body.text();
       exchange.response = { status: res.statusCode, headers: redactHeaders(flattenHeaders(res.headers)), body: redact(text.slice(0, BODY_EXCERPT)) };
-      (exchange as HttpExchange & { fullBody?: string }).fullBody = text;
+      // Not enumerable: an exchange written as evidence must never carry the unredacted body.
+      Object.defineProperty(exchange, 'fullBody', { value: text, enumerable: false });
     } catch (e) {
       exchange.error = describeNetError(e);
     }

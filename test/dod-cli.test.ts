@@ -1,0 +1,43 @@
+/**
+ * End to end through the CLI: `walk --suite dod` on the simulated Sovereign with two DoD
+ * faults exits 1 and summary.json holds every check as a gate, exactly the two faulted ones failed.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import type { Summary } from '../src/gates/types.js';
+
+function walk(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'cli/walk.ts', ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 110_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+test('walk --suite dod with host-502 and kubectl-patch: exit 1, exactly those two gates failed', { timeout: 115_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dod-cli-'));
+  try {
+    const r = await walk(['--suite', 'dod', '--sim-fault', 'host-502:gitea', '--sim-fault', 'kubectl-patch:kube-system/coredns', '--report-dir', dir, '--json']);
+    assert.equal(r.code, 1, r.stderr.slice(-2000));
+    const summary = JSON.parse(r.stdout) as Summary;
+    const dod = summary.gates.filter((g) => g.suite === 'dod');
+    assert.equal(dod.length, 142);
+    const failed = dod.filter((g) => g.status !== 'passed');
+    assert.deepEqual(failed.map((g) => [g.id, g.status]).sort(), [
+      ['dod/L5.gitea', 'failed'],
+      ['dod/L6.hz-fsn-rtz-prod.managers', 'failed'],
+    ]);
+    assert.match(failed.find((g) => g.id === 'dod/L5.gitea')!.reason, /502/);
+    assert.match(failed.find((g) => g.id === 'dod/L6.hz-fsn-rtz-prod.managers')!.reason, /Deployment kube-system\/coredns: manager kubectl-patch/);
+    assert.ok(dod.every((g) => /^L[1-7]\.\d+$|^H\.\d+$/.test(g.labels.dodGate ?? '')), 'every gate carries its layer id');
+    assert.match(r.stderr, /dod\/L5\.\d+ https:\/\/gitea\.sim\.sovereign-walk\.test\/ → 200/);
+    assert.equal(summary.verdict, 'fail');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
