@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { walk } from './helpers/walk.js';
+import { ObjectStore } from '../sim/kube/store.js';
+import { startKubeApiServer } from '../sim/kube/server.js';
+import { createSimPki } from '../sim/kube/tls.js';
+import { writeKubeconfig } from '../sim/kube/kubeconfig.js';
+import { NAMESPACE_TYPE } from '../sim/kube/builtin-types.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sw-setup-'));
+
+/** Exit 2 with exactly one line on stderr naming the problem, and no stack trace. */
+async function setupError(args: string[], re: RegExp): Promise<void> {
+  const r = await walk(args, { timeoutMs: 60_000 });
+  assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+  const lines = r.stderr.trim().split('\n').filter((l) => !/npm warn/.test(l));
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], /^walk: /);
+  assert.match(lines[0], re);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+}
+
+test('usage errors exit 2 with one line', async () => {
+  await setupError(['--bogus'], /unknown option '--bogus'/);
+  await setupError(['--sov', 'openova.io'], /forbidden by the domain canon/);
+  await setupError(['--sim-fault', 'nonsense:bp-cilium'], /nonsense/);
+  await setupError(['--sim-fault', 'hr-stuck:bp-not-in-kit'], /bp-not-in-kit/);
+  await setupError(['--kit', join(dir, 'missing.json')], /file not found/);
+});
+
+test('set-up errors exit 2: no kubeconfig, unreadable kubeconfig, unreachable API server', async () => {
+  await setupError(['--sov', 't38'], /needs a kubeconfig per region/);
+  await setupError(['--sov', 't38', '--kubeconfig', `r1=${join(dir, 'nope.yaml')}`], /kubeconfig for region r1 not found/);
+  const garbage = join(dir, 'garbage.yaml');
+  writeFileSync(garbage, 'this: [is not: a kubeconfig');
+  await setupError(['--sov', 't38', '--kubeconfig', `r1=${garbage}`], /kubeconfig for region r1 is unreadable|has no current cluster/);
+  const dead = join(dir, 'dead.yaml');
+  const pki = await createSimPki(join(dir, 'pki'), []);
+  await writeKubeconfig(dead, { clusterName: 'dead', server: 'https://127.0.0.1:9', caPem: pki.caPem, token: 'x'.repeat(20) });
+  await setupError(['--sov', 't38', '--kubeconfig', `r1=${dead}`], /API server of region r1 \(https:\/\/127\.0\.0\.1:9\) is unreachable/);
+});
+
+test('a cluster without Flux\'s HelmRelease API is a set-up error (missing CRD)', async () => {
+  const store = new ObjectStore();
+  store.registerType(NAMESPACE_TYPE);
+  const pki = await createSimPki(join(dir, 'pki2'), []);
+  const api = await startKubeApiServer({ store, token: 'seeded-token-123456', tls: { cert: pki.certPem, key: pki.keyPem } });
+  try {
+    const kc = join(dir, 'noflux.yaml');
+    await writeKubeconfig(kc, { clusterName: 'noflux', server: api.url, caPem: pki.caPem, token: 'seeded-token-123456' });
+    await setupError(['--sov', 't38', '--kubeconfig', `r1=${kc}`, '--suite', 'readiness'], /missing CRD/);
+  } finally {
+    await api.close();
+  }
+});
