@@ -10,6 +10,7 @@ import type { TargetSpec } from '../src/target/types.js';
 import type { WalkOptions } from '../src/run/context.js';
 import { loadKit } from '../src/kit/load.js';
 import { redact } from '../src/evidence/redact.js';
+import { assertChaosAllowed, walkJanitor } from '../src/chaos/index.js';
 import { startSim, parseSimFaults } from '../sim/index.js';
 import { kindPlan, loadKindPlanInputs, KIND_KIT_PATH } from '../src/kind/plan.js';
 import { renderKindDryRun } from '../src/kind/render.js';
@@ -18,9 +19,9 @@ import { KIND_STATE_DIR } from '../src/kind/topology.js';
 
 /** Defaults that differ per target: a live Sovereign gets Flux-scale time, the sim is fast. */
 const DEFAULTS = {
-  live: { slotDeadlineMs: 10 * 60_000, settleMs: 10_000, minNodes: 4 },
-  kind: { slotDeadlineMs: 10 * 60_000, settleMs: 10_000, minNodes: 3 },
-  sim: { slotDeadlineMs: 30_000, settleMs: 2_000, minNodes: 4 },
+  live: { slotDeadlineMs: 10 * 60_000, settleMs: 10_000, minNodes: 4, holdMs: 10 * 60_000 },
+  kind: { slotDeadlineMs: 10 * 60_000, settleMs: 10_000, minNodes: 3, holdMs: 10 * 60_000 },
+  sim: { slotDeadlineMs: 30_000, settleMs: 2_000, minNodes: 4, holdMs: 60_000 },
 } as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -28,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   if ('help' in parsed) return 0;
   const req: WalkRequest = parsed;
   const d = DEFAULTS[req.targetKind];
-  const options: WalkOptions = { ...req.options, slotDeadlineMs: req.slotDeadlineMs ?? d.slotDeadlineMs, settleMs: req.settleMs ?? d.settleMs, minNodes: req.minNodes ?? d.minNodes };
+  const options: WalkOptions = { ...req.options, slotDeadlineMs: req.slotDeadlineMs ?? d.slotDeadlineMs, settleMs: req.settleMs ?? d.settleMs, minNodes: req.minNodes ?? d.minNodes, holdMs: req.holdMs ?? d.holdMs };
   const io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s), color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR };
 
   let target: TargetSpec;
@@ -59,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   try {
-    return await runWalk(target, options, io, {}, req.shard);
+    return await runWalk(target, options, io, { interlock: (ctx) => assertChaosAllowed(ctx), janitor: (ctx, phase) => walkJanitor(ctx, { strict: phase === 'before' }) }, req.shard);
   } finally {
     await stop();
   }

@@ -27,6 +27,9 @@ import { kitResourceTypes, SIM_RESOURCE_TYPES, type SimResourceType } from './re
 import { between } from './runtime/queue.js';
 import { installSurfaces } from './surfaces/index.js';
 import { installDod } from './dod/index.js';
+import { installJourneys } from './journeys/index.js';
+import { installCutover } from './cutover/index.js';
+import { installDataplane } from './dataplane/index.js';
 import { startFrontDoor } from './web/front-door.js';
 
 export { SIM_FAULT_KINDS, describeFaultKinds, parseSimFaults, registerFaultKinds, type SimFaultKind } from './faults.js';
@@ -134,6 +137,8 @@ async function build(opts: SimOptions, dir: string, cleanups: (() => Promise<voi
   await installFlux(ctx, { ...DEFAULT_FLUX_TIMING, ...opts.timing, latencyMs: latency });
   await installSurfaces(ctx);
   await installDod(ctx);
+  await installCutover(ctx);
+  await Promise.all([installJourneys(ctx), installDataplane(ctx)]);
 
   let stopping: Promise<void> | undefined;
   return {

@@ -7,7 +7,7 @@ const MANAGER = 'k3s';
 const KUBELET_VERSION = 'v1.30.6+k3s1';
 
 /** `hz-fsn-rtz-prod` → `fsn`; Hetzner locations are `<code>1` (fsn1, hel1, nbg1). */
-export function regionCode(region: string): string {
+function regionCode(region: string): string {
   const parts = region.split('-');
   return parts.length > 1 ? parts[1] : region;
 }

@@ -25,7 +25,7 @@ export interface WorkloadOptions {
 }
 
 /** Like Kubernetes' rand.SafeEncodeString over a hash: a stable pod-template-hash. */
-export function templateHash(template: unknown): string {
+function templateHash(template: unknown): string {
   const digest = createHash('sha256').update(JSON.stringify(template ?? {})).digest();
   let out = '';
   for (let i = 0; i < 10; i++) out += SAFE_ALPHABET[digest[i] % SAFE_ALPHABET.length];

@@ -10,7 +10,7 @@ import type { KubeObject } from '../kube/types.js';
 import { HELMRELEASE_TYPE, HELMREPOSITORY_TYPE } from '../resources.js';
 import { WorkQueue, sleep } from '../runtime/queue.js';
 import { getCondition, inform, isTrue, record, removeCondition, rfc3339, setCondition, statusOf, writeStatus } from '../runtime/objects.js';
-import { FLUX_NS, HR_API, SOURCE_API, dependsOnOf, digest, goDuration, intervalMs, releaseOf, requestedAt, type ReleaseRef } from './model.js';
+import { FLUX_NS, HR_API, SOURCE_API, dependsOnOf, digest, goDuration, intervalMs, releaseOf, requestedAt, sortFluxConditions, type ReleaseRef } from './model.js';
 
 const MANAGER = 'helm-controller';
 const HISTORY_LIMIT = 5;
@@ -66,7 +66,11 @@ export function installHelmReleaseController(store: ObjectStore, opts: HelmRelea
   const flapTimers = new Map<string, NodeJS.Timeout>();
   const timers = new Set<NodeJS.Timeout>();
   const get = (name: string) => store.get(HR_API, 'HelmRelease', FLUX_NS, name);
-  const write = (hr: KubeObject, mutate: (o: KubeObject) => void) => writeStatus(store, hr, MANAGER, mutate);
+  const write = (hr: KubeObject, mutate: (o: KubeObject) => void) =>
+    writeStatus(store, hr, MANAGER, (o) => {
+      mutate(o);
+      sortFluxConditions(o);
+    });
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
       timers.delete(t);
@@ -111,7 +115,7 @@ export function installHelmReleaseController(store: ObjectStore, opts: HelmRelea
       setCondition(o, { type: 'Reconciling', status: 'True', reason: 'Progressing', message: progress });
       setCondition(o, { type: 'Ready', status: 'Unknown', reason: 'Progressing', message: progress });
       const s = statusOf(o);
-      s.helmChart = `${rel.sourceNamespace}/${FLUX_NS}-${name}`;
+      s.helmChart = `${rel.sourceNamespace}/${hr.metadata.namespace ?? FLUX_NS}-${name}`;
       s.storageNamespace = rel.releaseNamespace;
       s.lastAttemptedGeneration = generation;
       s.lastAttemptedRevision = rel.version;
@@ -233,7 +237,7 @@ export function installHelmReleaseController(store: ObjectStore, opts: HelmRelea
     const rel = releaseOf(hr);
     const source = store.get(SOURCE_API, 'HelmRepository', rel.sourceNamespace, rel.sourceName);
     if (!source || !isTrue(source, 'Ready')) {
-      waiting(hr, 'HelmChartNotReady', `HelmChart '${rel.sourceNamespace}/${FLUX_NS}-${name}' is not ready`);
+      waiting(hr, 'HelmChartNotReady', `HelmChart '${rel.sourceNamespace}/${hr.metadata.namespace ?? FLUX_NS}-${name}' is not ready`);
       queue.enqueue(name, intervalMs(hr));
       return;
     }

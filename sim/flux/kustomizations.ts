@@ -10,7 +10,7 @@ import type { KubeObject } from '../kube/types.js';
 import { GITREPOSITORY_TYPE, KUSTOMIZATION_TYPE, OCIREPOSITORY_TYPE } from '../resources.js';
 import { WorkQueue, between, sleep } from '../runtime/queue.js';
 import { inform, record, removeCondition, setCondition, statusOf, writeStatus } from '../runtime/objects.js';
-import { FLUX_NS, KS_API, OCI_SOURCE_API, SOURCE_API, intervalMs, requestedAt } from './model.js';
+import { FLUX_NS, KS_API, OCI_SOURCE_API, SOURCE_API, intervalMs, requestedAt, sortFluxConditions } from './model.js';
 
 const MANAGER = 'kustomize-controller';
 
@@ -31,6 +31,7 @@ export function installKustomizationController(store: ObjectStore, onError: (err
     const source = store.get(ref.kind === 'OCIRepository' ? OCI_SOURCE_API : SOURCE_API, ref.kind, ref.namespace, ref.name);
     const revision = record(record(source?.status).artifact).revision;
     const finish = (o: KubeObject) => {
+      sortFluxConditions(o);
       const status = statusOf(o);
       status.observedGeneration = o.metadata.generation;
       const handled = requestedAt(o);
@@ -50,6 +51,7 @@ export function installKustomizationController(store: ObjectStore, onError: (err
       writeStatus(store, ks, MANAGER, (o) => {
         setCondition(o, { type: 'Reconciling', status: 'True', reason: 'Progressing', message: progress });
         setCondition(o, { type: 'Ready', status: 'Unknown', reason: 'Progressing', message: progress });
+        sortFluxConditions(o);
         statusOf(o).lastAttemptedRevision = revision;
       });
       await sleep(between(10, 40), signal);

@@ -1,7 +1,7 @@
 /** Names and shapes shared by the sim's Flux objects and controllers. */
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../kube/types.js';
-import { record } from '../runtime/objects.js';
+import { conditionsOf, record, statusOf } from '../runtime/objects.js';
 
 export const FLUX_NS = 'flux-system';
 export const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
@@ -78,4 +78,11 @@ export function dependsOnOf(hr: KubeObject): { name: string; namespace: string }
   const deps = record(hr.spec).dependsOn;
   if (!Array.isArray(deps)) return [];
   return deps.map((d) => record(d)).map((d) => ({ name: String(d.name), namespace: typeof d.namespace === 'string' ? d.namespace : hr.metadata.namespace ?? FLUX_NS }));
+}
+
+/** Flux keeps Ready first and the other conditions in alphabetical order (fluxcd/pkg/runtime/conditions). */
+export function sortFluxConditions(obj: KubeObject): void {
+  const list = conditionsOf(obj);
+  if (!list.length) return;
+  statusOf(obj).conditions = [...list].sort((a, b) => (a.type === 'Ready' ? -1 : b.type === 'Ready' ? 1 : a.type.localeCompare(b.type)));
 }

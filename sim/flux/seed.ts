@@ -19,9 +19,9 @@ import {
 } from './model.js';
 
 const APPLIER = 'kustomize-controller';
-export const GITREPO_NAME = 'openova';
+const GITREPO_NAME = 'openova';
 export const GITREPO_URL = 'http://gitea-http.gitea.svc.cluster.local:3000/openova/openova.git';
-export const KUSTOMIZATIONS = ['bootstrap-kit', 'sovereign-tls', 'org-tenants'];
+const KUSTOMIZATIONS = ['bootstrap-kit', 'sovereign-tls', 'org-tenants'];
 
 export interface FluxSeedOptions {
   sovereign: string;

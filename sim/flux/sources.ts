@@ -10,7 +10,7 @@ import type { SimNet } from '../context.js';
 import { GITREPOSITORY_TYPE, HELMREPOSITORY_TYPE, OCIREPOSITORY_TYPE, type SimResourceType } from '../resources.js';
 import { WorkQueue } from '../runtime/queue.js';
 import { inform, record, removeCondition, rfc3339, setCondition, statusOf, writeStatus } from '../runtime/objects.js';
-import { FLUX_NS, digest, intervalMs, requestedAt } from './model.js';
+import { FLUX_NS, digest, intervalMs, requestedAt, sortFluxConditions } from './model.js';
 
 const MANAGER = 'source-controller';
 const KINDS: readonly SimResourceType[] = [GITREPOSITORY_TYPE, HELMREPOSITORY_TYPE, OCIREPOSITORY_TYPE];
@@ -117,6 +117,7 @@ export function installSourceController(store: ObjectStore, net: SimNet, onError
         setCondition(o, { type: 'Ready', status: 'False', reason: fetch.failureReason, message: fetch.failureMessage });
       }
       removeCondition(o, 'Reconciling');
+      sortFluxConditions(o);
       status.observedGeneration = o.metadata.generation;
       const handled = requestedAt(o);
       if (handled !== undefined) status.lastHandledReconcileAt = handled;

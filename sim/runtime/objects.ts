@@ -26,10 +26,6 @@ export function statusOf(obj: KubeObject): Record<string, unknown> {
   return obj.status as Record<string, unknown>;
 }
 
-export function specOf(obj: KubeObject): Record<string, unknown> {
-  return record(obj.spec);
-}
-
 export function conditionsOf(obj: KubeObject): Condition[] {
   const c = record(obj.status).conditions;
   return Array.isArray(c) ? (c as Condition[]) : [];
@@ -48,9 +44,8 @@ export function isTrue(obj: KubeObject | undefined, type: string): boolean {
  * status changes; reason, message and observedGeneration always follow the latest write.
  */
 export function setCondition(obj: KubeObject, c: Omit<Condition, 'lastTransitionTime' | 'observedGeneration'>, at = Date.now()): void {
-  const status = statusOf(obj);
-  const list = conditionsOf(obj).filter((x) => x.type !== c.type);
-  const existing = conditionsOf(obj).find((x) => x.type === c.type);
+  const list = conditionsOf(obj);
+  const existing = list.find((x) => x.type === c.type);
   const next: Condition = {
     type: c.type,
     status: c.status,
@@ -59,10 +54,7 @@ export function setCondition(obj: KubeObject, c: Omit<Condition, 'lastTransition
     lastTransitionTime: existing && existing.status === c.status && existing.lastTransitionTime ? existing.lastTransitionTime : rfc3339(at),
     observedGeneration: obj.metadata.generation,
   };
-  const index = conditionsOf(obj).findIndex((x) => x.type === c.type);
-  if (index < 0) list.push(next);
-  else list.splice(index, 0, next);
-  status.conditions = list;
+  statusOf(obj).conditions = existing ? list.map((x) => (x === existing ? next : x)) : [...list, next];
 }
 
 export function removeCondition(obj: KubeObject, type: string): void {

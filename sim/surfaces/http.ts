@@ -31,7 +31,7 @@ function hasPath(value: unknown, path: string): boolean {
   return cursor !== undefined && cursor !== null && cursor !== '';
 }
 
-export function jsonBody(check: HttpJsonCheck, component: string): Record<string, unknown> {
+function jsonBody(check: HttpJsonCheck, component: string): Record<string, unknown> {
   const body = structuredClone(check.expect ?? {}) as Record<string, unknown>;
   if (check.expectPath && !hasPath(body, check.expectPath)) setPath(body, check.expectPath, component);
   if (check.expectNonEmpty && body[check.expectNonEmpty] === undefined) body[check.expectNonEmpty] = [component];
@@ -39,7 +39,7 @@ export function jsonBody(check: HttpJsonCheck, component: string): Record<string
 }
 
 /** True when the request carries every header of the check with the same value. */
-export function carriesHeaders(check: HttpCheck, headers: Record<string, string | string[] | undefined>): boolean {
+function carriesHeaders(check: HttpCheck, headers: Record<string, string | string[] | undefined>): boolean {
   return Object.entries(check.headers ?? {}).every(([name, value]) => {
     const got = headers[name.toLowerCase()];
     return (Array.isArray(got) ? got.join(', ') : got) === value;

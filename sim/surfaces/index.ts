@@ -27,8 +27,17 @@ function isHttp(plan: SlotPlan): plan is SlotPlan & { check: HttpCheck } {
 }
 
 function pathMatches(prefix: string, path: string): boolean {
-  const bare = path.split('?')[0];
+  // Clients may percent-encode the proxied path (client-node sends `-%2Fhealthy`); the apiserver decodes it.
+  const bare = safeDecode(path.split('?')[0]);
   return prefix === '/' || bare === prefix || bare.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 function applyRoute(store: ObjectStore, plan: SlotPlan, host: string, path: string): void {

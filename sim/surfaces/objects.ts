@@ -26,7 +26,7 @@ const KIND_EXTRAS: Record<string, (name: string, healthy: boolean) => { spec?: R
 };
 
 /** The served type behind `<plural>[.<group>]` in this region, if any. */
-export function servedType(store: ObjectStore, resource: string): ResourceType | undefined {
+function servedType(store: ObjectStore, resource: string): ResourceType | undefined {
   const { plural, group } = splitResource(resource);
   return store.types().find((rt) => rt.group === group && rt.plural === plural);
 }

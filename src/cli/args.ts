@@ -28,7 +28,8 @@ export interface WalkRequest {
   slotDeadlineMs?: number;
   settleMs?: number;
   minNodes?: number;
-  options: Omit<WalkOptions, 'slotDeadlineMs' | 'settleMs' | 'minNodes'>;
+  holdMs?: number;
+  options: Omit<WalkOptions, 'slotDeadlineMs' | 'settleMs' | 'minNodes' | 'holdMs'>;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -41,7 +42,7 @@ function program(): Command {
     .addOption(new Option('--target <kind>', 'sim (embedded simulated Sovereign), kind, or live').choices(['sim', 'kind', 'live']))
     .option('--kubeconfig <region=path>', 'kubeconfig of one region (repeatable; the first is the primary)', collect, [])
     .option('--region <name>', 'walk only these regions (repeatable)', collect, [])
-    .option('--suite <list>', `comma-separated suites: ${SUITES.join(',')}`, SUITES.join(','))
+    .option('--suite <list>', `comma-separated suites: ${SUITES.join(',')} (default all; live without --allow-chaos: no cutover, failover)`, SUITES.join(','))
     .option('--kit <file>', 'bootstrap kit JSON (schema of fixtures/bootstrap-kit-48.json)', 'fixtures/bootstrap-kit-48.json')
     .option('--report-dir <dir>', 'where runs are written (<dir>/<target>/<timestamp>/)', 'reports')
     .option('--json', 'print summary.json on stdout (progress goes to stderr)', false)
@@ -51,7 +52,7 @@ function program(): Command {
     .option('--allow-chaos', 'allow destructive suites (cutover enforce, failover) on a live test Sovereign', false)
     .option('--test-sov-pattern <regex>', 'extra FQDN pattern treated as a test Sovereign (repeatable)', collect, [])
     .addOption(new Option('--cutover <mode>', 'enforce: apply and hold our own deny-egress policy; observe: judge the platform\'s own hold').choices(['enforce', 'observe']).default('enforce'))
-    .option('--hold <duration>', 'deny-egress hold', '10m')
+    .option('--hold <duration>', 'deny-egress hold (default 10m; 1m on the sim)')
     .option('--rto <duration>', 'failover RTO threshold', '30s')
     .option('--rpo <count>', 'acknowledged writes that may be lost', '0')
     .option('--write-rate <perSecond>', 'failover writes per second', '10')
@@ -100,7 +101,9 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
   if (targetKind === 'sim' && list('kubeconfig').length) throw new SetupError('--kubeconfig is for kind and live targets; the simulated Sovereign writes its own');
   if (o.dryRun && targetKind !== 'kind') throw new SetupError('--dry-run is for --target kind (it prints the kind plan)');
 
-  const suites = String(str('suite')).split(',').map((s) => s.trim()).filter(Boolean);
+  // A live Sovereign gets chaos only when asked for: by --suite, or by --allow-chaos.
+  const defaultSuites = targetKind === 'live' && !o.allowChaos ? SUITES.filter((x) => x !== 'cutover' && x !== 'failover').join(',') : SUITES.join(',');
+  const suites = (cmd.getOptionValueSource('suite') === 'cli' ? String(str('suite')) : defaultSuites).split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = suites.filter((s) => !(SUITES as readonly string[]).includes(s));
   if (!suites.length || unknown.length) throw new SetupError(`unknown suite ${unknown.join(', ') || '(none given)'}; choose from ${SUITES.join(', ')}`);
 
@@ -140,6 +143,7 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
     slotDeadlineMs: str('slotDeadline') ? parseDuration('--slot-deadline', str('slotDeadline')!) : undefined,
     settleMs: str('settle') ? parseDuration('--settle', str('settle')!) : undefined,
     minNodes: str('minNodes') ? parseCount('--min-nodes', str('minNodes')!) : undefined,
+    holdMs: str('hold') ? parseDuration('--hold', str('hold')!) : undefined,
     options: {
       suites,
       kitPath: String(str('kit')),
@@ -148,7 +152,6 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
       allowChaos: Boolean(o.allowChaos),
       testSovereignPatterns: list('testSovPattern'),
       cutoverMode: str('cutover') as WalkOptions['cutoverMode'],
-      holdMs: parseDuration('--hold', String(str('hold'))),
       rtoMs: parseDuration('--rto', String(str('rto'))),
       rpo: parseCount('--rpo', String(str('rpo'))),
       writeRate,

@@ -42,7 +42,7 @@ export function registerSecretsFromEnv(names: Iterable<string>): void {
 
 export function redact(text: string): string {
   let out = text;
-  for (const s of known) out = out.split(s).join(MASK);
+  for (const s of known) out = /^\d+$/.test(s) ? out.replace(new RegExp(`(?<!\\d)${s}(?!\\d)`, 'g'), MASK) : out.split(s).join(MASK);
   for (const [re, rep] of PATTERNS) out = out.replace(re, rep);
   return out;
 }

@@ -172,6 +172,9 @@ export class FailoverObserver {
       if (changed('phase') || changed('streaming') || changed('currentPrimaryRegion')) this.emit({ event: 'cnpgpair', ...base, phase: fields.phase ?? null, streaming: fields.streaming ?? null, currentPrimaryRegion: fields.currentPrimaryRegion ?? null });
       return;
     }
+    // With a CNPGPair known, only its clusters matter (other apps' clusters are not the pair under test).
+    const paired = this.pairClusters();
+    if (paired.size && !paired.has(obj.metadata.name)) return;
     if (changed('currentPrimary') || changed('replica') || changed('timelineID') || changed('phase')) {
       this.emit({ event: 'cnpg-cluster', ...base, currentPrimary: fields.currentPrimary ?? null, replica: fields.replica, timelineID: fields.timelineID ?? null, phase: fields.phase ?? null });
     }
@@ -179,6 +182,17 @@ export class FailoverObserver {
     if (before.replica === true && fields.replica === false) this.markPromoted(at, 'cnpg', `${object} is no longer a replica`);
     else if (typeof before.timelineID === 'number' && typeof fields.timelineID === 'number' && fields.timelineID > before.timelineID) this.markPromoted(at, 'cnpg', `${object} timeline ${before.timelineID} → ${fields.timelineID}`);
     else if (before.currentPrimary !== undefined && fields.currentPrimary !== before.currentPrimary) this.markPromoted(at, 'cnpg', `${object} currentPrimary ${String(before.currentPrimary)} → ${String(fields.currentPrimary)}`);
+  }
+
+  private pairClusters(): Set<string> {
+    const names = new Set<string>();
+    for (const p of this.objects(CNPGPAIR_RESOURCE)) {
+      for (const f of ['primaryCluster', 'replicaCluster']) {
+        const name = p.obj.spec?.[f];
+        if (typeof name === 'string') names.add(name);
+      }
+    }
+    return names;
   }
 
   private markPromoted(at: number, source: 'continuum' | 'cnpg', detail: string): void {

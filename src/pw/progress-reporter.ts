@@ -53,9 +53,9 @@ export function classify(test: TestCase, result: TestResult): Outcome {
     return { status: 'skipped', detail: note.replace(/^SKIPPED:\s*/, '') || undefined };
   }
   const message = (result.error?.message ?? '').replace(ANSI_ESCAPES, '').split('\n')[0];
-  const failed = /^(?:GateFailure: )?FAILED \S+?: (.*)$/.exec(message);
+  const failed = /^(?:GateFailure: )?FAILED .+?: (.*)$/.exec(message);
   if (failed) return { status: 'failed', detail: failed[1] };
-  const harness = /^(?:HarnessError: )?HARNESS ERROR \S+?: (.*)$/.exec(message);
+  const harness = /^(?:HarnessError: )?HARNESS ERROR .+?: (.*)$/.exec(message);
   if (result.status === 'timedOut') return { status: 'error', detail: `timed out after ${formatDuration(result.duration)}` };
   return { status: 'error', detail: harness ? harness[1] : message || `test ${result.status}` };
 }

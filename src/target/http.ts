@@ -4,7 +4,7 @@
  * given address:port with SNI and certificate checks still against the real host name.
  */
 import { readFileSync } from 'node:fs';
-import { connect as tlsConnect, rootCertificates, type PeerCertificate } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, rootCertificates, type PeerCertificate } from 'node:tls';
 import { Agent, buildConnector, request, type Dispatcher } from 'undici';
 import type { ResolveRule, TargetSpec } from './types.js';
 import { redact } from '../evidence/redact.js';
@@ -49,7 +49,8 @@ export class HttpClient {
 
   constructor(private readonly target: Pick<TargetSpec, 'resolve' | 'caFile'>) {
     this.ca = target.caFile ? [...rootCertificates, readFileSync(target.caFile, 'utf8')] : undefined;
-    const connector = buildConnector({ ca: this.ca, timeout: 10_000 });
+    // One secure context for every connection: parsing the root bundle per connection costs ~40 ms of CPU.
+    const connector = buildConnector({ ...(this.ca ? { secureContext: createSecureContext({ ca: this.ca }) } : {}), timeout: 10_000 });
     this.dispatcher = new Agent({
       connections: 16,
       connect: (opts, cb) => {

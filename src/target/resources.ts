@@ -15,33 +15,50 @@ export class NotServedError extends Error {
 }
 
 export class ResourceResolver {
-  private groups?: Promise<Map<string, string>>;
+  private groups?: Promise<Map<string, string[]>>;
   private readonly lists = new Map<string, Promise<V1APIResource[]>>();
 
   constructor(private readonly kc: KubeConfig) {}
 
   /** `plural[.group]` as kubectl spells it; `configmaps` is core. */
   async resolve(resource: string): Promise<ResolvedResource> {
+    try {
+      return await this.lookup(resource);
+    } catch (e) {
+      if (!(e instanceof NotServedError)) throw e;
+      // CRDs appear while a Sovereign bootstraps: discover afresh once before calling a type unserved.
+      this.groups = undefined;
+      this.lists.clear();
+      return this.lookup(resource);
+    }
+  }
+
+  private async lookup(resource: string): Promise<ResolvedResource> {
     const dot = resource.indexOf('.');
     const plural = dot < 0 ? resource : resource.slice(0, dot);
     const group = dot < 0 ? '' : resource.slice(dot + 1);
-    let version = 'v1';
-    if (group) {
-      const preferred = (await this.groupVersions()).get(group);
-      if (!preferred) throw new NotServedError(`API group ${group} is not served`);
-      version = preferred;
+    const versions = group ? (await this.groupVersions()).get(group) : ['v1'];
+    if (!versions) throw new NotServedError(`API group ${group} is not served`);
+    // Preferred version first; a type served only in another version of its group is still served.
+    for (const version of versions) {
+      const r = (await this.resources(group, version)).find((x) => x.name === plural);
+      if (r) return { group, version, apiVersion: group ? `${group}/${version}` : version, plural, kind: r.kind, namespaced: r.namespaced };
     }
-    const list = await this.resources(group, version);
-    const r = list.find((x) => x.name === plural);
-    if (!r) throw new NotServedError(`${resource} is not served (no ${plural} in ${group || 'core'}/${version})`);
-    return { group, version, apiVersion: group ? `${group}/${version}` : version, plural, kind: r.kind, namespaced: r.namespaced };
+    throw new NotServedError(`${resource} is not served (no ${plural} in ${group || 'core'}/${versions.join(', ')})`);
   }
 
-  private groupVersions(): Promise<Map<string, string>> {
+  private groupVersions(): Promise<Map<string, string[]>> {
     this.groups ??= this.kc
       .makeApiClient(ApisApi)
       .getAPIVersions()
-      .then((l) => new Map(l.groups.map((g) => [g.name, g.preferredVersion?.version ?? g.versions[0].version])));
+      .then((l) =>
+        new Map(
+          l.groups.map((g) => {
+            const preferred = g.preferredVersion?.version ?? g.versions[0].version;
+            return [g.name, [preferred, ...g.versions.map((v) => v.version).filter((v) => v !== preferred)]];
+          }),
+        ),
+      );
     return this.groups;
   }
 

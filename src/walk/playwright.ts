@@ -17,7 +17,7 @@ export function runSuiteProcess(opts: { suite: string; contextPath: string; runD
   if (opts.shard) args.push('--shard', opts.shard);
   const child = spawn(process.execPath, args, {
     cwd: opts.repoRoot,
-    env: { ...process.env, [RUN_CONTEXT_ENV]: opts.contextPath, SW_RUN_DIR: opts.runDir, SW_TEST_TIMEOUT_MS: String(opts.timeoutMs), PW_TEST_HTML_REPORT_OPEN: 'never' },
+    env: { ...process.env, [RUN_CONTEXT_ENV]: opts.contextPath, SW_RUN_DIR: opts.runDir, SW_TEST_TIMEOUT_MS: String(opts.timeoutMs), SW_WALK_PID: String(process.pid), PW_TEST_HTML_REPORT_OPEN: 'never' },
     stdio: ['ignore', opts.progressToStderr ? 2 : 'inherit', 'inherit'],
   });
   const exited = new Promise<number>((resolve) => {

@@ -24,7 +24,7 @@ export interface WalkHooks {
   /** Chaos interlock: throws a SetupError when a destructive suite may not run on this target. */
   interlock?: (ctx: RunContext) => void;
   /** Reverts what an earlier, killed run left behind; returns what it reverted. */
-  janitor?: (ctx: RunContext) => Promise<FaultRecord[]>;
+  janitor?: (ctx: RunContext, phase: 'before' | 'after-stop') => Promise<FaultRecord[]>;
 }
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -49,7 +49,7 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
   mkdirSync(runDir, { recursive: true });
   const ctx: RunContext = { runId, runDir, target, options: { ...options, kitPath: resolve(options.kitPath) }, startedAt: startedAt.toISOString(), discoveredSlots: discovered };
   hooks.interlock?.(ctx);
-  const janitor = (await hooks.janitor?.(ctx)) ?? [];
+  const janitor = (await hooks.janitor?.(ctx, 'before')) ?? [];
   for (const f of janitor) io.err(redact(`janitor: reverted ${f.kind} on ${f.target} left by run ${f.runId}${f.appliedAt ? ` (applied ${f.appliedAt})` : ''}\n`));
 
   const contextPath = join(runDir, 'run-context.json');
@@ -86,7 +86,10 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
     process.off('SIGTERM', onSignal);
   }
   if (stopSignal) {
-    for (const f of (await hooks.janitor?.(ctx)) ?? []) io.err(redact(`janitor: reverted ${f.kind} on ${f.target} after ${stopSignal}\n`));
+    for (const f of (await hooks.janitor?.(ctx, 'after-stop')) ?? []) {
+      janitor.push(f);
+      io.err(redact(`janitor: ${f.revertedAt ? 'reverted' : 'could NOT revert'} ${f.kind} on ${f.target} after ${stopSignal}${f.revertedAt ? '' : `: ${f.detail}`}\n`));
+    }
   }
 
   const tool = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };

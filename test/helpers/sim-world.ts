@@ -62,7 +62,7 @@ function rolledOut(kind: string, o: KubeObject): boolean {
   return num(s.updatedReplicas) === replicas && num(s.readyReplicas) >= replicas && num(s.availableReplicas) >= replicas;
 }
 
-const WORKLOAD_RESOURCES: Record<string, string> = { deploy: 'deployments', sts: 'statefulsets', ds: 'daemonsets' };
+const WORKLOAD_RESOURCES: Record<string, string> = { deploy: 'deployments.apps', sts: 'statefulsets.apps', ds: 'daemonsets.apps' };
 
 /** true when the surface answers as the check expects. */
 export async function surfacePasses(check: SurfaceCheck, rc: RegionClient, http: HttpClient, sovereign: string): Promise<boolean> {

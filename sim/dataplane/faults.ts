@@ -1,0 +1,64 @@
+/**
+ * The data plane's `--sim-fault` kinds:
+ *   replication:async-detached  asynchronous replication, and the standby is cut off its primary
+ *                               DETACH_AFTER_FIRST_USE_MS after the first write reaches the
+ *                               router: every write acknowledged from then until the kill is lost
+ *                               (the failover suite's warm-up is longer than that delay).
+ *   failover:slow[:<ms>]        promotion waits <ms> (default 35 s, beyond a 30 s RTO) after lease loss.
+ *   failover:none               the lease expires but nothing is promoted.
+ *   continuum:misreport         the Continuum reports the promotion step alone as rtoObserved and
+ *                               0s as rpoObserved, whatever happened.
+ */
+import { registerFaultKinds, type SimFaultKind } from '../faults.js';
+import type { SimFault } from '../context.js';
+
+export const DETACH_AFTER_FIRST_USE_MS = 3_000;
+export const DEFAULT_SLOW_PROMOTION_MS = 35_000;
+
+export const DATAPLANE_FAULT_KINDS: readonly SimFaultKind[] = [
+  {
+    kind: 'replication',
+    description: `async-detached: asynchronous replication, standby detached ${DETACH_AFTER_FIRST_USE_MS / 1000} s after the first write (acknowledged writes lost on failover)`,
+    needsArg: true,
+    argName: 'async-detached',
+    validate: (arg) => (arg === 'async-detached' ? undefined : `"${arg}" is not a replication fault (async-detached)`),
+  },
+  {
+    kind: 'failover',
+    description: `slow[:<ms>]: promotion delayed (default ${DEFAULT_SLOW_PROMOTION_MS / 1000} s) after lease loss; none: never promoted`,
+    needsArg: true,
+    argName: 'slow[:<ms>]|none',
+    validate: (arg) => (arg === 'none' || /^slow(:\d{1,6})?$/.test(arg) ? undefined : `"${arg}" is not a failover fault (slow, slow:<ms>, none)`),
+  },
+  {
+    kind: 'continuum',
+    description: 'misreport: the Continuum reports the promotion step alone as rtoObserved and 0s as rpoObserved',
+    needsArg: true,
+    argName: 'misreport',
+    validate: (arg) => (arg === 'misreport' ? undefined : `"${arg}" is not a continuum fault (misreport)`),
+  },
+];
+
+registerFaultKinds(DATAPLANE_FAULT_KINDS);
+
+export interface DataplaneFaults {
+  /** Asynchronous replication, standby detached after the first write (replication:async-detached). */
+  asyncDetached: boolean;
+  /** Delay between lease loss and promotion; null: never promote. */
+  promotionDelayMs: number | null;
+  misreport: boolean;
+}
+
+export function dataplaneFaults(faults: readonly SimFault[]): DataplaneFaults {
+  const out: DataplaneFaults = { asyncDetached: false, promotionDelayMs: 0, misreport: false };
+  for (const f of faults) {
+    if (f.kind === 'replication' && f.arg === 'async-detached') out.asyncDetached = true;
+    if (f.kind === 'continuum' && f.arg === 'misreport') out.misreport = true;
+    if (f.kind === 'failover' && f.arg === 'none') out.promotionDelayMs = null;
+    if (f.kind === 'failover' && f.arg?.startsWith('slow')) {
+      const ms = f.arg.split(':')[1];
+      out.promotionDelayMs = ms === undefined ? DEFAULT_SLOW_PROMOTION_MS : Number(ms);
+    }
+  }
+  return out;
+}

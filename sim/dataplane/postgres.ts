@@ -1,0 +1,178 @@
+/**
+ * One region's PostgreSQL 15 server (Debian's binaries) on 127.0.0.1: the primary is made by
+ * initdb, the standby by pg_basebackup from it and streams over TCP as `streaming_replica`.
+ * Local (unix socket) connections are the sim's own superuser control path; TCP needs a password.
+ */
+import { execFile } from 'node:child_process';
+import { appendFile, chown, mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { spawnGroup, type GroupProcess, type RunAs } from './processes.js';
+
+const run = promisify(execFile);
+
+export const PG_BIN = process.env.SW_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+const READY_TIMEOUT_MS = 20_000;
+const STOP_GRACE_MS = 3_000;
+const QUERY_TIMEOUT_MS = 10_000;
+
+/**
+ * Settings both servers share (the standby inherits them through pg_basebackup).
+ * `wal_retrieve_retry_interval` keeps promotion from stalling ≈ 5 s (toolchain notes); fsync is
+ * off because a region kill here is a process kill, which never loses the kernel's page cache.
+ */
+const SHARED_SETTINGS = [
+  'fsync = off',
+  'full_page_writes = off',
+  'wal_level = replica',
+  'max_wal_senders = 4',
+  "wal_keep_size = '64MB'",
+  'hot_standby = on',
+  "wal_retrieve_retry_interval = '100ms'",
+  "wal_sender_timeout = '5s'",
+  "wal_receiver_timeout = '5s'",
+  "wal_receiver_status_interval = '1s'",
+  'max_connections = 80',
+  "shared_buffers = '32MB'",
+  'log_min_messages = warning',
+];
+
+function pgEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '', LANG: 'C', LC_ALL: 'C', ...extra };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+async function ownedDir(path: string, runAs: RunAs | undefined): Promise<void> {
+  await mkdir(path, { recursive: true, mode: 0o700 });
+  if (runAs) await chown(path, runAs.uid, runAs.gid);
+}
+
+async function runTool(tool: string, args: string[], runAs: RunAs | undefined, env: Record<string, string> = {}): Promise<void> {
+  try {
+    await run(join(PG_BIN, tool), args, { env: pgEnv(env), ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}), timeout: 60_000 });
+  } catch (err) {
+    const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
+    throw new Error(`${tool} failed: ${stderr.split('\n').slice(-3).join(' | ') || (err as Error).message}`);
+  }
+}
+
+export interface PgServerOptions {
+  /** Region the server belongs to. */
+  region: string;
+  /** `cluster_name`: shown in every process title, so leftovers can be found by it. */
+  clusterName: string;
+  dir: string;
+  runAs?: RunAs;
+}
+
+export class PgServer {
+  readonly dataDir: string;
+  readonly socketDir: string;
+  private proc?: GroupProcess;
+  private portNumber = 0;
+
+  constructor(readonly opts: PgServerOptions) {
+    this.dataDir = join(opts.dir, 'data');
+    this.socketDir = join(opts.dir, 'sock');
+  }
+
+  get region(): string {
+    return this.opts.region;
+  }
+
+  get port(): number {
+    return this.portNumber;
+  }
+
+  /** The postmaster's pid (the leader of the server's process group). */
+  get pid(): number {
+    if (!this.proc) throw new Error(`postgres of ${this.region} is not started`);
+    return this.proc.pid;
+  }
+
+  alive(): boolean {
+    return this.proc?.alive() ?? false;
+  }
+
+  /** initdb: socket connections trusted, TCP by SCRAM password. */
+  async initPrimary(): Promise<void> {
+    await ownedDir(this.opts.dir, this.opts.runAs);
+    await runTool('initdb', ['-D', this.dataDir, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-sync', '--no-instructions'], this.opts.runAs);
+    await appendFile(join(this.dataDir, 'postgresql.conf'), `\n# sovereign-walk sim data plane\n${SHARED_SETTINGS.join('\n')}\n`);
+  }
+
+  /** pg_basebackup from `primary`, then the standby settings (replication as `application_name` = this cluster). */
+  async initStandby(primary: PgServer, replication: { user: string; password: string; applicationName: string }): Promise<void> {
+    await ownedDir(this.opts.dir, this.opts.runAs);
+    await runTool(
+      'pg_basebackup',
+      ['-D', this.dataDir, '-h', '127.0.0.1', '-p', String(primary.port), '-U', replication.user, '-X', 'stream', '-c', 'fast', '--no-sync'],
+      this.opts.runAs,
+      { PGPASSWORD: replication.password },
+    );
+    const conninfo = `host=127.0.0.1 port=${primary.port} user=${replication.user} password=${replication.password} application_name=${replication.applicationName}`;
+    await appendFile(join(this.dataDir, 'postgresql.auto.conf'), `primary_conninfo = '${conninfo}'\n`);
+    const signal = join(this.dataDir, 'standby.signal');
+    await writeFile(signal, '');
+    if (this.opts.runAs) await chown(signal, this.opts.runAs.uid, this.opts.runAs.gid);
+  }
+
+  async start(logPath: string): Promise<void> {
+    await ownedDir(this.socketDir, this.opts.runAs);
+    this.portNumber = await freePort();
+    this.proc = spawnGroup(
+      join(PG_BIN, 'postgres'),
+      ['-D', this.dataDir, '-p', String(this.portNumber), '-k', this.socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', `cluster_name=${this.opts.clusterName}`],
+      { env: pgEnv(), logPath, runAs: this.opts.runAs },
+    );
+    await this.waitReady(logPath);
+  }
+
+  private async waitReady(logPath: string): Promise<void> {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    for (;;) {
+      if (!this.alive()) throw new Error(`postgres of ${this.region} exited during start-up (log: ${logPath})`);
+      try {
+        await this.query('SELECT 1');
+        return;
+      } catch {
+        if (Date.now() > deadline) throw new Error(`postgres of ${this.region} not ready after ${READY_TIMEOUT_MS} ms (log: ${logPath})`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  }
+
+  /** Superuser connection over the unix socket (the sim's control path, never the harness's). */
+  controlClient(database = 'postgres', timeoutMs = QUERY_TIMEOUT_MS): pg.Client {
+    const client = new pg.Client({ host: this.socketDir, port: this.portNumber, user: 'postgres', database, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+    client.on('error', () => {});
+    return client;
+  }
+
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, values?: unknown[], database = 'postgres'): Promise<R[]> {
+    const client = this.controlClient(database);
+    try {
+      await client.connect();
+      return (await client.query<R>(sql, values)).rows;
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+
+  /** Fast shutdown, then SIGKILL of whatever of the process group is left. */
+  async stop(): Promise<void> {
+    await this.proc?.stop('SIGINT', STOP_GRACE_MS);
+  }
+}

@@ -1,0 +1,334 @@
+/**
+ * The failover flow (D31): check the pair is healthy, write at a constant rate, kill the primary
+ * region through the fault ledger, keep writing until writes are acknowledged again (plus a
+ * tail) or the window closes, read what the survivor holds, heal, and judge the history.
+ *
+ * Every write and every platform transition lands in one history (NDJSON, crash-safe on disk
+ * while the run goes) with the time of the event that proves it: the acknowledgement, the watch
+ * event, the kill actuator's confirmation.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assertChaosAllowed } from '../../chaos/interlock.js';
+import { FaultLedger } from '../../chaos/ledger.js';
+import { checkHistory, type Verdict } from '../../failover/checker.js';
+import { openHistoryFile, parseHistory, type History, type HistoryEntry, type HistoryEvent, type WriteRecord } from '../../failover/history.js';
+import { renderK6TestRunYaml } from '../../failover/testrun.js';
+import type { WriterStats } from '../../failover/writer.js';
+import { CNPGPAIR_RESOURCE, CONTINUUM_RESOURCE, FailoverObserver, type Switchover } from '../../failover/observe.js';
+import { killRegion, killSpecFor, newKillId, planKill, type KillHints, type KillOutcome, type KillPlan } from '../../failover/actuators/index.js';
+import type { Evidence, FaultRecord, GateStep } from '../../gates/types.js';
+import type { EvidenceWriter } from '../../evidence/writer.js';
+import type { RunContext } from '../../run/context.js';
+import type { HttpClient } from '../../target/http.js';
+import type { RegionSpec } from '../../target/types.js';
+import { RegionClient, describeError } from '../../target/kube.js';
+import { chooseWriter, readFinalState, type FinalRead, type Writer } from './writers.js';
+
+export interface FailoverTiming {
+  /** Writes before the kill: the write path is warm and loss has a window to show in. */
+  warmupMs: number;
+  /** Writes kept going after the first acknowledged write after the kill. */
+  tailMs: number;
+  /** The post-kill window is the RTO threshold plus this. */
+  windowExtraMs: number;
+}
+
+export const DEFAULT_TIMING: FailoverTiming = { warmupMs: 5_000, tailMs: 2_000, windowExtraMs: 10_000 };
+const FINAL_READ_MS = 10_000;
+const FINAL_READ_NO_SURVIVOR_MS = 3_000;
+
+export interface FailoverHarness {
+  ctx: RunContext;
+  regions: RegionClient[];
+  http: HttpClient;
+  evidence: EvidenceWriter;
+}
+
+export interface FailoverRunOptions {
+  /** `node` forces the Node writer even where k6 exists. */
+  writer?: 'auto' | 'node';
+  timing?: Partial<FailoverTiming>;
+  ledger?: FaultLedger;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Precondition {
+  ok: boolean;
+  steps: GateStep[];
+  problems: string[];
+  notes: string[];
+}
+
+export interface KillReport {
+  plan: KillPlan;
+  outcome: KillOutcome;
+  heal?: FaultRecord;
+  healError?: string;
+}
+
+export interface FailoverResult {
+  precondition: Precondition;
+  /** Why the run stopped before judging (setup or harness failure), with the stage it hit. */
+  aborted?: { stage: 'precondition' | 'kill' | 'run'; reason: string };
+  interlockOk: boolean;
+  kill?: KillReport;
+  writer?: { kind: Writer['kind']; description: string; stats?: WriterStats };
+  history: History;
+  windowMs: number;
+  final?: FinalRead;
+  finalError?: string;
+  verdict?: Verdict;
+  /** The switchover the Continuum reported after the kill. */
+  switchover?: Switchover & { object: string; region: string };
+  continuumObserved: boolean;
+  notServed: string[];
+  evidence: { history?: Evidence; final?: Evidence; verdict?: Evidence; testRun?: Evidence };
+  thresholds: { rtoMs: number; rpo: number };
+}
+
+function step(name: string, status: GateStep['status'], detail: string, startedAt = Date.now()): GateStep {
+  return { name, status, startedAt: new Date(startedAt).toISOString(), finishedAt: new Date().toISOString(), detail };
+}
+
+function phaseOf(o: { obj: { status?: Record<string, unknown> } }): string {
+  const p = o.obj.status?.phase;
+  return typeof p === 'string' ? p : 'unknown';
+}
+
+function cnpgHints(observer: FailoverObserver): KillHints {
+  const pair = observer.objects(CNPGPAIR_RESOURCE)[0];
+  const cluster = pair?.obj.spec?.primaryCluster;
+  const namespace = pair?.obj.metadata.namespace;
+  return typeof cluster === 'string' && namespace ? { cnpgCluster: { namespace, cluster } } : {};
+}
+
+/** Pair health as the platform reports it in the surviving regions. */
+function pairHealth(observer: FailoverObserver, pre: Precondition): void {
+  const continuums = observer.objects(CONTINUUM_RESOURCE);
+  const pairs = observer.objects(CNPGPAIR_RESOURCE);
+  for (const c of continuums) {
+    const phase = phaseOf(c);
+    const ok = phase === 'Healthy';
+    pre.steps.push(step(`Continuum ${c.object} in ${c.region}`, ok ? 'passed' : 'failed', `phase ${phase}, lease holder ${String(c.obj.status?.leaseHolder ?? 'none')}`));
+    if (!ok) pre.problems.push(`Continuum ${c.object} is ${phase}, not Healthy`);
+  }
+  for (const p of pairs) {
+    const streaming = p.obj.status?.streaming === true;
+    pre.steps.push(step(`CNPGPair ${p.object} in ${p.region}`, streaming ? 'passed' : 'failed', `phase ${phaseOf(p)}, streaming ${String(p.obj.status?.streaming ?? 'unknown')}`));
+    if (!streaming) pre.problems.push(`CNPGPair ${p.object} is not streaming (phase ${phaseOf(p)})`);
+  }
+  if (!continuums.length && !pairs.length) {
+    pre.notes.push(`no Continuum or CNPGPair in ${observer.notServed.length ? `the surviving regions (not served: ${observer.notServed.join('; ')})` : 'the surviving regions'}: pair health rests on the probe write alone`);
+  }
+}
+
+async function probeWrite(writer: Writer, emit: (e: HistoryEntry) => void, pre: Precondition): Promise<void> {
+  const started = Date.now();
+  const target = writer.probeTarget();
+  const request = { key: 'probe-1', writer: 'probe', seq: 1 };
+  try {
+    await writer.prepare();
+    const ack = await target.write(request, AbortSignal.timeout(10_000));
+    emit({ ...request, sentAt: started, ackAt: Date.now(), id: ack.id, error: null, endpoint: ack.endpoint });
+    pre.steps.push(step('probe write acknowledged', 'passed', `key probe-1 → id ${ack.id} by ${ack.endpoint}`, started));
+  } catch (err) {
+    const message = (err as Error).message;
+    emit({ ...request, sentAt: started, ackAt: null, id: null, error: message.slice(0, 300), endpoint: target.endpoint });
+    pre.steps.push(step('probe write acknowledged', 'failed', message, started));
+    pre.problems.push(`the probe write was not acknowledged: ${message}`);
+  } finally {
+    await target.close();
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+export async function runFailover(h: FailoverHarness, opts: FailoverRunOptions = {}): Promise<FailoverResult> {
+  const { ctx } = h;
+  const timing = { ...DEFAULT_TIMING, ...opts.timing };
+  const env = opts.env ?? process.env;
+  const thresholds = { rtoMs: ctx.options.rtoMs, rpo: ctx.options.rpo };
+  const windowMs = thresholds.rtoMs + timing.windowExtraMs;
+  const workDir = join(ctx.runDir, 'failover');
+  mkdirSync(workDir, { recursive: true });
+  const historyPath = join(workDir, 'history.ndjson');
+  const historyFile = openHistoryFile(historyPath);
+  const emit = (e: HistoryEntry): void => historyFile.append(e);
+
+  const primarySpec = ctx.target.regions.find((r) => r.role === 'primary') ?? ctx.target.regions[0];
+  // A region left out by --region is still killed or watched here: failover concerns the pair.
+  const client = (spec: RegionSpec): RegionClient => h.regions.find((r) => r.name === spec.name) ?? new RegionClient(spec);
+  const survivors = ctx.target.regions.filter((r) => r.name !== primarySpec?.name).map(client);
+
+  const result: FailoverResult = {
+    precondition: { ok: false, steps: [], problems: [], notes: [] },
+    interlockOk: false,
+    history: { writes: [], events: [] },
+    windowMs,
+    continuumObserved: false,
+    notServed: [],
+    evidence: {},
+    thresholds,
+  };
+  const pre = result.precondition;
+
+  let observer: FailoverObserver | undefined;
+  let kill: Awaited<ReturnType<typeof killRegion>> | undefined;
+  const stopWriter = new AbortController();
+  let writerDone: Promise<WriterStats> | undefined;
+
+  // Returns early wherever the run cannot go on; `result` says why.
+  const flow = async (): Promise<void> => {
+    if (!primarySpec || !survivors.length) {
+      result.aborted = { stage: 'precondition', reason: `failover needs a primary and a surviving region; the target has ${ctx.target.regions.map((r) => `${r.name} (${r.role})`).join(', ') || 'none'}` };
+      return;
+    }
+    observer = await FailoverObserver.start(survivors, emit);
+    result.notServed = observer.notServed;
+    result.continuumObserved = observer.objects(CONTINUUM_RESOURCE).length > 0;
+    pairHealth(observer, pre);
+    const writer = await chooseWriter(ctx.target, h.http, { prefer: opts.writer, env });
+    const writerReport: NonNullable<FailoverResult['writer']> = { kind: writer.kind, description: writer.description };
+    result.writer = writerReport;
+    pre.steps.push(step('writer', 'passed', writer.description));
+    await probeWrite(writer, emit, pre);
+    pre.ok = pre.problems.length === 0;
+    if (!pre.ok) return;
+
+    // Plan the kill before any load: a target without an actuator stops here, not mid-run.
+    let plan: KillPlan;
+    const killId = newKillId();
+    try {
+      assertChaosAllowed(ctx, ['failover']);
+      result.interlockOk = true;
+      plan = await planKill(killSpecFor(primarySpec, ctx.options.killMode, cnpgHints(observer), env), client(primarySpec), killId);
+    } catch (err) {
+      result.aborted = { stage: 'kill', reason: (err as Error).message };
+      return;
+    }
+
+    let killedAt: number | null = null;
+    let firstAckAfterKill: number | null = null;
+    const onRecord = (r: WriteRecord): void => {
+      emit(r);
+      if (killedAt !== null && r.ackAt !== null && r.ackAt > killedAt && (firstAckAfterKill === null || r.ackAt < firstAckAfterKill)) firstAckAfterKill = r.ackAt;
+    };
+    const durationMs = timing.warmupMs + windowMs + timing.tailMs + 5_000;
+    const running = writer.run({ ratePerSec: ctx.options.writeRate, durationMs, signal: stopWriter.signal, onRecord });
+    writerDone = running;
+    // Only meaningful before the writer is told to stop.
+    let writerEnded: string | undefined;
+    running.then(
+      () => (writerEnded = 'the writer stopped before the end of the run'),
+      (err: unknown) => (writerEnded = `the writer failed: ${(err as Error).message}`),
+    );
+
+    await sleep(timing.warmupMs);
+    if (writerEnded) {
+      result.aborted = { stage: 'run', reason: writerEnded };
+      return;
+    }
+    observer.arm();
+    try {
+      kill = await killRegion(plan, opts.ledger ?? FaultLedger.forSovereign(ctx.target.sovereign), ctx.runId, { regions: ctx.target.regions.map(client), env }, killId);
+    } catch (err) {
+      result.aborted = { stage: 'kill', reason: `${plan.actuator} kill of ${plan.region} failed: ${(err as Error).message}` };
+      return;
+    }
+    killedAt = kill.outcome.killedAt;
+    result.kill = { plan, outcome: kill.outcome };
+    emit({ event: 'kill', at: killedAt, issuedAt: kill.outcome.issuedAt, region: plan.region, actuator: plan.actuator, strength: plan.strength, detail: kill.outcome.detail });
+
+    const deadline = killedAt + windowMs;
+    while (Date.now() < deadline && !writerEnded) {
+      if (firstAckAfterKill !== null && Date.now() >= firstAckAfterKill + timing.tailMs) break;
+      await sleep(100);
+    }
+    stopWriter.abort();
+    writerDone = undefined;
+    writerReport.stats = await running;
+
+    try {
+      // Without a write acknowledged after the kill nothing suggests a survivor will answer soon.
+      result.final = await readFinalState(ctx.target, h.http, firstAckAfterKill === null ? FINAL_READ_NO_SURVIVOR_MS : FINAL_READ_MS, env);
+    } catch (err) {
+      result.finalError = (err as Error).message;
+    }
+  };
+
+  try {
+    await flow();
+  } catch (err) {
+    result.aborted = { stage: result.kill ? 'run' : 'precondition', reason: describeError(err) };
+  } finally {
+    stopWriter.abort();
+    if (writerDone) {
+      const stats = await writerDone.catch(() => undefined);
+      if (result.writer && stats) result.writer.stats = stats;
+    }
+    if (kill && result.kill) {
+      try {
+        result.kill.heal = await kill.fault.revert();
+        historyFile.append({ event: 'heal', at: Date.now(), region: result.kill.plan.region, heal: result.kill.plan.heal });
+      } catch (err) {
+        result.kill.healError = (err as Error).message;
+      }
+    }
+    observer?.stop();
+    await historyFile.close();
+  }
+  return judge(h, result, historyPath);
+}
+
+function judge(h: FailoverHarness, result: FailoverResult, historyPath: string): FailoverResult {
+  const text = readFileSync(historyPath, 'utf8');
+  result.history = parseHistory(text, historyPath);
+  const switchover = [...result.history.events].reverse().find((e: HistoryEvent) => e.event === 'continuum-switchover' && e.baseline === false);
+  if (switchover) {
+    result.switchover = {
+      object: String(switchover.object),
+      region: String(switchover.region),
+      at: typeof switchover.reportedAt === 'string' ? switchover.reportedAt : undefined,
+      from: typeof switchover.from === 'string' ? switchover.from : undefined,
+      to: typeof switchover.to === 'string' ? switchover.to : undefined,
+      reason: typeof switchover.reason === 'string' ? switchover.reason : undefined,
+      rtoObserved: typeof switchover.rtoObserved === 'string' ? switchover.rtoObserved : undefined,
+      rpoObserved: typeof switchover.rpoObserved === 'string' ? switchover.rpoObserved : undefined,
+      initiatedBy: typeof switchover.initiatedBy === 'string' ? switchover.initiatedBy : undefined,
+    };
+  }
+  result.evidence.history = h.evidence.write({ surface: 'failover-history', kind: 'log', ext: 'ndjson', content: text, description: 'every write (acknowledged or not) and every platform transition, NDJSON' });
+  if (result.final) {
+    result.verdict = checkHistory(result.history, result.final.final, result.thresholds);
+    result.evidence.final = h.evidence.json('failover-final', result.final.final, `final state of the survivor (${result.final.source})`);
+    result.evidence.verdict = h.evidence.json(
+      'failover-verdict',
+      { verdict: result.verdict, writer: result.writer, kill: result.kill && { ...result.kill.outcome, actuator: result.kill.plan.actuator, strength: result.kill.plan.strength, heal: result.kill.plan.heal }, finalSource: result.final.source, switchover: result.switchover, notServed: result.notServed },
+      'check-history verdict: lost, unexpected and duplicated keys, RTO',
+    );
+  }
+  const counterUrl = h.ctx.target.counterUrl;
+  if (counterUrl) {
+    const yaml = renderK6TestRunYaml({
+      name: 'sovereign-walk-failover',
+      namespace: 'sovereign-walk',
+      parallelism: 2,
+      scriptConfigMap: { name: 'sovereign-walk-k6', file: 'counter-http.js' },
+      rate: h.ctx.options.writeRate,
+      duration: `${Math.ceil((DEFAULT_TIMING.warmupMs + result.windowMs) / 1000)}s`,
+      baseUrl: counterUrl,
+    });
+    result.evidence.testRun = h.evidence.write({ surface: 'failover-k6-testrun', kind: 'yaml', ext: 'yaml', content: yaml, description: 'k6-operator TestRun for the same load from inside the cluster (rendered, not applied)' });
+  }
+  return result;
+}
+

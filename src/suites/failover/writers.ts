@@ -1,0 +1,155 @@
+/**
+ * Which writer drives the failover load, and where the final state is read. Writes go to the
+ * counter app (`target.counterUrl`) with k6 when a k6 binary is found (else the Node writer), or
+ * straight into the database (`target.database`) when the target has no counter URL. The final
+ * state comes from the database when the target names one, else from `GET <counterUrl>/final`.
+ */
+import pg from 'pg';
+import { findK6, runK6Writer, type K6Binary } from '../../failover/k6.js';
+import { parseFinal, type FinalState, type WriteRecord } from '../../failover/history.js';
+import { createHttpTarget } from '../../failover/targets/http-target.js';
+import { createPgTarget, ensureCounterTable, readFinal } from '../../failover/targets/pg-target.js';
+import { runWriter, type WriterStats, type WriteTarget } from '../../failover/writer.js';
+import { registerSecret } from '../../evidence/redact.js';
+import { HttpClient, matchRule } from '../../target/http.js';
+import type { DatabaseEndpoint, TargetSpec } from '../../target/types.js';
+
+export const WRITE_TIMEOUT_MS = 2_000;
+
+export type WriterKind = 'k6-http' | 'node-http' | 'k6-sql' | 'node-sql';
+
+export interface WriterRun {
+  ratePerSec: number;
+  durationMs: number;
+  signal: AbortSignal;
+  onRecord: (r: WriteRecord) => void;
+}
+
+export interface Writer {
+  kind: WriterKind;
+  /** Which writer ran, against what (for the report). */
+  description: string;
+  /** A Node write target on the same path, for the pre-kill probe write. */
+  probeTarget(): WriteTarget;
+  /** Idempotent set-up before the first write (the counter table on the SQL path). */
+  prepare(): Promise<void>;
+  run(opts: WriterRun): Promise<WriterStats>;
+}
+
+function databaseConnection(db: DatabaseEndpoint, env: NodeJS.ProcessEnv): pg.ClientConfig {
+  const password = env[db.passwordEnv];
+  if (!password) throw new Error(`${db.passwordEnv} is not set: it holds the password of ${db.user}@${db.host}:${db.port}/${db.database}`);
+  registerSecret(password);
+  return { host: db.host, port: db.port, user: db.user, password, database: db.database };
+}
+
+function k6Hosts(target: Pick<TargetSpec, 'resolve'>, url: URL): Record<string, string> | undefined {
+  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  const rule = matchRule(target.resolve, url.hostname, port);
+  return rule ? { [`${url.hostname}:${port}`]: `${rule.address}:${rule.targetPort}` } : undefined;
+}
+
+export interface WriterChoice {
+  /** `node` forces the Node writer even where k6 exists. */
+  prefer?: 'auto' | 'node';
+  env?: NodeJS.ProcessEnv;
+  findK6?: typeof findK6;
+}
+
+export async function chooseWriter(target: TargetSpec, http: HttpClient, choice: WriterChoice = {}): Promise<Writer> {
+  const env = choice.env ?? process.env;
+  const k6Finder = choice.findK6 ?? findK6;
+  if (target.counterUrl) {
+    const baseUrl = target.counterUrl;
+    const probeTarget = (): WriteTarget => createHttpTarget({ baseUrl, dispatcher: http.dispatcher });
+    const k6: K6Binary | null = choice.prefer === 'node' ? null : await k6Finder();
+    if (k6) {
+      const hosts = k6Hosts(target, new URL(baseUrl));
+      return {
+        kind: 'k6-http',
+        description: `k6 (${k6.path}) over HTTP to ${baseUrl}`,
+        probeTarget,
+        prepare: async () => {},
+        run: (o) => runK6Writer({ k6, script: { kind: 'http', baseUrl, hosts, caFile: target.caFile }, ratePerSec: o.ratePerSec, durationMs: o.durationMs, writerId: 'k6v', timeoutMs: WRITE_TIMEOUT_MS, onRecord: o.onRecord, signal: o.signal }),
+      };
+    }
+    return {
+      kind: 'node-http',
+      description: `Node writer over HTTP to ${baseUrl}${choice.prefer === 'node' ? '' : ' (no k6 binary found: scripts/build-k6.sh builds one)'}`,
+      probeTarget,
+      prepare: async () => {},
+      run: (o) => runNode(probeTarget(), o),
+    };
+  }
+  if (!target.database) throw new Error('the target has neither a counter URL nor a database endpoint to write to');
+  const db = target.database;
+  const connection = databaseConnection(db, env);
+  const probeTarget = (): WriteTarget => createPgTarget({ label: db.label, connection, timeoutMs: WRITE_TIMEOUT_MS });
+  const prepare = async (): Promise<void> => {
+    const client = new pg.Client({ ...connection, connectionTimeoutMillis: WRITE_TIMEOUT_MS * 5 });
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      await ensureCounterTable(client);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  };
+  const k6 = choice.prefer === 'node' ? null : await k6Finder({ sql: true });
+  const where = `${db.user}@${db.host}:${db.port}/${db.database} (${db.label})`;
+  if (k6) {
+    const connectionString = `postgres://${encodeURIComponent(db.user)}:${encodeURIComponent(String(connection.password))}@${db.host}:${db.port}/${encodeURIComponent(db.database)}?sslmode=disable`;
+    return {
+      kind: 'k6-sql',
+      description: `k6 with xk6-sql (${k6.path}) into ${where}`,
+      probeTarget,
+      prepare,
+      run: (o) => runK6Writer({ k6, script: { kind: 'sql', connectionString, endpoint: db.label }, ratePerSec: o.ratePerSec, durationMs: o.durationMs, writerId: 'k6s', timeoutMs: WRITE_TIMEOUT_MS, onRecord: o.onRecord, signal: o.signal }),
+    };
+  }
+  return { kind: 'node-sql', description: `Node writer into ${where}`, probeTarget, prepare, run: (o) => runNode(probeTarget(), o) };
+}
+
+async function runNode(target: WriteTarget, o: WriterRun): Promise<WriterStats> {
+  try {
+    return await runWriter({ target, ratePerSec: o.ratePerSec, durationMs: o.durationMs, writerId: 'w1', timeoutMs: WRITE_TIMEOUT_MS, onRecord: o.onRecord, signal: o.signal });
+  } finally {
+    await target.close();
+  }
+}
+
+/** Where the final state was read. */
+export interface FinalRead {
+  final: FinalState;
+  source: string;
+}
+
+/** The survivor's rows, retried for `timeoutMs` (the endpoint may still be moving to the new primary). */
+export async function readFinalState(target: TargetSpec, http: HttpClient, timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<FinalRead> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  for (;;) {
+    try {
+      if (target.database) {
+        const db = target.database;
+        const client = new pg.Client({ ...databaseConnection(db, env), connectionTimeoutMillis: 3_000, query_timeout: 10_000 });
+        client.on('error', () => {});
+        await client.connect();
+        try {
+          return { final: await readFinal(client), source: `SELECT key, id FROM sw_counter on ${db.host}:${db.port}/${db.database} (${db.label})` };
+        } finally {
+          await client.end().catch(() => {});
+        }
+      }
+      if (!target.counterUrl) throw new Error('the target has neither a database endpoint nor a counter URL to read from');
+      const url = `${target.counterUrl.replace(/\/$/, '')}/final`;
+      const x = await http.request(url, { timeoutMs: 10_000 });
+      if (x.response?.status !== 200) throw new Error(`GET ${url}: ${x.error ?? `HTTP ${x.response?.status}: ${x.response?.body.slice(0, 200)}`}`);
+      return { final: parseFinal(HttpClient.fullBody(x), url), source: `GET ${url}` };
+    } catch (err) {
+      lastError = (err as Error).message;
+      if (Date.now() > deadline) throw new Error(`final state unreadable after ${timeoutMs / 1000} s: ${lastError}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}

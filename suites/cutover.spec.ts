@@ -1,0 +1,33 @@
+/**
+ * Cutover: the tether audit (eight gates), then the deny-egress hold and its checks (six gates),
+ * judged once per walk. `--cutover enforce` applies the harness's own policy through the fault
+ * ledger (reverted on pass, failure, SIGINT/SIGTERM, by the next walk's janitor, or by the
+ * in-cluster backstop); `--cutover observe` judges the platform's own step-08 hold.
+ */
+import { test } from '@playwright/test';
+import { loadRunContext } from '../src/run/context.js';
+import { Harness } from '../src/run/harness.js';
+import { reportGate } from '../src/pw/report-gate.js';
+import { judgeOnce, gateFor } from '../src/pw/judge-once.js';
+import { CUTOVER_GATE_IDS, judgeCutover } from '../src/suites/cutover/suite.js';
+import type { Gate } from '../src/gates/types.js';
+
+const ctx = loadRunContext();
+let gates: Map<string, Gate>;
+
+test.beforeAll(async () => {
+  gates = await judgeOnce(ctx.runDir, 'cutover', async () => {
+    const h = new Harness(ctx);
+    try {
+      return await judgeCutover(ctx, h);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+for (const id of CUTOVER_GATE_IDS) {
+  test(id, async ({}, info) => {
+    await reportGate(ctx.runDir, info, gateFor(gates, id, 'cutover'));
+  });
+}

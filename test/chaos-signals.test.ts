@@ -1,0 +1,80 @@
+/**
+ * Revert on interrupt: a process holding a fault reverts it on SIGINT / SIGTERM before it
+ * exits (130 / 143); one that exits any other way hands its faults to a detached reaper.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FaultLedger } from '../src/chaos/ledger.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SOV = 't99.omani.works';
+
+const CHILD = `
+import { writeFileSync } from 'node:fs';
+import { FaultLedger } from './src/chaos/ledger.js';
+import { applyFault } from './src/chaos/fault.js';
+const ledger = FaultLedger.forSovereign('${SOV}', process.env.SW_STATE_DIR);
+await applyFault(
+  ledger,
+  { kind: 'test-block', target: 'region/x', runId: 'signal-run', revert: [{ kind: 'command', argv: ['touch', process.env.REAPED] }] },
+  async () => 1,
+  async () => writeFileSync(process.env.MARKER, 'reverted in process'),
+);
+process.stdout.write('APPLIED\\n');
+if (process.env.MODE === 'exit') process.exit(0);
+setInterval(() => {}, 1000);
+`;
+
+function start(env: Record<string, string>): { exited: Promise<number | null>; applied: Promise<void>; pid: number } {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const applied = new Promise<void>((res, rej) => {
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('APPLIED')) res();
+    });
+    child.on('exit', () => rej(new Error(`child exited before applying: ${out}`)));
+  });
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  return { exited, applied, pid: child.pid! };
+}
+
+async function until(cond: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  test(`${sig} reverts the active fault before the process exits ${code}`, async () => {
+    const d = mkdtempSync(join(tmpdir(), 'chaos-signal-'));
+    const marker = join(d, 'marker');
+    const c = start({ SW_STATE_DIR: d, MARKER: marker, REAPED: join(d, 'reaped') });
+    await c.applied;
+    process.kill(c.pid, sig);
+    assert.equal(await c.exited, code);
+    assert.ok(existsSync(marker), 'reverted by the in-process revert');
+    const [e] = FaultLedger.forSovereign(SOV, d).entries();
+    assert.equal(e.state, 'reverted');
+  });
+}
+
+test('a process that exits while holding a fault hands it to a detached reaper', async () => {
+  const d = mkdtempSync(join(tmpdir(), 'chaos-reaper-'));
+  const contextPath = join(d, 'run-context.json');
+  writeFileSync(contextPath, JSON.stringify({ runId: 'signal-run', target: { kind: 'live', name: 't99', sovereign: SOV, regions: [] } }));
+  const reaped = join(d, 'reaped');
+  const c = start({ SW_STATE_DIR: d, MARKER: join(d, 'marker'), REAPED: reaped, MODE: 'exit', SW_RUN_CONTEXT: contextPath });
+  assert.equal(await c.exited, 0);
+  const ledger = FaultLedger.forSovereign(SOV, d);
+  await until(() => ledger.entries()[0]?.state === 'reverted', 20_000);
+  assert.ok(existsSync(reaped), 'the reaper ran the ledger revert steps');
+  assert.ok(!existsSync(join(d, 'marker')), 'the in-process revert never ran');
+  assert.match(ledger.entries()[0].detail ?? '', /^reaper after holder exit; run touch/);
+});

@@ -1,0 +1,202 @@
+/**
+ * The failover suite against the simulated Sovereign's data plane: the healthy pair passes with
+ * RTO measured; asynchronous replication loses acknowledged writes (listed); a slow or absent
+ * promotion breaches the RTO; a Continuum that misreports its RTO is caught; an unhealthy pair
+ * blocks the kill; the interlock refuses a live non-test Sovereign. No process outlives a test.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseSimFaults, startSim, type RunningSim } from '../sim/index.js';
+import { installDataplane, PROCESS_TAG_PREFIX } from '../sim/dataplane/index.js';
+import { loadKit } from '../src/kit/load.js';
+import { FaultLedger } from '../src/chaos/ledger.js';
+import { Harness } from '../src/run/harness.js';
+import type { RunContext, WalkOptions } from '../src/run/context.js';
+import type { TargetSpec } from '../src/target/types.js';
+import type { Gate } from '../src/gates/types.js';
+import { HttpClient } from '../src/target/http.js';
+import { readHistoryFile } from '../src/failover/history.js';
+import { readTimelines } from '../src/gates/recorder.js';
+import { failoverGateIds, runFailoverSuite } from '../src/suites/failover/suite.js';
+import type { FailoverRunOptions } from '../src/suites/failover/run.js';
+
+const KIT = 'fixtures/kind/kit-kind.json';
+const PRIMARY = 'hz-fsn-rtz-prod';
+
+/** The sim with the data plane (startSim installs it once sim/index.ts wires installDataplane in). */
+async function startDataplaneSim(faults: string[]): Promise<{ sim: RunningSim; target: TargetSpec }> {
+  const kit = loadKit(KIT);
+  const sim = await startSim({ kit, faults: parseSimFaults(faults, kit) });
+  if (sim.target.counterUrl) return { sim, target: sim.target };
+  try {
+    await installDataplane(sim.ctx);
+  } catch (err) {
+    await sim.stop();
+    throw err;
+  }
+  const { regionKill, resolve: _resolve, ...extras } = sim.ctx.targetExtras;
+  const regions = sim.target.regions.map((r) => (regionKill?.[r.name] ? { ...r, kill: regionKill[r.name] } : r));
+  return { sim, target: { ...sim.target, ...extras, regions } };
+}
+
+function leftovers(): string[] {
+  const ps = execFileSync('ps', ['-eo', 'pid=,stat=,user=,args='], { encoding: 'utf8' });
+  return ps.split('\n').filter((line) => line.includes(`${PROCESS_TAG_PREFIX}-${process.pid}-`) && !/^\s*\d+\s+Z/.test(line));
+}
+
+interface Walked {
+  gates: Map<string, Gate>;
+  runDir: string;
+  ids: ReturnType<typeof failoverGateIds>;
+  ledger: FaultLedger;
+}
+
+async function walkFailover(
+  faults: string[],
+  opts: { rtoMs?: number; writer?: FailoverRunOptions['writer']; adjust?: (t: TargetSpec) => TargetSpec; before?: (sim: RunningSim, target: TargetSpec) => Promise<void> } = {},
+): Promise<Walked> {
+  const { sim, target: simTarget } = await startDataplaneSim(faults);
+  const target = opts.adjust ? opts.adjust(simTarget) : simTarget;
+  const runDir = mkdtempSync(join(tmpdir(), 'failover-run-'));
+  const ledger = new FaultLedger(target.sovereign, join(runDir, 'ledger.jsonl'));
+  const options = { suites: ['failover'], kitPath: KIT, rtoMs: opts.rtoMs ?? 30_000, rpo: 0, writeRate: 10, allowChaos: false, testSovereignPatterns: [], cutoverMode: 'enforce' } as unknown as WalkOptions;
+  const ctx: RunContext = { runId: 'failover-test', runDir, target, options, startedAt: new Date().toISOString() };
+  const h = new Harness(ctx);
+  try {
+    await opts.before?.(sim, target);
+    const gates = await runFailoverSuite(h, { writer: opts.writer, ledger });
+    return { gates: new Map(gates.map((g) => [g.id, g])), runDir, ids: failoverGateIds(options), ledger };
+  } finally {
+    await h.close();
+    await sim.stop();
+    assert.deepEqual(leftovers(), [], 'no postgres or counter app outlives the sim');
+  }
+}
+
+function gate(w: Walked, id: string): Gate {
+  const g = w.gates.get(id);
+  assert.ok(g, `gate ${id} judged (have: ${[...w.gates.keys()].join(', ')})`);
+  return g;
+}
+
+function statuses(w: Walked): Record<string, string> {
+  return Object.fromEntries([...w.gates.values()].map((g) => [g.id, g.status]));
+}
+
+test('healthy pair: zero acknowledged writes lost, RTO measured and within 30 s, the Continuum agrees; k6 writer, evidence and timeline', async () => {
+  const w = await walkFailover([]);
+  const { ids } = w;
+  assert.deepEqual(Object.values(statuses(w)), Array(7).fill('passed'), JSON.stringify([...w.gates.values()].map((g) => `${g.id}: ${g.status} ${g.reason}`), null, 1));
+  assert.equal(ids.rto, 'failover/D31 RTO ≤ 30s');
+  assert.match(gate(w, ids.preconditions).reason, /writer: k6 \(.*\) over HTTP to https:\/\/counter\.sim\.sovereign-walk\.test/);
+  assert.match(gate(w, ids.kill).reason, new RegExp(`${PRIMARY} down at .* via process-signal: SIGKILL → group \\d+, group \\d+; heal: none`));
+  const rto = gate(w, ids.rto);
+  const rtoMs = rto.metrics?.rtoMs;
+  assert.ok(typeof rtoMs === 'number' && rtoMs > 0 && rtoMs < 5_000, `RTO ${rtoMs} ms`);
+  assert.match(rto.reason, /^RTO \d+(\.\d+)?m?s \(kill → first acknowledged write\) within 30s/);
+  assert.ok(rto.evidence.some((e) => e.kind === 'svg'), 'the timeline SVG is attached to the RTO gate');
+  const loss = gate(w, ids.loss);
+  assert.equal(loss.metrics?.lost, 0);
+  assert.ok((loss.metrics?.acknowledged ?? 0) >= 40, `acknowledged ${loss.metrics?.acknowledged}`);
+  assert.deepEqual(loss.evidence.map((e) => e.name.replace(/-\d{4}-\d{2}-\d{2}/, '')), ['sim-failover-history.ndjson', 'sim-failover-final.json', 'sim-failover-verdict.json']);
+  assert.match(gate(w, ids.reportedRto).reason, /reports rtoObserved \d+(\.\d+)?m?s .* clients measured/);
+
+  const history = await readHistoryFile(join(w.runDir, 'failover', 'history.ndjson'));
+  const events = history.events.map((e) => e.event);
+  for (const e of ['continuum-phase', 'kill', 'promoted', 'continuum-switchover', 'heal']) assert.ok(events.includes(e), `history has a ${e} event`);
+  const kill = history.events.find((e) => e.event === 'kill')!;
+  const promoted = history.events.find((e) => e.event === 'promoted')!;
+  assert.ok(promoted.at > kill.at, 'promotion after the kill on one timeline');
+  assert.ok(history.writes.every((x) => x.writer === 'probe' || x.writer.startsWith('k6v')), 'k6 wrote the load');
+  const [timeline] = readTimelines(w.runDir);
+  assert.equal(timeline?.id, 'failover/timeline');
+  assert.ok(existsSync(join(w.runDir, 'evidence')) && readFileSync(join(w.runDir, 'evidence', rto.evidence.find((e) => e.kind === 'svg')!.name), 'utf8').startsWith('<svg'));
+  assert.deepEqual(w.ledger.open(), [], 'the kill is marked healed in the ledger');
+  assert.equal(w.ledger.entries()[0]?.kind, 'region-kill');
+});
+
+test('replication:async-detached: acknowledged writes lost and listed; the RTO is still met', async () => {
+  const w = await walkFailover(['replication:async-detached'], { writer: 'node' });
+  const loss = gate(w, w.ids.loss);
+  assert.equal(loss.status, 'failed');
+  const lost = loss.metrics?.lost ?? 0;
+  assert.ok(lost >= 5, `lost ${lost} acknowledged writes`);
+  assert.match(loss.reason, new RegExp(`^${lost} of \\d+ acknowledged writes lost \\(rpo 0\\): w1-\\d+, w1-\\d+`));
+  assert.equal(gate(w, w.ids.rto).status, 'passed');
+  assert.equal(gate(w, w.ids.intact).status, 'passed', 're-issued ids of lost rows are the loss, not a second failure');
+  assert.match(gate(w, w.ids.intact).reason, /ids re-issued after promotion/);
+  assert.equal(gate(w, w.ids.reportedRpo).status, 'passed', 'the sim reports its RPO honestly');
+  assert.match(gate(w, w.ids.reportedRpo).reason, /rpoObserved [1-9][\d.]*m?s; clients lost \d+ acknowledged writes/);
+  assert.match(gate(w, w.ids.preconditions).reason, /writer: Node writer over HTTP/);
+});
+
+test('failover:slow with a 3 s RTO: no write acknowledged in the window → RTO breach; no switchover reported', async () => {
+  const started = Date.now();
+  const w = await walkFailover(['failover:slow'], { rtoMs: 3_000, writer: 'node' });
+  assert.ok(Date.now() - started < 50_000, 'bounded by the RTO window, not by the 35 s promotion delay');
+  const rto = gate(w, w.ids.rto);
+  assert.equal(w.ids.rto, 'failover/D31 RTO ≤ 3s');
+  assert.equal(rto.status, 'failed');
+  assert.match(rto.reason, /no write was acknowledged within 13s after the kill \(threshold 3s\); no promotion was observed/);
+  assert.equal(gate(w, w.ids.reportedRto).status, 'failed');
+  assert.match(gate(w, w.ids.reportedRto).reason, /reported no switchover/);
+  assert.equal(gate(w, w.ids.loss).status, 'failed', 'no survivor answers: the acknowledged writes are unavailable');
+  assert.match(gate(w, w.ids.loss).reason, /could not be read .* no write was acknowledged after the kill/);
+});
+
+test('failover:slow:4000 with continuum:misreport: the RTO passes but the reported rtoObserved is caught', async () => {
+  const w = await walkFailover(['failover:slow:4000', 'continuum:misreport'], { writer: 'node' });
+  assert.equal(gate(w, w.ids.rto).status, 'passed');
+  const measured = gate(w, w.ids.rto).metrics?.rtoMs ?? 0;
+  assert.ok(measured >= 4_000, `measured RTO ${measured} ms includes the 4 s delay`);
+  const reported = gate(w, w.ids.reportedRto);
+  assert.equal(reported.status, 'failed');
+  assert.match(reported.reason, /reports rtoObserved \d+ms .*off by .* more than the .* tolerance/);
+  assert.equal(gate(w, w.ids.loss).status, 'passed');
+});
+
+test('direct SQL path (no counter URL): the Node SQL writer, zero loss', async () => {
+  const w = await walkFailover([], { adjust: (t) => ({ ...t, counterUrl: undefined }) });
+  assert.deepEqual(Object.values(statuses(w)), Array(7).fill('passed'), JSON.stringify([...w.gates.values()].map((g) => `${g.id}: ${g.reason}`), null, 1));
+  assert.match(gate(w, w.ids.preconditions).reason, /writer: Node writer into counter@127\.0\.0\.1:\d+\/counter \(sw-counter-rw\)/);
+  assert.match(gate(w, w.ids.loss).reason, /rows read by SELECT key, id FROM sw_counter/);
+});
+
+test('an unhealthy pair fails the preconditions and blocks the kill', async () => {
+  const w = await walkFailover(['replication:async-detached'], {
+    before: async (_sim, target) => {
+      // The first write starts the fault's clock: the standby detaches 3 s later.
+      const http = new HttpClient(target);
+      try {
+        await http.request(`${target.counterUrl}/write`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: 'pre-1' }) });
+      } finally {
+        await http.close();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 4_500));
+    },
+  });
+  const pre = gate(w, w.ids.preconditions);
+  assert.equal(pre.status, 'failed');
+  assert.match(pre.reason, /CNPGPair sw-counter\/sw-counter is not streaming/);
+  assert.match(pre.reason, /Continuum sw-counter\/sw-counter is Degraded/);
+  for (const id of [w.ids.kill, w.ids.loss, w.ids.rto]) {
+    assert.equal(gate(w, id).status, 'blocked');
+    assert.equal(gate(w, id).rootCause, w.ids.preconditions);
+  }
+  assert.deepEqual(w.ledger.entries(), [], 'nothing was killed');
+});
+
+test('the chaos interlock refuses a live Sovereign that is not a test Sovereign; nothing is killed', async () => {
+  const w = await walkFailover([], { adjust: (t) => ({ ...t, kind: 'live', sovereign: 'sim.sovereign-walk.test' }) });
+  const kill = gate(w, w.ids.kill);
+  assert.equal(kill.status, 'error');
+  assert.match(kill.reason, /refused by the chaos interlock: refusing failover on sim\.sovereign-walk\.test: not a test Sovereign/);
+  assert.equal(gate(w, w.ids.loss).status, 'blocked');
+  assert.deepEqual(w.ledger.entries(), []);
+  const history = await readHistoryFile(join(w.runDir, 'failover', 'history.ndjson'));
+  assert.ok(!history.events.some((e) => e.event === 'kill'));
+});
