@@ -207,29 +207,29 @@ test('network-policy and cnpg-scale against a region API; heal deletes the polic
   const sim = await startSim({ kit: loadKit('fixtures/kind/kit-kind.json'), faults: [] });
   try {
     const region = sim.ctx.primary;
-    ensureNamespace(region.store, 'sw-counter', 'test');
-    region.store.create({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'sw-counter-fsn', namespace: 'sw-counter' }, spec: { instances: 3 } } as never, 'test');
+    ensureNamespace(region.store, 'sw-actuator', 'test');
+    region.store.create({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'sw-actuator-pg', namespace: 'sw-actuator' }, spec: { instances: 3 } } as never, 'test');
     const client = new RegionClient(sim.target.regions.find((r) => r.name === region.name)!);
     const deps = { regions: [client] };
 
     const id = newKillId();
-    const np = networkPolicyPlan(client, { kind: 'network-policy', namespaces: ['sw-counter', 'default'] }, id);
+    const np = networkPolicyPlan(client, { kind: 'network-policy', namespaces: ['sw-actuator', 'default'] }, id);
     assert.equal(np.strength, 'isolation');
     await np.apply();
     const policies = region.store.list('networking.k8s.io/v1', 'NetworkPolicy', { labelSelector: `${FAULT_LABEL}=${id}` });
-    assert.deepEqual(policies.map((p) => p.metadata.namespace).sort(), ['default', 'sw-counter']);
+    assert.deepEqual(policies.map((p) => p.metadata.namespace).sort(), ['default', 'sw-actuator']);
     assert.deepEqual(policies[0].spec, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     await executeRevert(deps, np.revert);
     assert.equal(region.store.list('networking.k8s.io/v1', 'NetworkPolicy', { labelSelector: `${FAULT_LABEL}=${id}` }).length, 0);
 
-    const scale = await cnpgScalePlan(client, { kind: 'cnpg-scale', namespace: 'sw-counter', cluster: 'sw-counter-fsn' });
+    const scale = await cnpgScalePlan(client, { kind: 'cnpg-scale', namespace: 'sw-actuator', cluster: 'sw-actuator-pg' });
     assert.equal(scale.strength, 'weakest');
     assert.match(scale.description, /weakest mode/);
     await scale.apply();
-    assert.equal((region.store.get('postgresql.cnpg.io/v1', 'Cluster', 'sw-counter', 'sw-counter-fsn')?.spec as { instances?: number }).instances, 0);
+    assert.equal((region.store.get('postgresql.cnpg.io/v1', 'Cluster', 'sw-actuator', 'sw-actuator-pg')?.spec as { instances?: number }).instances, 0);
     await executeRevert(deps, scale.revert);
-    assert.equal((region.store.get('postgresql.cnpg.io/v1', 'Cluster', 'sw-counter', 'sw-counter-fsn')?.spec as { instances?: number }).instances, 3);
-    await assert.rejects(cnpgScalePlan(client, { kind: 'cnpg-scale', namespace: 'sw-counter', cluster: 'missing' }), /not found/);
+    assert.equal((region.store.get('postgresql.cnpg.io/v1', 'Cluster', 'sw-actuator', 'sw-actuator-pg')?.spec as { instances?: number }).instances, 3);
+    await assert.rejects(cnpgScalePlan(client, { kind: 'cnpg-scale', namespace: 'sw-actuator', cluster: 'missing' }), /not found/);
   } finally {
     await sim.stop();
   }
