@@ -43,6 +43,9 @@ export const SIM_REGIONS: readonly { name: string; role: 'primary' | 'secondary'
   { name: 'hz-hel-rtz-prod', role: 'secondary' },
 ];
 
+export type SimModule = 'dod' | 'cutover' | 'journeys' | 'dataplane';
+const ALL_MODULES: SimModule[] = ['dod', 'cutover', 'journeys', 'dataplane'];
+
 export interface SimOptions {
   kit: Kit;
   faults: SimFault[];
@@ -52,6 +55,8 @@ export interface SimOptions {
   timing?: { minDelayMs: number; maxDelayMs: number };
   /** Kubernetes API latency (ms, ±20% jitter); a `latency:<ms>` fault takes precedence. */
   latencyMs?: number;
+  /** Platform modules to install on top of the cluster world (default all; [] = the world alone). */
+  modules?: SimModule[];
 }
 
 export interface RunningSim {
@@ -136,9 +141,10 @@ async function build(opts: SimOptions, dir: string, cleanups: (() => Promise<voi
 
   await installFlux(ctx, { ...DEFAULT_FLUX_TIMING, ...opts.timing, latencyMs: latency });
   await installSurfaces(ctx);
-  await installDod(ctx);
-  await installCutover(ctx);
-  await Promise.all([installJourneys(ctx), installDataplane(ctx)]);
+  const modules = new Set(opts.modules ?? ALL_MODULES);
+  if (modules.has('dod')) await installDod(ctx);
+  if (modules.has('cutover')) await installCutover(ctx);
+  await Promise.all([modules.has('journeys') ? installJourneys(ctx) : undefined, modules.has('dataplane') ? installDataplane(ctx) : undefined]);
 
   let stopping: Promise<void> | undefined;
   return {

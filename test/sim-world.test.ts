@@ -53,7 +53,7 @@ describe('healthy sim with the canonical 48-slot kit', { timeout: 90_000 }, () =
 
   before(async () => {
     const t0 = Date.now();
-    sim = await startSim({ kit: kit48, faults: [] });
+    sim = await startSim({ kit: kit48, modules: [], faults: [] });
     startMs = Date.now() - t0;
     primary = new RegionClient(sim.target.regions[0]);
     secondary = new RegionClient(sim.target.regions[1]);
@@ -270,7 +270,7 @@ describe('sim faults', { timeout: 60_000 }, () => {
       `stale-generation:${HR_FAULTS.stale}`,
       ...SURFACE_DOWN.map((s) => `surface-down:${s}`),
     ];
-    sim = await startSim({ kit: kit48, faults: parseSimFaults(specs, kit48) });
+    sim = await startSim({ kit: kit48, modules: [], faults: parseSimFaults(specs, kit48) });
     rc = new RegionClient(sim.target.regions[0]);
     http = new HttpClient(sim.target);
     const w = await rc.watch(HR, { namespace: 'flux-system', fieldSelector: `metadata.name=${HR_FAULTS.flap}` }, (_t, hr) => {
@@ -369,7 +369,7 @@ describe('sim faults', { timeout: 60_000 }, () => {
 
 describe('sim timing faults and other kits', { timeout: 60_000 }, () => {
   test('latency:<ms> slows every API request and slow-reconcile:<ms> every install', async () => {
-    const sim = await startSim({ kit: loadKit('bootstrap-kit-2026-04-30.json'), faults: [{ kind: 'latency', arg: '120' }, { kind: 'slow-reconcile', arg: '1500' }] });
+    const sim = await startSim({ kit: loadKit('bootstrap-kit-2026-04-30.json'), modules: [], faults: [{ kind: 'latency', arg: '120' }, { kind: 'slow-reconcile', arg: '1500' }] });
     const started = Date.now();
     try {
       const rc = new RegionClient(sim.target.regions[0]);
@@ -392,7 +392,7 @@ describe('sim timing faults and other kits', { timeout: 60_000 }, () => {
 
   test('the 2026-04-30 kit (35 slots, no surfaces) reconciles fully in both regions', async () => {
     const kit = loadKit('bootstrap-kit-2026-04-30.json');
-    const sim = await startSim({ kit, faults: [] });
+    const sim = await startSim({ kit, modules: [], faults: [] });
     try {
       for (const region of sim.target.regions) {
         const rc = new RegionClient(region);
@@ -424,7 +424,7 @@ describe('a kit the sim has never seen', { timeout: 60_000 }, () => {
   };
 
   test('installs every surface generically from the checks, and surface-down breaks only the named one', async () => {
-    const sim = await startSim({ kit, faults: parseSimFaults(['surface-down:bp-alpha'], kit) });
+    const sim = await startSim({ kit, modules: [], faults: parseSimFaults(['surface-down:bp-alpha'], kit) });
     const http = new HttpClient(sim.target);
     try {
       const rc = new RegionClient(sim.target.regions[0]);
@@ -459,7 +459,7 @@ describe('sim lifecycle', { timeout: 60_000 }, () => {
     const children = async () => (await run('pgrep', ['-P', String(process.pid)]).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }))).stdout.trim().split('\n').filter(Boolean).sort();
     const before = await children();
     for (let round = 0; round < 2; round++) {
-      const sim = await startSim({ kit: kit48, faults: [] });
+      const sim = await startSim({ kit: kit48, modules: [], faults: [] });
       const rc = new RegionClient(sim.target.regions[0]);
       await rc.ping();
       const ports = [...sim.target.regions.map((r) => Number(new URL(new RegionClient(r).server).port)), sim.ctx.web.port];
