@@ -10,7 +10,6 @@ import { runWriter, type WriterStats } from '../src/failover/writer.js';
 import type { WriteRecord } from '../src/failover/history.js';
 import { loadKit } from '../src/kit/load.js';
 import { HttpClient } from '../src/target/http.js';
-import { installDataplane } from '../sim/dataplane/index.js';
 import { startSim } from '../sim/index.js';
 import { NotMeasured, type Figure } from './figures.js';
 import { median, percentile, round } from './stats.js';
@@ -54,8 +53,7 @@ export async function benchWrites(o: WritesOptions): Promise<Figure[]> {
   const sim = await startSim({ kit: loadKit(SMALL_KIT), faults: [] });
   let http: HttpClient | undefined;
   try {
-    if (!sim.target.counterUrl) await installDataplane(sim.ctx);
-    const counterUrl = sim.target.counterUrl ?? sim.ctx.targetExtras.counterUrl;
+    const counterUrl = sim.target.counterUrl;
     if (!counterUrl) throw new NotMeasured('the sim data plane did not publish a counter URL');
     http = new HttpClient(sim.target);
     const target = createHttpTarget({ baseUrl: counterUrl, dispatcher: http.dispatcher });
