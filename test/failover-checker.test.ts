@@ -118,8 +118,9 @@ describe('checkHistory', () => {
     assert.equal(verdict.verdict, 'pass');
     assert.equal(verdict.acknowledged, 4);
     assert.equal(verdict.harmlessGaps, 1);
-    assert.equal(verdict.rtoMs, 1100);
-    assert.equal(verdict.unavailableMs, 1594);
+    // w1-3 was sent before the kill and answered by the same endpoint: not proof of recovery.
+    assert.equal(verdict.rtoMs, 1110);
+    assert.equal(verdict.unavailableMs, 1604);
     assert.equal(verdict.ackedAfterKill, 2);
     assert.equal(verdict.errors, 1);
     assert.deepEqual(verdict.lost, []);
@@ -148,6 +149,24 @@ describe('checkHistory', () => {
     assert.equal(verdict.unavailableMs, null);
     assert.equal(verdict.verdict, 'fail');
     assert.deepEqual(verdict.reasons, ['no write was acknowledged after the kill']);
+  });
+
+  it('a write in flight at the kill that the dying primary acknowledged is no recovery', () => {
+    const h = history([ack('w1-1', 1000, 1010, 1), ack('w1-2', 1490, 1501, 2), failed('w1-3', 1600, 'connect ECONNREFUSED')], [{ ...kill(1500), region: 'region-a' }]);
+    const verdict = checkHistory(h, final([['w1-1', 1], ['w1-2', 2]]), { rtoMs: 3_000, rpo: 0 });
+    assert.equal(verdict.ackedAfterKill, 1);
+    assert.equal(verdict.rtoMs, null);
+    assert.equal(verdict.verdict, 'fail');
+    assert.deepEqual(verdict.reasons, ['no write sent after the kill was acknowledged (only 1 write in flight at the kill, which proves no recovery)']);
+  });
+
+  it('a write sent before the kill and answered by a new backend is recovery; the killed region never is', () => {
+    const promotedServes = { ...ack('w1-2', 1400, 2200, 40), endpoint: 'region-b' };
+    const killedAnswers = { ...ack('w2-1', 1600, 1700, 3), endpoint: 'region-a' };
+    const h = history([ack('w1-1', 1000, 1010, 1), killedAnswers, promotedServes], [{ ...kill(1500), region: 'region-a' }]);
+    const verdict = checkHistory(h, final([['w1-1', 1], ['w2-1', 3], ['w1-2', 40]]), STRICT);
+    assert.equal(verdict.rtoMs, 700);
+    assert.equal(verdict.ackedAfterKill, 2);
   });
 
   it('counts an ack at the kill instant as before the kill', () => {

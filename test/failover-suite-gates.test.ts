@@ -77,7 +77,7 @@ async function judge(r: FailoverResult): Promise<Map<string, Gate>> {
 test('a clean run passes every gate, with the writer, the kill and the RTO in the reasons', async () => {
   const g = await judge(run({}));
   assert.deepEqual([...g.values()].map((x) => x.status), Array(7).fill('passed'));
-  assert.match(g.get(ids.rto)!.reason, /^RTO 805ms \(kill → first acknowledged write\) within 30s; clients saw no acknowledgement for 900ms; the platform promoted 700ms after the kill/);
+  assert.match(g.get(ids.rto)!.reason, /^RTO 805ms \(kill → first acknowledgement from the recovered service\) within 30s; clients saw no acknowledgement for 900ms; the platform promoted 700ms after the kill/);
   assert.match(g.get(ids.preconditions)!.reason, /writer: Node writer over HTTP/);
   assert.equal(g.get(ids.rto)!.evidence[0]?.kind, 'svg');
 });
@@ -110,10 +110,10 @@ test('a duplicated key or an acknowledged write whose id changed fails the integ
 test('RTO over the threshold fails; no acknowledged write after the kill fails with the promotion status', async () => {
   const slow = await judge(run({ writes: writes(4_000).map((w) => w), thresholds: { rtoMs: 3_000, rpo: 0 } }));
   // The gate id follows the walk options; the threshold that judged it is the run's.
-  assert.match(slow.get(ids.rto)!.reason, /^RTO 4\.005s \(kill → first acknowledged write\) exceeds 3s/);
+  assert.match(slow.get(ids.rto)!.reason, /^RTO 4\.005s \(kill → first acknowledgement from the recovered service\) exceeds 3s/);
   const never = await judge(run({ writes: writes(10_000), rows: null, events: [{ event: 'kill', at: KILL_AT }], switchover: undefined }));
   assert.equal(never.get(ids.rto)!.status, 'failed');
-  assert.match(never.get(ids.rto)!.reason, /no write was acknowledged within 40s after the kill .* no promotion was observed/);
+  assert.match(never.get(ids.rto)!.reason, /no write sent after the kill was acknowledged within 40s .* no promotion was observed/);
   assert.equal(never.get(ids.loss)!.status, 'failed');
   assert.equal(never.get(ids.intact)!.status, 'blocked');
   assert.equal(never.get(ids.reportedRto)!.status, 'failed');

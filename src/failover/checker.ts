@@ -6,7 +6,7 @@
 import type { FinalState, History, WriteRecord } from './history.js';
 
 export interface Thresholds {
-  /** Maximum kill → first-acknowledged-write time. */
+  /** Maximum time from the kill to the first acknowledgement that proves recovery (see isRecoveryAck). */
   rtoMs: number;
   /** Maximum number of lost acknowledged writes (normally 0). */
   rpo: number;
@@ -30,9 +30,9 @@ export interface Verdict {
   reissuedIds: number[];
   /** Gaps between consecutive final ids that hide no acknowledged id. */
   harmlessGaps: number;
-  /** First ack after the kill minus the kill; null without a kill or without such an ack. */
+  /** First recovery ack (see isRecoveryAck) minus the kill; null without a kill or without such an ack. */
   rtoMs: number | null;
-  /** Last ack at-or-before the kill → first ack after it. */
+  /** Last ack at-or-before the kill → first recovery ack. */
   unavailableMs: number | null;
   ackedAfterKill: number;
   errors: number;
@@ -95,6 +95,17 @@ function countHarmlessGaps(finalIds: number[], ackedIds: number[]): number {
   return gaps;
 }
 
+/**
+ * Whether an acknowledgement after the kill proves the service recovered: the write was sent after
+ * the kill, or a backend that served nothing before the kill answered it; never one the killed
+ * region answered. A write in flight at the kill that the dying primary still acknowledged proves
+ * nothing about recovery, and counting it would report an RTO of a few milliseconds.
+ */
+export function isRecoveryAck(w: WriteRecord, killAt: number, endpointsBeforeKill: ReadonlySet<string>, killedRegions: ReadonlySet<string>): boolean {
+  if (w.ackAt === null || w.ackAt <= killAt || killedRegions.has(w.endpoint)) return false;
+  return w.sentAt >= killAt || !endpointsBeforeKill.has(w.endpoint);
+}
+
 export function checkHistory(history: History, final: FinalState, thresholds: Thresholds): Verdict {
   const byKey = new Map(history.writes.map((w) => [w.key, w]));
   const acked = history.writes.filter((w) => w.ackAt !== null);
@@ -135,26 +146,28 @@ export function checkHistory(history: History, final: FinalState, thresholds: Th
   const ackedIds = [...keysByAckedId.keys()].sort(numeric);
   const harmlessGaps = countHarmlessGaps(distinctFinalIds, ackedIds);
 
-  const killTimes = history.events.filter((e) => e.event === 'kill').map((e) => e.at);
-  const killAt = killTimes.length === 0 ? null : Math.min(...killTimes);
+  const kills = history.events.filter((e) => e.event === 'kill');
+  const killAt = kills.length === 0 ? null : Math.min(...kills.map((e) => e.at));
   let rtoMs: number | null = null;
   let unavailableMs: number | null = null;
   let ackedAfterKill = 0;
   if (killAt !== null) {
+    const killedRegions = new Set(kills.map((e) => e.region).filter((r): r is string => typeof r === 'string'));
+    const before = new Set(acked.filter((w) => (w.ackAt as number) <= killAt).map((w) => w.endpoint));
     let lastAckBefore: number | null = null;
-    let firstAckAfter: number | null = null;
+    let firstRecovery: number | null = null;
     for (const w of acked) {
       const ackAt = w.ackAt as number;
-      if (ackAt > killAt) {
-        ackedAfterKill++;
-        firstAckAfter = firstAckAfter === null ? ackAt : Math.min(firstAckAfter, ackAt);
-      } else {
+      if (ackAt <= killAt) {
         lastAckBefore = lastAckBefore === null ? ackAt : Math.max(lastAckBefore, ackAt);
+        continue;
       }
+      ackedAfterKill++;
+      if (isRecoveryAck(w, killAt, before, killedRegions)) firstRecovery = firstRecovery === null ? ackAt : Math.min(firstRecovery, ackAt);
     }
-    if (firstAckAfter !== null) {
-      rtoMs = firstAckAfter - killAt;
-      if (lastAckBefore !== null) unavailableMs = firstAckAfter - lastAckBefore;
+    if (firstRecovery !== null) {
+      rtoMs = firstRecovery - killAt;
+      if (lastAckBefore !== null) unavailableMs = firstRecovery - lastAckBefore;
     }
   }
 
@@ -165,7 +178,7 @@ export function checkHistory(history: History, final: FinalState, thresholds: Th
     );
   }
   if (killAt !== null && rtoMs === null) {
-    reasons.push('no write was acknowledged after the kill');
+    reasons.push(ackedAfterKill === 0 ? 'no write was acknowledged after the kill' : `no write sent after the kill was acknowledged (only ${plural(ackedAfterKill, 'write', 'writes')} in flight at the kill, which proves no recovery)`);
   }
   if (rtoMs !== null && rtoMs > thresholds.rtoMs) {
     reasons.push(`rto ${rtoMs}ms exceeds ${thresholds.rtoMs}ms`);

@@ -127,7 +127,7 @@ export async function failoverGates(h: FailoverHarness, r: FailoverResult): Prom
     const reason = `the survivor's final state could not be read (${r.finalError ?? 'unknown'})`;
     gates.push(
       verdict.rtoMs === null
-        ? loss.fail(`${reason} and no write was acknowledged after the kill: none of ${verdict.acknowledged} acknowledged writes can be shown to survive`)
+        ? loss.fail(`${reason} and no write sent after the kill was acknowledged: none of ${verdict.acknowledged} acknowledged writes can be shown to survive`)
         : loss.error(reason),
     );
   } else {
@@ -149,11 +149,12 @@ export async function failoverGates(h: FailoverHarness, r: FailoverResult): Prom
   rto.metric('promotedAfterMs', promoted ? promoted.at - killedAt : null);
   const promotion = promoted ? `the platform promoted ${formatMs(promoted.at - killedAt)} after the kill (${String(promoted.detail)})` : 'no promotion was observed';
   if (verdict.rtoMs === null) {
-    gates.push(rto.fail(`no write was acknowledged within ${formatMs(r.windowMs)} after the kill (threshold ${formatMs(r.thresholds.rtoMs)}); ${promotion}`));
+    const inFlight = verdict.ackedAfterKill > 0 ? `; ${verdict.ackedAfterKill} writes in flight at the kill were acknowledged just after it, which proves no recovery` : '';
+    gates.push(rto.fail(`no write sent after the kill was acknowledged within ${formatMs(r.windowMs)} (threshold ${formatMs(r.thresholds.rtoMs)})${inFlight}; ${promotion}`));
   } else if (verdict.rtoMs > r.thresholds.rtoMs) {
-    gates.push(rto.fail(`RTO ${formatMs(verdict.rtoMs)} (kill → first acknowledged write) exceeds ${formatMs(r.thresholds.rtoMs)}; ${promotion}`));
+    gates.push(rto.fail(`RTO ${formatMs(verdict.rtoMs)} (kill → first acknowledgement from the recovered service) exceeds ${formatMs(r.thresholds.rtoMs)}; ${promotion}`));
   } else {
-    gates.push(rto.pass(`RTO ${formatMs(verdict.rtoMs)} (kill → first acknowledged write) within ${formatMs(r.thresholds.rtoMs)}; clients saw no acknowledgement for ${formatMs(verdict.unavailableMs ?? verdict.rtoMs)}; ${promotion}`));
+    gates.push(rto.pass(`RTO ${formatMs(verdict.rtoMs)} (kill → first acknowledgement from the recovered service) within ${formatMs(r.thresholds.rtoMs)}; clients saw no acknowledgement for ${formatMs(verdict.unavailableMs ?? verdict.rtoMs)}; ${promotion}`));
   }
 
   // Integrity of acknowledged writes
@@ -186,12 +187,12 @@ export async function failoverGates(h: FailoverHarness, r: FailoverResult): Prom
     reportedRto.metric('measuredRtoMs', verdict.rtoMs);
     const origin = `${sw.object} in ${sw.region}: lastSwitchover ${sw.from ?? '?'} → ${sw.to ?? '?'} (${sw.reason ?? 'no reason'})`;
     if (reported === null) gates.push(reportedRto.fail(`${origin} has no readable rtoObserved (${JSON.stringify(sw.rtoObserved ?? null)})`));
-    else if (verdict.rtoMs === null) gates.push(reportedRto.fail(`${origin} reports rtoObserved ${sw.rtoObserved}, but no client write was acknowledged after the kill`));
+    else if (verdict.rtoMs === null) gates.push(reportedRto.fail(`${origin} reports rtoObserved ${sw.rtoObserved}, but no client write sent after the kill was acknowledged`));
     else {
       const tol = reportTolerance(verdict.rtoMs);
       reportedRto.metric('toleranceMs', tol);
       const diff = Math.abs(reported - verdict.rtoMs);
-      const text = `${origin} reports rtoObserved ${sw.rtoObserved} (${formatMs(reported)}); clients measured ${formatMs(verdict.rtoMs)} from kill to first acknowledged write`;
+      const text = `${origin} reports rtoObserved ${sw.rtoObserved} (${formatMs(reported)}); clients measured ${formatMs(verdict.rtoMs)} from the kill to the first acknowledgement from the recovered service`;
       gates.push(diff > tol ? reportedRto.fail(`${text}: off by ${formatMs(diff)}, more than the ${formatMs(tol)} tolerance`) : reportedRto.pass(`${text} (within ${formatMs(tol)})`));
     }
   }

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertChaosAllowed } from '../../chaos/interlock.js';
 import { FaultLedger } from '../../chaos/ledger.js';
-import { checkHistory, type Verdict } from '../../failover/checker.js';
+import { checkHistory, isRecoveryAck, type Verdict } from '../../failover/checker.js';
 import { openHistoryFile, parseHistory, type History, type HistoryEntry, type HistoryEvent, type WriteRecord } from '../../failover/history.js';
 import { renderK6TestRunYaml } from '../../failover/testrun.js';
 import type { WriterStats } from '../../failover/writer.js';
@@ -218,9 +218,12 @@ export async function runFailover(h: FailoverHarness, opts: FailoverRunOptions =
 
     let killedAt: number | null = null;
     let firstAckAfterKill: number | null = null;
+    const endpointsBeforeKill = new Set<string>();
     const onRecord = (r: WriteRecord): void => {
       emit(r);
-      if (killedAt !== null && r.ackAt !== null && r.ackAt > killedAt && (firstAckAfterKill === null || r.ackAt < firstAckAfterKill)) firstAckAfterKill = r.ackAt;
+      if (r.ackAt === null) return;
+      if (killedAt === null || r.ackAt <= killedAt) endpointsBeforeKill.add(r.endpoint);
+      else if (isRecoveryAck(r, killedAt, endpointsBeforeKill, new Set([plan.region])) && (firstAckAfterKill === null || r.ackAt < firstAckAfterKill)) firstAckAfterKill = r.ackAt;
     };
     const durationMs = timing.warmupMs + windowMs + timing.tailMs + 5_000;
     const running = writer.run({ ratePerSec: ctx.options.writeRate, durationMs, signal: stopWriter.signal, onRecord });
