@@ -89,7 +89,7 @@ export async function walkJanitor(ctx: Pick<RunContext, 'runId' | 'target'>, opt
   const ledger = FaultLedger.forSovereign(ctx.target.sovereign);
   if (!ledger.open().length) return [];
   const regions = ctx.target.regions.map((r) => new RegionClient(r));
-  const r = await runJanitor({ regions }, ledger, opts.strict ? {} : { finishedRunId: ctx.runId });
+  const r = await runJanitor({ regions }, ledger, opts.strict ? {} : { finishedRunId: ctx.runId }).finally(() => regions.forEach((c) => c.close()));
   if (opts.strict) {
     const held = r.active[0];
     if (held) throw new SetupError(`fault ${held.kind} on ${held.target} is still held by run ${held.runId} (still running); wait for it to finish or stop it, then walk again`);

@@ -33,5 +33,6 @@ export class Harness {
 
   async close(): Promise<void> {
     await this.http.close();
+    for (const r of this.regions) r.close();
   }
 }

@@ -8,7 +8,6 @@ import {
   ApiException,
   CoreV1Api,
   Exec,
-  KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
   VersionApi,
@@ -20,6 +19,7 @@ import { SetupError } from './errors.js';
 import { ResourceResolver, collectionPath, type ResolvedResource } from './resources.js';
 import { ResilientWatch, type WatchHandler, type WatchOptions } from './watch.js';
 import { registerSecret } from '../evidence/redact.js';
+import { KeepAliveKubeConfig } from './keepalive-config.js';
 
 export const FIELD_MANAGER = 'sovereign-walk';
 
@@ -54,7 +54,7 @@ export interface ExecResult {
 export class RegionClient {
   readonly name: string;
   readonly role: RegionSpec['role'];
-  readonly kc: KubeConfig;
+  readonly kc: KeepAliveKubeConfig;
   private readonly objects: KubernetesObjectApi;
   private readonly resolver: ResourceResolver;
 
@@ -64,7 +64,7 @@ export class RegionClient {
     if (!existsSync(region.kubeconfigPath)) {
       throw new SetupError(`kubeconfig for region ${region.name} not found: ${region.kubeconfigPath}`);
     }
-    this.kc = new KubeConfig();
+    this.kc = new KeepAliveKubeConfig();
     try {
       this.kc.loadFromString(readFileSync(region.kubeconfigPath, 'utf8'));
     } catch (e) {
@@ -78,6 +78,11 @@ export class RegionClient {
     }
     this.objects = this.kc.makeApiClient(KubernetesObjectApi);
     this.resolver = new ResourceResolver(this.kc);
+  }
+
+  /** Closes pooled API connections; the client must not be used afterwards. */
+  close(): void {
+    this.kc.destroyAgents();
   }
 
   get server(): string {

@@ -16,6 +16,14 @@ export const SLOT_LABEL = 'catalyst.openova.io/slot';
 export async function preflight(target: TargetSpec, kit: Kit): Promise<{ discovered: DiscoveredSlot[] }> {
   if (!target.regions.length) throw new SetupError(`no region to walk: pass --kubeconfig <region>=<path> for each region of ${target.sovereign}`);
   const clients = target.regions.map((r) => new RegionClient(r));
+  try {
+    return await discover(clients, kit);
+  } finally {
+    for (const c of clients) c.close();
+  }
+}
+
+async function discover(clients: RegionClient[], kit: Kit): Promise<{ discovered: DiscoveredSlot[] }> {
   await Promise.all(clients.map((c) => c.ping()));
   await Promise.all(
     clients.map(async (c) => {

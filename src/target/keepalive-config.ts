@@ -1,0 +1,45 @@
+/**
+ * client-node builds a fresh agent for every API call, so each request pays a TCP connect and a
+ * TLS handshake (most of a sweep's time against a nearby API server). This KubeConfig hands API
+ * calls one keep-alive agent per distinct TLS identity instead. Watches and exec keep the
+ * library's own agents: they hold their connection for their whole life anyway.
+ */
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
+
+type AnyAgent = http.Agent | https.Agent;
+
+export class KeepAliveKubeConfig extends KubeConfig {
+  private readonly agents = new Map<string, AnyAgent>();
+
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    const agent = context.getAgent();
+    if (agent) context.setAgent(this.shared(agent));
+  }
+
+  /** Closes the pooled connections. */
+  destroyAgents(): void {
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
+
+  private shared(agent: AnyAgent): AnyAgent {
+    // Proxy agents (socks, hpagent) carry their own connection logic: leave them alone.
+    const Ctor = agent.constructor;
+    if (Ctor !== https.Agent && Ctor !== http.Agent) return agent;
+    const o = (agent as https.Agent & { options: https.AgentOptions }).options;
+    // Hashed so the map keys hold no key material.
+    const key = createHash('sha256')
+      .update(JSON.stringify([Ctor === https.Agent, o.ca, o.cert, o.key, o.pfx, o.passphrase, o.rejectUnauthorized, o.servername]))
+      .digest('hex');
+    let pooled = this.agents.get(key);
+    if (!pooled) {
+      pooled = Ctor === https.Agent ? new https.Agent({ ...o, keepAlive: true }) : new http.Agent({ ...o, keepAlive: true });
+      this.agents.set(key, pooled);
+    }
+    return pooled;
+  }
+}
