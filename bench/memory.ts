@@ -1,8 +1,8 @@
 /**
- * Harness memory through a cutover hold: `walk --suite cutover --hold <d>` as a child process,
- * the RSS of its whole process tree sampled every 2 s. The harness figure is the sum over the
- * Node processes (the walk — which also hosts the in-process sim — the Playwright runner and
- * its workers) and any Chromium; other processes in the tree (PostgreSQL, nats-server, a
+ * Harness memory through a cutover hold: `walk --suite cutover --hold <d>` as a child process
+ * (with the V8 flags `npm run walk` uses), the RSS of its whole process tree sampled every 2 s.
+ * The harness figure is the sum over the Node processes (the walk — which also hosts the
+ * in-process sim — the Playwright runner and its workers) and any Chromium; other processes in the tree (PostgreSQL, nats-server, a
  * kubectl or curl the harness ran) are reported apart. The peak is taken over the hold window,
  * which the hold gate's own steps date; the least-squares slope over the same window after its
  * first minute (half, for holds under two minutes).
@@ -144,7 +144,7 @@ async function stopWalk(child: ChildProcess, exited: Promise<unknown>): Promise<
 }
 
 async function walkAndSample(o: MemoryOptions, reportDir: string): Promise<WalkOutcome> {
-  const args = ['--import', 'tsx', 'cli/walk.ts', '--suite', 'cutover', '--hold', String(o.holdMs), '--report-dir', reportDir, '--json'];
+  const args = ['--max-semi-space-size=2', '--import', 'tsx', 'cli/walk.ts', '--suite', 'cutover', '--hold', String(o.holdMs), '--report-dir', reportDir, '--json'];
   // Its own process group, so a Ctrl-C reaches it through us (SIGINT, then the group if it hangs).
   const child = spawn(process.execPath, args, { cwd: o.repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

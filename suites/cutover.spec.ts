@@ -6,10 +6,9 @@
  */
 import { test } from '@playwright/test';
 import { loadRunContext } from '../src/run/context.js';
-import { Harness } from '../src/run/harness.js';
 import { reportGate } from '../src/pw/report-gate.js';
 import { judgeOnce, gateFor } from '../src/pw/judge-once.js';
-import { CUTOVER_GATE_IDS, judgeCutover } from '../src/suites/cutover/suite.js';
+import { CUTOVER_GATE_IDS } from '../src/suites/cutover/ids.js';
 import type { Gate } from '../src/gates/types.js';
 
 const ctx = loadRunContext();
@@ -17,6 +16,8 @@ let gates: Map<string, Gate>;
 
 test.beforeAll(async () => {
   gates = await judgeOnce(ctx.runDir, 'cutover', async () => {
+    // The runner process only declares tests; what judges loads in the worker.
+    const [{ Harness }, { judgeCutover }] = await Promise.all([import('../src/run/harness.js'), import('../src/suites/cutover/suite.js')]);
     const h = new Harness(ctx);
     try {
       return await judgeCutover(ctx, h);

@@ -6,7 +6,7 @@
  */
 import { test } from '@playwright/test';
 import { loadRunContext } from '../src/run/context.js';
-import { Harness } from '../src/run/harness.js';
+import type { Harness } from '../src/run/harness.js';
 import { reportGate } from '../src/pw/report-gate.js';
 import { loadKit } from '../src/kit/load.js';
 import { planDod } from '../src/suites/dod/plan.js';
@@ -21,12 +21,14 @@ test.describe.configure({ mode: 'default', timeout: 120_000 });
 
 let h: Harness;
 let session: DodSession;
-test.beforeAll(() => {
+test.beforeAll(async () => {
+  // The runner process only declares tests; the cluster client loads in the worker.
+  const { Harness } = await import('../src/run/harness.js');
   h = new Harness(ctx);
   session = new DodSession(h);
 });
 test.afterAll(async () => {
-  await h.close();
+  await h?.close();
 });
 
 for (const check of plan) {

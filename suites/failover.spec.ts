@@ -1,37 +1,33 @@
 /**
  * Failover (D31): kill the primary region under a constant write load and judge what the
  * clients saw against what the survivor holds. The region is killed once per walk; each gate
- * is one test (a worker restarted after a failed gate reads the saved gates back).
+ * is one test (a worker restarted after a failed gate reads the judged gates back).
  */
 import { test } from '@playwright/test';
 import { loadRunContext } from '../src/run/context.js';
-import { Harness } from '../src/run/harness.js';
 import { reportGate } from '../src/pw/report-gate.js';
+import { judgeOnce, gateFor } from '../src/pw/judge-once.js';
 import type { Gate } from '../src/gates/types.js';
-import { failoverGateIds, runFailoverSuite } from '../src/suites/failover/suite.js';
+import { failoverGateIds } from '../src/suites/failover/ids.js';
 
 const ctx = loadRunContext();
-const ids = Object.values(failoverGateIds(ctx.options));
+let gates: Map<string, Gate>;
 
-test.describe.configure({ mode: 'default' });
-
-let h: Harness;
-let gates: Promise<Map<string, Gate>> | undefined;
-
-test.beforeAll(() => {
-  h = new Harness(ctx);
+test.beforeAll(async () => {
+  gates = await judgeOnce(ctx.runDir, 'failover', async () => {
+    // The runner process only declares tests; what judges loads in the worker.
+    const [{ Harness }, { runFailoverSuite }] = await Promise.all([import('../src/run/harness.js'), import('../src/suites/failover/suite.js')]);
+    const h = new Harness(ctx);
+    try {
+      return await runFailoverSuite(h);
+    } finally {
+      await h.close();
+    }
+  });
 });
 
-test.afterAll(async () => {
-  await gates?.catch(() => undefined);
-  await h?.close();
-});
-
-for (const id of ids) {
+for (const id of Object.values(failoverGateIds(ctx.options))) {
   test(id, async ({}, info) => {
-    gates ??= runFailoverSuite(h).then((list) => new Map(list.map((g) => [g.id, g])));
-    const gate = (await gates).get(id);
-    if (!gate) throw new Error(`the failover run produced no gate ${id}`);
-    await reportGate(ctx.runDir, info, gate);
+    await reportGate(ctx.runDir, info, gateFor(gates, id, 'failover'));
   });
 }

@@ -1,12 +1,10 @@
 /** Readiness: every kit slot's HelmRelease Ready and its surface answering, in dependsOn order. */
 import { test } from '@playwright/test';
 import { loadRunContext } from '../src/run/context.js';
-import { Harness } from '../src/run/harness.js';
 import { reportGate } from '../src/pw/report-gate.js';
 import { judgeOnce, gateFor } from '../src/pw/judge-once.js';
 import { loadKit } from '../src/kit/load.js';
 import { buildCatalog } from '../probes/catalog.js';
-import { judgeReadiness } from '../src/suites/readiness/judge.js';
 import type { Gate } from '../src/gates/types.js';
 
 const ctx = loadRunContext();
@@ -16,6 +14,8 @@ let gates: Map<string, Gate>;
 
 test.beforeAll(async () => {
   gates = await judgeOnce(ctx.runDir, 'readiness', async () => {
+    // The runner process only declares tests; what judges loads in the worker.
+    const [{ Harness }, { judgeReadiness }] = await Promise.all([import('../src/run/harness.js'), import('../src/suites/readiness/judge.js')]);
     const h = new Harness(ctx);
     try {
       return await judgeReadiness(h, kit, catalog);

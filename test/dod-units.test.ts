@@ -14,7 +14,7 @@ import { notReadyBecause } from '../src/suites/dod/l3-helmreleases.js';
 import { planDod } from '../src/suites/dod/plan.js';
 import { loadKit } from '../src/kit/load.js';
 import { SetupError } from '../src/target/errors.js';
-import type { KubeObject } from '../src/target/kube.js';
+import type { KubeObject } from '../src/target/objects.js';
 import type { TargetSpec } from '../src/target/types.js';
 
 const SOV = 'sim.sovereign-walk.test';

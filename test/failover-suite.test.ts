@@ -21,7 +21,8 @@ import type { Gate } from '../src/gates/types.js';
 import { HttpClient } from '../src/target/http.js';
 import { readHistoryFile } from '../src/failover/history.js';
 import { readTimelines } from '../src/gates/recorder.js';
-import { failoverGateIds, runFailoverSuite } from '../src/suites/failover/suite.js';
+import { runFailoverSuite } from '../src/suites/failover/suite.js';
+import { failoverGateIds } from '../src/suites/failover/ids.js';
 import type { FailoverRunOptions } from '../src/suites/failover/run.js';
 
 const KIT = 'fixtures/kind/kit-kind.json';

@@ -17,7 +17,7 @@ import { HopFailure } from '../src/suites/journeys/hop.js';
 import { CatalystTap, NoCatalystStreamError, subjectMatches, type TappedEvent } from '../src/nats/catalyst-tap.js';
 import { redact } from '../src/evidence/redact.js';
 import type { Message } from '../src/mail/mailbox.js';
-import type { KubeObject } from '../src/target/kube.js';
+import type { KubeObject } from '../src/target/objects.js';
 import { CATALYST_STREAM, installNats, type NatsSimContext, type SimNats } from '../sim/nats/index.js';
 import { PinAuth, PIN_RATE_WINDOW_MS } from '../sim/journeys/pin-auth.js';
 import { VoucherBook, codePolicyError } from '../sim/journeys/vouchers.js';

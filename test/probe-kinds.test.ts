@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { judgeHelmRelease } from '../probes/kinds/helmrelease.js';
 import { rolloutProblem } from '../probes/kinds/rollout.js';
 import { containsSubset, isNonEmpty, readPath } from '../probes/kinds/path.js';
-import type { KubeObject } from '../src/target/kube.js';
+import type { KubeObject } from '../src/target/objects.js';
 
 const hr = (o: { gen?: number; observed?: number; ready?: string; reason?: string; suspend?: boolean; stalled?: boolean }): KubeObject => ({
   apiVersion: 'helm.toolkit.fluxcd.io/v2',

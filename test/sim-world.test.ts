@@ -12,7 +12,8 @@ import { promisify } from 'node:util';
 import { parseSimFaults, registerFaultKinds, SIM_FAULT_KINDS, startSim, type RunningSim } from '../sim/index.js';
 import type { Kit } from '../src/kit/types.js';
 import { HttpClient } from '../src/target/http.js';
-import { condition, RegionClient, type KubeObject } from '../src/target/kube.js';
+import { RegionClient } from '../src/target/kube.js';
+import { condition, type KubeObject } from '../src/target/objects.js';
 import { loadKit, surfacePasses, waitFor } from './helpers/sim-world.js';
 
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 /** `kubectl exec` into a pod of the named workload and judge its output. */
 import type { ExecCheck } from '../../src/kit/types.js';
-import type { KubeObject } from '../../src/target/kube.js';
+import type { KubeObject } from '../../src/target/objects.js';
 import { outcome, type ProbeEnv, type ProbeOutcome } from './types.js';
 
 const KINDS: Record<string, string> = { deploy: 'deployments.apps', deployment: 'deployments.apps', sts: 'statefulsets.apps', statefulset: 'statefulsets.apps', ds: 'daemonsets.apps', daemonset: 'daemonsets.apps' };

@@ -1,5 +1,5 @@
 /** HR Ready as Flux means it: Ready=True for the current generation, not suspended. */
-import { condition, type KubeObject } from '../../src/target/kube.js';
+import { condition, type KubeObject } from '../../src/target/objects.js';
 import { outcome, type ProbeOutcome } from './types.js';
 
 export function judgeHelmRelease(hr: KubeObject | undefined, at: number): ProbeOutcome {

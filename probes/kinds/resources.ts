@@ -1,7 +1,7 @@
 /** Probe kinds that judge API objects: conditions, fields, existence, non-emptiness, served types. */
 import type { ApiResourceServedCheck, ResourceConditionCheck, ResourceExistsCheck, ResourceFieldCheck, ResourceNonEmptyCheck } from '../../src/kit/types.js';
-import { condition, type KubeObject } from '../../src/target/kube.js';
-import { NotServedError } from '../../src/target/resources.js';
+import { condition, type KubeObject } from '../../src/target/objects.js';
+import { NotServedError } from '../../src/target/errors.js';
 import { outcome, type ProbeEnv, type ProbeOutcome } from './types.js';
 import { readPath } from './path.js';
 

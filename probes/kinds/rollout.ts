@@ -1,6 +1,6 @@
 /** `kubectl rollout status` semantics for Deployments, DaemonSets and StatefulSets. */
 import type { RolloutCheck } from '../../src/kit/types.js';
-import type { KubeObject } from '../../src/target/kube.js';
+import type { KubeObject } from '../../src/target/objects.js';
 import { outcome, type ProbeEnv, type ProbeOutcome } from './types.js';
 
 export const WORKLOAD_RESOURCE = { deployment: 'deployments.apps', daemonset: 'daemonsets.apps', statefulset: 'statefulsets.apps' } as const;

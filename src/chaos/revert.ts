@@ -6,8 +6,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { RegionClient } from '../target/kube.js';
-import { describeError } from '../target/kube.js';
-import { NotServedError } from '../target/resources.js';
+import { describeError } from '../target/objects.js';
+import { NotServedError } from '../target/errors.js';
 import { redact, registerSecret } from '../evidence/redact.js';
 import type { RevertStep } from './types.js';
 

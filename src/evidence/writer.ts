@@ -22,7 +22,7 @@ export class EvidenceWriter {
   private readonly dir: string;
 
   /** `prefix` is `t<NN>` for live Sovereigns and the target name otherwise. */
-  constructor(private readonly runDir: string, private readonly prefix: string, private readonly date = new Date()) {
+  constructor(runDir: string, private readonly prefix: string, private readonly date = new Date()) {
     this.dir = join(runDir, 'evidence');
   }
 

@@ -9,9 +9,9 @@
  *   {"event":"cnpg-cluster","at":…,"currentPrimary":…,"replica":…,"timelineID":…,"phase":…}
  *   {"event":"promoted","at":…,"source":"continuum"|"cnpg","detail":…}   (once, the first sign after arm())
  */
-import type { KubeObject, RegionClient } from '../target/kube.js';
-import { describeError } from '../target/kube.js';
-import { NotServedError } from '../target/resources.js';
+import type { RegionClient } from '../target/kube.js';
+import { describeError, type KubeObject } from '../target/objects.js';
+import { NotServedError } from '../target/errors.js';
 import type { ResilientWatch, WatchEvent } from '../target/watch.js';
 import type { HistoryEvent } from './history.js';
 

@@ -2,3 +2,8 @@
 export class SetupError extends Error {
   override name = 'SetupError';
 }
+
+/** The API server does not serve a resource (its CRD is not installed, or not in that version). */
+export class NotServedError extends Error {
+  override name = 'NotServedError';
+}

@@ -11,7 +11,6 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
   VersionApi,
-  type KubernetesObject,
   type V1Status,
 } from '@kubernetes/client-node';
 import type { RegionSpec } from './types.js';
@@ -20,30 +19,9 @@ import { ResourceResolver, collectionPath, type ResolvedResource } from './resou
 import { ResilientWatch, type WatchHandler, type WatchOptions } from './watch.js';
 import { registerSecret } from '../evidence/redact.js';
 import { KeepAliveKubeConfig } from './keepalive-config.js';
+import { describeError, type KubeObject, type ListOptions } from './objects.js';
 
 export const FIELD_MANAGER = 'sovereign-walk';
-
-export interface KubeObject extends KubernetesObject {
-  metadata: NonNullable<KubernetesObject['metadata']> & { name: string };
-  spec?: Record<string, unknown>;
-  status?: Record<string, unknown> & { conditions?: Condition[] };
-  [key: string]: unknown;
-}
-
-export interface Condition {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
-  lastTransitionTime?: string;
-  observedGeneration?: number;
-}
-
-export interface ListOptions {
-  namespace?: string;
-  labelSelector?: string;
-  fieldSelector?: string;
-}
 
 export interface ExecResult {
   stdout: string;
@@ -195,18 +173,4 @@ export class RegionClient {
 
 function withTypeMeta(o: KubeObject, r: ResolvedResource): KubeObject {
   return { ...o, apiVersion: o.apiVersion ?? r.apiVersion, kind: o.kind ?? r.kind };
-}
-
-export function describeError(e: unknown): string {
-  if (e instanceof ApiException) {
-    const body = e.body as { message?: string } | string | undefined;
-    const msg = typeof body === 'string' ? body : body?.message;
-    return `HTTP ${e.code}${msg ? `: ${msg}` : ''}`;
-  }
-  const err = e as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  return err?.cause?.code ?? err?.code ?? err?.cause?.message ?? err?.message?.split('\n')[0] ?? String(e);
-}
-
-export function condition(obj: KubeObject | undefined, type: string): Condition | undefined {
-  return obj?.status?.conditions?.find((c) => c.type === type);
 }

@@ -1,4 +1,5 @@
 /** Resource discovery: `clusterissuers.cert-manager.io` → group, preferred version, kind, scope. */
+import { NotServedError } from './errors.js';
 import { ApisApi, CoreV1Api, CustomObjectsApi, type KubeConfig, type V1APIResource } from '@kubernetes/client-node';
 
 export interface ResolvedResource {
@@ -8,10 +9,6 @@ export interface ResolvedResource {
   plural: string;
   kind: string;
   namespaced: boolean;
-}
-
-export class NotServedError extends Error {
-  override name = 'NotServedError';
 }
 
 export class ResourceResolver {

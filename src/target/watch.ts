@@ -4,7 +4,7 @@
  * and on 410 Gone re-list. Every event carries the time it was received.
  */
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
-import type { KubeObject } from './kube.js';
+import type { KubeObject } from './objects.js';
 
 export type WatchEvent = 'ADDED' | 'MODIFIED' | 'DELETED';
 export type WatchHandler = (type: WatchEvent, obj: KubeObject, receivedAt: number) => void;

@@ -5,8 +5,7 @@
  */
 import type { TargetSpec } from '../target/types.js';
 import { RegionClient } from '../target/kube.js';
-import { NotServedError } from '../target/resources.js';
-import { SetupError } from '../target/errors.js';
+import { NotServedError, SetupError } from '../target/errors.js';
 import { HELMRELEASES } from '../suites/readiness/sweep.js';
 import type { Kit } from '../kit/types.js';
 import type { DiscoveredSlot } from '../../probes/catalog.js';

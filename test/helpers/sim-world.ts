@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Kit, SurfaceCheck } from '../../src/kit/types.js';
 import type { HttpClient } from '../../src/target/http.js';
-import { condition, describeError, type KubeObject, type RegionClient } from '../../src/target/kube.js';
+import { type RegionClient } from '../../src/target/kube.js';
+import { condition, describeError, type KubeObject } from '../../src/target/objects.js';
 
 export function loadKit(name: 'bootstrap-kit-48.json' | 'bootstrap-kit-2026-04-30.json'): Kit {
   return JSON.parse(readFileSync(fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url)), 'utf8')) as Kit;

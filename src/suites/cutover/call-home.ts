@@ -4,7 +4,8 @@
  * termination message. The hold passes this check only when no URL could be reached.
  */
 import { randomBytes } from 'node:crypto';
-import type { KubeObject, RegionClient } from '../../target/kube.js';
+import type { RegionClient } from '../../target/kube.js';
+import type { KubeObject } from '../../target/objects.js';
 import { HARNESS_NAMESPACE, LABEL_PROBE, LABEL_RUN, MANAGED_BY } from './constants.js';
 import { IMAGE_PULL_FAILURES } from './hold.js';
 

@@ -2,8 +2,9 @@
  * Enforce mode: apply the harness's own egress block through the fault ledger, with the
  * in-cluster backstop created first, and revert it (policy first, then the backstop).
  */
-import type { KubeObject, RegionClient } from '../../target/kube.js';
-import { NotServedError } from '../../target/resources.js';
+import type { RegionClient } from '../../target/kube.js';
+import type { KubeObject } from '../../target/objects.js';
+import { NotServedError } from '../../target/errors.js';
 import { applyFault, newFaultId, type AppliedFault } from '../../chaos/fault.js';
 import { executeRevert } from '../../chaos/revert.js';
 import type { FaultLedger } from '../../chaos/ledger.js';

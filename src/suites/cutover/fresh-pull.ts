@@ -4,8 +4,8 @@
  * Deployment the tether audit found on a mothership image; never one in the namespaces DoD L6
  * checks for late restarts.
  */
-import type { KubeObject, RegionClient } from '../../target/kube.js';
-import { condition, describeError } from '../../target/kube.js';
+import type { RegionClient } from '../../target/kube.js';
+import { condition, describeError, type KubeObject } from '../../target/objects.js';
 import { HARNESS_NAMESPACE, RESTARTED_AT_ANNOTATION, ZERO_TOUCH_NAMESPACES } from './constants.js';
 import { IMAGE_PULL_FAILURES, type ImagePullFailure } from './hold.js';
 

@@ -6,7 +6,7 @@
  * whatever happened (the fault ledger, signal handlers and the backstop cover a dying run).
  */
 import type { RegionClient } from '../../target/kube.js';
-import { describeError } from '../../target/kube.js';
+import { describeError } from '../../target/objects.js';
 import type { EvidenceWriter } from '../../evidence/writer.js';
 import type { Gate, Timeline } from '../../gates/types.js';
 import { GateRun } from '../../gates/gate-run.js';

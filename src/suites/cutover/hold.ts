@@ -3,8 +3,9 @@
  * Crossplane Provider's Installed/Healthy, and every pod for image-pull failures, from watch
  * events (each with the time it was received and the server's lastTransitionTime).
  */
-import type { KubeObject, RegionClient } from '../../target/kube.js';
-import { NotServedError } from '../../target/resources.js';
+import type { RegionClient } from '../../target/kube.js';
+import type { KubeObject } from '../../target/objects.js';
+import { NotServedError } from '../../target/errors.js';
 import type { ResilientWatch } from '../../target/watch.js';
 import { FLUX, HARNESS_NAMESPACE } from './constants.js';
 

@@ -3,7 +3,8 @@
  * it went away (DELETED). In observe mode this is how the platform's own step-08 hold is timed;
  * in enforce mode it catches a policy removed mid-hold by someone else.
  */
-import type { KubeObject, RegionClient } from '../../target/kube.js';
+import type { RegionClient } from '../../target/kube.js';
+import type { KubeObject } from '../../target/objects.js';
 import type { ResilientWatch } from '../../target/watch.js';
 
 export class PolicyWatch {

@@ -6,7 +6,7 @@
  * NetworkPolicies only add allows, so a namespace whose own policies allow the world stays open;
  * the call-home probe is the proof either way).
  */
-import type { KubeObject } from '../../target/kube.js';
+import type { KubeObject } from '../../target/objects.js';
 import { ANNOTATION_EXPIRES, HARNESS_NAMESPACE, HARNESS_POLICY, INTRA_CLUSTER_CIDRS, LABEL_FAULT, LABEL_RUN, MANAGED_BY } from './constants.js';
 
 export type PolicyMode = 'cilium' | 'networkpolicy';

@@ -3,8 +3,8 @@
  * `reconcile.fluxcd.io/requestedAt` and wait for `status.lastHandledReconcileAt` to echo it
  * with Ready=True. Proves the controllers still reconcile from local sources under the block.
  */
-import type { KubeObject, RegionClient } from '../../target/kube.js';
-import { condition, describeError } from '../../target/kube.js';
+import type { RegionClient } from '../../target/kube.js';
+import { condition, describeError, type KubeObject } from '../../target/objects.js';
 import { RECONCILE_ANNOTATION } from './constants.js';
 
 export interface ReconcileOutcome {

@@ -6,7 +6,7 @@ import type { RunContext } from '../../run/context.js';
 import type { Harness } from '../../run/harness.js';
 import type { Gate } from '../../gates/types.js';
 import { writeTimeline } from '../../gates/recorder.js';
-import { describeError } from '../../target/kube.js';
+import { describeError } from '../../target/objects.js';
 import { FaultLedger } from '../../chaos/ledger.js';
 import { announceHold } from '../../report/progress-protocol.js';
 import { DEFAULT_PROBE_IMAGE, SUITE } from './constants.js';
@@ -14,7 +14,6 @@ import { TETHERS, auditTethers, tetherGateId, type TetherResult } from './tether
 import { runHold } from './hold-run.js';
 import { HOLD_GATES, holdGateId } from './hold-gates.js';
 
-export const CUTOVER_GATE_IDS: readonly string[] = [...TETHERS.map(tetherGateId), ...HOLD_GATES.map(holdGateId)];
 /** An image with sh, sleep and curl the Sovereign's registry serves, for the probe and backstop Jobs. */
 export const PROBE_IMAGE_ENV = 'SW_PROBE_IMAGE';
 

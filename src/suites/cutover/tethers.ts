@@ -4,9 +4,9 @@
  * SMTP relay pivot (step 07a); the vCluster registry pivot (step 10) is not audited because
  * the vCluster slots are retired (#4291).
  */
-import type { KubeObject, RegionClient } from '../../target/kube.js';
-import { describeError } from '../../target/kube.js';
-import { NotServedError } from '../../target/resources.js';
+import type { RegionClient } from '../../target/kube.js';
+import { describeError, type KubeObject } from '../../target/objects.js';
+import { NotServedError } from '../../target/errors.js';
 import type { EvidenceWriter } from '../../evidence/writer.js';
 import type { Gate } from '../../gates/types.js';
 import { GateRun } from '../../gates/gate-run.js';

@@ -1,6 +1,7 @@
 /** Every container the cluster runs or would run: pods and the pod templates of their controllers. */
-import type { KubeObject, RegionClient } from '../../target/kube.js';
-import { NotServedError } from '../../target/resources.js';
+import type { RegionClient } from '../../target/kube.js';
+import type { KubeObject } from '../../target/objects.js';
+import { NotServedError } from '../../target/errors.js';
 
 export interface ContainerRef {
   /** `Deployment harbor/harbor-core`. */

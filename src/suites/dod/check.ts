@@ -6,7 +6,7 @@
 import { GateRun } from '../../gates/gate-run.js';
 import type { Gate, GateLabels } from '../../gates/types.js';
 import type { DodSession } from './session.js';
-import { describeError } from '../../target/kube.js';
+import { describeError } from '../../target/objects.js';
 import type { HttpExchange } from '../../target/http.js';
 
 export const SUITE = 'dod';

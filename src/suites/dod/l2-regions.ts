@@ -1,7 +1,7 @@
 /** L2: every region's API answers through its own kubeconfig and has enough Ready nodes. */
 import { basename } from 'node:path';
 import type { RegionSpec } from '../../target/types.js';
-import { condition } from '../../target/kube.js';
+import { condition } from '../../target/objects.js';
 import { inRegion, listSome, type DodCheckSpec } from './check.js';
 
 export function regionChecks(regions: RegionSpec[], minNodes: number): DodCheckSpec[] {

@@ -6,8 +6,8 @@
 import type { Evidence } from '../../gates/types.js';
 import type { Kit } from '../../kit/types.js';
 import type { RegionSpec } from '../../target/types.js';
-import { condition, type KubeObject } from '../../target/kube.js';
-import { NotServedError } from '../../target/resources.js';
+import { condition, type KubeObject } from '../../target/objects.js';
+import { NotServedError } from '../../target/errors.js';
 import { inRegion, listSome, type DodCheckSpec } from './check.js';
 import type { DodSession } from './session.js';
 

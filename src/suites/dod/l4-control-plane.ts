@@ -3,7 +3,7 @@
  * any other region that runs it must have it Ready too. Restart counts are metrics.
  */
 import type { RegionSpec } from '../../target/types.js';
-import { condition, type KubeObject } from '../../target/kube.js';
+import { condition, type KubeObject } from '../../target/objects.js';
 import { gateId, listSome, type DodCheckSpec } from './check.js';
 
 export const CONTROL_PLANE_NAMESPACE = 'catalyst-system';

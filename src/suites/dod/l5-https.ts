@@ -4,7 +4,7 @@
  */
 import type { TargetSpec } from '../../target/types.js';
 import type { CertificateInfo } from '../../target/http.js';
-import { describeError } from '../../target/kube.js';
+import { describeError } from '../../target/objects.js';
 import { SetupError } from '../../target/errors.js';
 import { exchangeEvidence, listSome, type DodCheckSpec } from './check.js';
 import type { HttpsHostExpectation } from './https-hosts.js';

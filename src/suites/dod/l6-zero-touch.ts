@@ -7,8 +7,8 @@
  * earliest moment the cluster itself proves Flux was running.
  */
 import type { RegionSpec } from '../../target/types.js';
-import type { KubeObject } from '../../target/kube.js';
-import { NotServedError } from '../../target/resources.js';
+import type { KubeObject } from '../../target/objects.js';
+import { NotServedError } from '../../target/errors.js';
 import { inRegion, listSome, timeMs, type DodCheckSpec } from './check.js';
 import type { DodSession } from './session.js';
 import { isSetTime } from './record.js';

@@ -6,8 +6,8 @@
 import type { Gate } from '../../gates/types.js';
 import type { GateRun } from '../../gates/gate-run.js';
 import type { RegionSpec } from '../../target/types.js';
-import { condition, type KubeObject } from '../../target/kube.js';
-import { NotServedError } from '../../target/resources.js';
+import { condition, type KubeObject } from '../../target/objects.js';
+import { NotServedError } from '../../target/errors.js';
 import { gateId, listSome, type DodCheckSpec } from './check.js';
 import type { DodSession } from './session.js';
 

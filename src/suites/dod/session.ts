@@ -3,7 +3,8 @@
  * layer judges the same snapshot, and the console page L5 fetched is the one hygiene parses.
  */
 import type { Harness } from '../../run/harness.js';
-import type { KubeObject, ListOptions, RegionClient } from '../../target/kube.js';
+import type { RegionClient } from '../../target/kube.js';
+import type { KubeObject, ListOptions } from '../../target/objects.js';
 import type { HttpExchange } from '../../target/http.js';
 import { loadRecord, type RecordSource } from './record.js';
 

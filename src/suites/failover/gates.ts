@@ -9,42 +9,14 @@ import { GateRun } from '../../gates/gate-run.js';
 import { writeTimeline } from '../../gates/recorder.js';
 import type { Evidence, Gate } from '../../gates/types.js';
 import { renderVegaLite } from '../../report/charts.js';
-import type { WalkOptions } from '../../run/context.js';
 import type { FailoverHarness, FailoverResult } from './run.js';
 import { failoverTimeline } from './timeline.js';
+import { failoverGateIds, formatMs, SUITE } from './ids.js';
 
-export const SUITE = 'failover';
 const LISTED = 20;
 /** Reported and measured figures agree within this much (the platform's detection granularity). */
 export function reportTolerance(measuredMs: number): number {
   return Math.max(1_000, Math.round(measuredMs * 0.25));
-}
-
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  return `${Number((ms / 1000).toFixed(ms < 10_000 ? 3 : 1))}s`;
-}
-
-export interface FailoverGateIds {
-  preconditions: string;
-  kill: string;
-  loss: string;
-  rto: string;
-  intact: string;
-  reportedRto: string;
-  reportedRpo: string;
-}
-
-export function failoverGateIds(options: Pick<WalkOptions, 'rtoMs'>): FailoverGateIds {
-  return {
-    preconditions: `${SUITE}/preconditions`,
-    kill: `${SUITE}/region-kill`,
-    loss: `${SUITE}/D31 zero acknowledged writes lost`,
-    rto: `${SUITE}/D31 RTO ≤ ${formatMs(options.rtoMs)}`,
-    intact: `${SUITE}/acknowledged writes intact`,
-    reportedRto: `${SUITE}/continuum-reported-rto-matches`,
-    reportedRpo: `${SUITE}/continuum-reported-rpo-matches`,
-  };
 }
 
 function list(items: readonly string[]): string {

@@ -22,7 +22,8 @@ import type { EvidenceWriter } from '../../evidence/writer.js';
 import type { RunContext } from '../../run/context.js';
 import type { HttpClient } from '../../target/http.js';
 import type { RegionSpec } from '../../target/types.js';
-import { RegionClient, describeError } from '../../target/kube.js';
+import { RegionClient } from '../../target/kube.js';
+import { describeError } from '../../target/objects.js';
 import { chooseWriter, readFinalState, type FinalRead, type Writer } from './writers.js';
 
 export interface FailoverTiming {

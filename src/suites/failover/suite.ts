@@ -10,8 +10,6 @@ import { redactJson } from '../../evidence/redact.js';
 import { failoverGates } from './gates.js';
 import { runFailover, type FailoverHarness, type FailoverRunOptions } from './run.js';
 
-export { failoverGateIds } from './gates.js';
-
 function gatesFile(runDir: string): string {
   return join(runDir, 'failover', 'gates.json');
 }

@@ -3,8 +3,8 @@
  * judges one Organization from the watch events themselves: when it appeared, when the
  * controller first wrote status (reconcile start), when each part came up, when it was Ready.
  */
-import type { RegionClient, KubeObject } from '../../target/kube.js';
-import { condition } from '../../target/kube.js';
+import type { RegionClient } from '../../target/kube.js';
+import { condition, type KubeObject } from '../../target/objects.js';
 import type { ResilientWatch, WatchEvent } from '../../target/watch.js';
 
 export const ORGANIZATION_RESOURCE = 'organizations.orgs.openova.io';

@@ -14,24 +14,27 @@ export interface JourneyStep {
   run(s: JourneySession): Promise<Gate>;
 }
 
-export const JOURNEY_STEPS: readonly JourneyStep[] = [
-  { id: G.operatorSignIn.id, run: operatorSignIn },
-  { id: G.voucherIssue.id, run: issueVoucher },
-  { id: G.voucherEmail.id, run: voucherEmail },
-  { id: G.redeem.id, run: redeem },
-  { id: G.funnel.id, run: funnel },
-  { id: G.checkout.id, run: checkout },
-  { id: G.organization.id, run: organizationReady },
-  { id: G.handover.id, run: consoleHandover },
-  { id: G.d35.id, run: d35Gate },
-  { id: G.unknownCode.id, run: unknownCode },
-  { id: G.inactiveCode.id, run: inactiveCode },
-  { id: G.exhaustedCode.id, run: exhaustedCode },
-  { id: G.pastCap.id, run: pastCap },
-  { id: G.wrongPin.id, run: wrongPinAttempts },
-  { id: G.slugTaken.id, run: slugTaken },
-  { id: G.codePolicy.id, run: codePolicy },
-];
+/** Every gate of G has its step (the compiler checks); they run in G's order. */
+const RUNS: Record<keyof typeof G, JourneyStep['run']> = {
+  operatorSignIn,
+  voucherIssue: issueVoucher,
+  voucherEmail,
+  redeem,
+  funnel,
+  checkout,
+  organization: organizationReady,
+  handover: consoleHandover,
+  d35: d35Gate,
+  unknownCode,
+  inactiveCode,
+  exhaustedCode,
+  pastCap,
+  wrongPin: wrongPinAttempts,
+  slugTaken,
+  codePolicy,
+};
+
+const JOURNEY_STEPS: readonly JourneyStep[] = (Object.keys(G) as (keyof typeof G)[]).map((k) => ({ id: G[k].id, run: RUNS[k] }));
 
 export interface JourneyResult {
   gates: Gate[];

@@ -12,7 +12,7 @@ import { MailTimeoutError, type MailQuery, type Mailbox, type Message } from '..
 import { openMailbox } from '../../mail/open.js';
 import { CatalystTap } from '../../nats/catalyst-tap.js';
 import { redact } from '../../evidence/redact.js';
-import { describeError } from '../../target/kube.js';
+import { describeError } from '../../target/objects.js';
 import { JourneyBrowser, type Actor } from './browser.js';
 import type { JourneyConfig } from './config.js';
 import type { JourneyGateSpec } from './gates.js';

@@ -7,7 +7,7 @@
 import type { SlotProbe } from '../../../probes/catalog.js';
 import { dependentsOf } from '../../../probes/catalog.js';
 import { evaluateSurface, judgeHelmRelease, watchedResource, type ProbeEnv, type ProbeOutcome } from '../../../probes/kinds/index.js';
-import { condition, describeError, type KubeObject } from '../../target/kube.js';
+import { condition, describeError, type KubeObject } from '../../target/objects.js';
 import type { ResilientWatch } from '../../target/watch.js';
 import type { GateStatus } from '../../gates/types.js';
 import { Signals } from './signals.js';

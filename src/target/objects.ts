@@ -1,0 +1,49 @@
+/**
+ * Kubernetes object shapes and helpers that need no client: judging code imports these from here
+ * so that declaring a suite's tests (Playwright's runner loads every spec) stays free of
+ * @kubernetes/client-node, whose generated models cost ~80 MB per process.
+ */
+import type { KubernetesObject } from '@kubernetes/client-node';
+
+export interface KubeObject extends KubernetesObject {
+  metadata: NonNullable<KubernetesObject['metadata']> & { name: string };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown> & { conditions?: Condition[] };
+  [key: string]: unknown;
+}
+
+export interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+  observedGeneration?: number;
+}
+
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+/** client-node's ApiException, recognised by shape (a numeric status code and a response body). */
+function apiFailure(e: unknown): { code: number; body: unknown } | undefined {
+  const x = e as { code?: unknown; body?: unknown; headers?: unknown } | null;
+  return e instanceof Error && typeof x?.code === 'number' && 'body' in x && 'headers' in x ? { code: x.code, body: x.body } : undefined;
+}
+
+export function describeError(e: unknown): string {
+  const api = apiFailure(e);
+  if (api) {
+    const body = api.body as { message?: string } | string | undefined;
+    const msg = typeof body === 'string' ? body : body?.message;
+    return `HTTP ${api.code}${msg ? `: ${msg}` : ''}`;
+  }
+  const err = e as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  return err?.cause?.code ?? err?.code ?? err?.cause?.message ?? err?.message?.split('\n')[0] ?? String(e);
+}
+
+export function condition(obj: KubeObject | undefined, type: string): Condition | undefined {
+  return obj?.status?.conditions?.find((c) => c.type === type);
+}
