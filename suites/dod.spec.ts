@@ -15,7 +15,7 @@ import { DodSession } from '../src/suites/dod/session.js';
 import { SUITE, runCheck } from '../src/suites/dod/check.js';
 
 const ctx = loadRunContext();
-const plan = planDod({ target: ctx.target, options: ctx.options, kit: loadKit(ctx.options.kitPath), hosts: loadHttpsHosts() });
+const plan = planDod({ target: ctx.target, options: ctx.options, kit: loadKit(ctx.options.kitPath), hosts: loadHttpsHosts(ctx.options.dodHostsPath) });
 
 test.describe.configure({ mode: 'default', timeout: 120_000 });
 

@@ -45,6 +45,8 @@ test('options parse with their defaults', () => {
   assert.equal(r.options.cutoverMode, 'enforce');
   assert.deepEqual(r.simFaults, ['hr-stuck:bp-cnpg', 'surface-down:bp-gitea']);
   assert.equal(r.slotDeadlineMs, undefined);
+  assert.equal(r.options.dodHostsPath, undefined);
+  assert.equal(parse('--dod-hosts', 'hosts.json').options.dodHostsPath, 'hosts.json');
 });
 
 test('--kubeconfig region=path is repeatable, one per region', () => {

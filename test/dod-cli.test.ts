@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Summary } from '../src/gates/types.js';
@@ -37,6 +37,31 @@ test('walk --suite dod with host-502 and kubectl-patch: exit 1, exactly those tw
     assert.ok(dod.every((g) => /^L[1-7]\.\d+$|^H\.\d+$/.test(g.labels.dodGate ?? '')), 'every gate carries its layer id');
     assert.match(r.stderr, /dod\/L5\.\d+ https:\/\/gitea\.sim\.sovereign-walk\.test\/ → 200/);
     assert.equal(summary.verdict, 'fail');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--dod-hosts replaces the L5 table: a host expected to answer 404 fails on its 200; a bad table exits 2', { timeout: 115_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dod-hosts-'));
+  try {
+    const table = join(dir, 'hosts.json');
+    writeFileSync(table, JSON.stringify([{ host: 'console', path: '/', expect: [404] }, { host: 'api', path: '/healthz', expect: [200] }]));
+    const r = await walk(['--suite', 'dod', '--dod-hosts', table, '--report-dir', dir, '--json']);
+    assert.equal(r.code, 1, r.stderr.slice(-2000));
+    const l5 = (JSON.parse(r.stdout) as Summary).gates.filter((g) => g.labels.dodGate?.startsWith('L5.'));
+    const status = new Map(l5.map((g) => [g.id, g.status]));
+    assert.equal(status.get('dod/L5.console'), 'failed');
+    assert.equal(status.get('dod/L5.api'), 'passed');
+    assert.ok(!status.has('dod/L5.gitea'), 'a host outside the table is not probed');
+    assert.match(l5.find((g) => g.id === 'dod/L5.console')!.reason, /200/);
+
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify([{ host: 'registry', path: '/v2/', expect: [401] }]));
+    const refused = await walk(['--suite', 'dod', '--dod-hosts', bad, '--report-dir', dir]);
+    assert.equal(refused.code, 2);
+    assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+    assert.match(refused.stderr, /^walk: HTTPS host table .*bad\.json: registry expects 401 but is not declared authWall$/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

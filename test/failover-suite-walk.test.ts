@@ -1,24 +1,22 @@
 /**
  * The failover suite end to end as `npm run walk -- --suite failover` runs it: Playwright
  * project, one test per gate, summary.json, the timeline rendered for the report, exit code.
- * Drives runWalk with the sim + data plane target exactly as cli/walk.ts does for `--target sim`
- * (cli/walk.ts itself reaches the data plane once sim/index.ts installs it).
+ * Drives runWalk with the sim's target exactly as cli/walk.ts does for `--target sim`.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseSimFaults, startSim } from '../sim/index.js';
-import { installDataplane, PROCESS_TAG_PREFIX } from '../sim/dataplane/index.js';
+import { dataplaneLeftovers, DATAPLANE_KIT } from './helpers/dataplane-sim.js';
 import { parseWalkArgs, type WalkRequest } from '../src/cli/args.js';
 import { loadKit } from '../src/kit/load.js';
 import type { WalkOptions } from '../src/run/context.js';
 import type { Summary } from '../src/gates/types.js';
 import { runWalk } from '../src/walk/run-walk.js';
 
-const KIT = 'fixtures/kind/kit-kind.json';
+const KIT = DATAPLANE_KIT;
 
 async function walk(args: string[]): Promise<{ code: number; summary: Summary; runDir: string }> {
   const reportDir = mkdtempSync(join(tmpdir(), 'failover-walk-'));
@@ -27,20 +25,13 @@ async function walk(args: string[]): Promise<{ code: number; summary: Summary; r
   const options = { ...req.options, slotDeadlineMs: 30_000, settleMs: 2_000 } as WalkOptions;
   const kit = loadKit(KIT);
   const sim = await startSim({ kit, faults: parseSimFaults(req.simFaults, kit) });
-  let target = sim.target;
   let code: number;
   try {
-    if (!target.counterUrl) {
-      await installDataplane(sim.ctx);
-      const { regionKill, resolve: _resolve, ...extras } = sim.ctx.targetExtras;
-      target = { ...target, ...extras, regions: target.regions.map((r) => (regionKill?.[r.name] ? { ...r, kill: regionKill[r.name] } : r)) };
-    }
-    code = await runWalk(target, options, { out: () => {}, err: () => {}, color: false });
+    code = await runWalk(sim.target, options, { out: () => {}, err: () => {}, color: false });
   } finally {
     await sim.stop();
   }
-  const ps = execFileSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' });
-  assert.deepEqual(ps.split('\n').filter((l) => l.includes(`${PROCESS_TAG_PREFIX}-${process.pid}-`) && !/^\s*\d+\s+Z/.test(l)), []);
+  assert.deepEqual(dataplaneLeftovers(), []);
   const simDir = join(reportDir, 'sim');
   const [runId] = readdirSync(simDir);
   const runDir = join(simDir, runId);

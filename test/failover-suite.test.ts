@@ -5,14 +5,12 @@
  * blocks the kill; the interlock refuses a live non-test Sovereign. No process outlives a test.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseSimFaults, startSim, type RunningSim } from '../sim/index.js';
-import { installDataplane, PROCESS_TAG_PREFIX } from '../sim/dataplane/index.js';
-import { loadKit } from '../src/kit/load.js';
+import type { RunningSim } from '../sim/index.js';
+import { dataplaneLeftovers, DATAPLANE_KIT as KIT, startDataplaneSim } from './helpers/dataplane-sim.js';
 import { FaultLedger } from '../src/chaos/ledger.js';
 import { Harness } from '../src/run/harness.js';
 import type { RunContext, WalkOptions } from '../src/run/context.js';
@@ -25,29 +23,7 @@ import { runFailoverSuite } from '../src/suites/failover/suite.js';
 import { failoverGateIds } from '../src/suites/failover/ids.js';
 import type { FailoverRunOptions } from '../src/suites/failover/run.js';
 
-const KIT = 'fixtures/kind/kit-kind.json';
 const PRIMARY = 'hz-fsn-rtz-prod';
-
-/** The sim with the data plane (startSim installs it once sim/index.ts wires installDataplane in). */
-async function startDataplaneSim(faults: string[]): Promise<{ sim: RunningSim; target: TargetSpec }> {
-  const kit = loadKit(KIT);
-  const sim = await startSim({ kit, faults: parseSimFaults(faults, kit) });
-  if (sim.target.counterUrl) return { sim, target: sim.target };
-  try {
-    await installDataplane(sim.ctx);
-  } catch (err) {
-    await sim.stop();
-    throw err;
-  }
-  const { regionKill, resolve: _resolve, ...extras } = sim.ctx.targetExtras;
-  const regions = sim.target.regions.map((r) => (regionKill?.[r.name] ? { ...r, kill: regionKill[r.name] } : r));
-  return { sim, target: { ...sim.target, ...extras, regions } };
-}
-
-function leftovers(): string[] {
-  const ps = execFileSync('ps', ['-eo', 'pid=,stat=,user=,args='], { encoding: 'utf8' });
-  return ps.split('\n').filter((line) => line.includes(`${PROCESS_TAG_PREFIX}-${process.pid}-`) && !/^\s*\d+\s+Z/.test(line));
-}
 
 interface Walked {
   gates: Map<string, Gate>;
@@ -60,8 +36,8 @@ async function walkFailover(
   faults: string[],
   opts: { rtoMs?: number; writer?: FailoverRunOptions['writer']; adjust?: (t: TargetSpec) => TargetSpec; before?: (sim: RunningSim, target: TargetSpec) => Promise<void> } = {},
 ): Promise<Walked> {
-  const { sim, target: simTarget } = await startDataplaneSim(faults);
-  const target = opts.adjust ? opts.adjust(simTarget) : simTarget;
+  const sim = await startDataplaneSim(faults);
+  const target = opts.adjust ? opts.adjust(sim.target) : sim.target;
   const runDir = mkdtempSync(join(tmpdir(), 'failover-run-'));
   const ledger = new FaultLedger(target.sovereign, join(runDir, 'ledger.jsonl'));
   const options = { suites: ['failover'], kitPath: KIT, rtoMs: opts.rtoMs ?? 30_000, rpo: 0, writeRate: 10, allowChaos: false, testSovereignPatterns: [], cutoverMode: 'enforce' } as unknown as WalkOptions;
@@ -74,7 +50,7 @@ async function walkFailover(
   } finally {
     await h.close();
     await sim.stop();
-    assert.deepEqual(leftovers(), [], 'no postgres or counter app outlives the sim');
+    assert.deepEqual(dataplaneLeftovers(), [], 'no postgres or counter app outlives the sim');
   }
 }
 

@@ -10,6 +10,7 @@ import { connect, StringCodec } from 'nats';
 import pg from 'pg';
 import { parseSimFaults, startSim, type RunningSim } from '../sim/index.js';
 import { installDataplane, PROCESS_TAG_PREFIX } from '../sim/dataplane/index.js';
+import { dataplaneLeftovers, DATAPLANE_KIT as KIT, startDataplaneSim } from './helpers/dataplane-sim.js';
 import { DETACH_AFTER_FIRST_USE_MS } from '../sim/dataplane/faults.js';
 import { installNats } from '../sim/nats/index.js';
 import type { KubeObject } from '../sim/kube/types.js';
@@ -18,7 +19,6 @@ import { processSignalPlan } from '../src/failover/actuators/process-signal.js';
 import { HttpClient } from '../src/target/http.js';
 import type { TargetSpec } from '../src/target/types.js';
 
-const KIT = 'fixtures/kind/kit-kind.json';
 const PRIMARY = 'hz-fsn-rtz-prod';
 const SECONDARY = 'hz-hel-rtz-prod';
 const NS = 'sw-counter';
@@ -28,26 +28,9 @@ interface DataplaneSim {
   target: TargetSpec;
 }
 
-/** The sim with the data plane (startSim installs it once sim/index.ts wires installDataplane in). */
-async function startDataplaneSim(faults: string[]): Promise<DataplaneSim> {
-  const kit = loadKit(KIT);
-  const sim = await startSim({ kit, faults: parseSimFaults(faults, kit) });
-  if (sim.target.counterUrl) return { sim, target: sim.target };
-  try {
-    await installDataplane(sim.ctx);
-  } catch (err) {
-    await sim.stop();
-    throw err;
-  }
-  const { regionKill, resolve: _resolve, ...extras } = sim.ctx.targetExtras;
-  const regions = sim.target.regions.map((r) => (regionKill?.[r.name] ? { ...r, kill: regionKill[r.name] } : r));
-  return { sim, target: { ...sim.target, ...extras, regions } };
-}
-
-/** Data plane processes of this test process still running (zombies excluded: their parent reaps them). */
-function leftovers(): string[] {
-  const ps = execFileSync('ps', ['-eo', 'pid=,stat=,user=,args='], { encoding: 'utf8' });
-  return ps.split('\n').filter((line) => line.includes(`${PROCESS_TAG_PREFIX}-${process.pid}-`) && !/^\s*\d+\s+Z/.test(line));
+async function startDataplane(faults: string[]): Promise<DataplaneSim> {
+  const sim = await startDataplaneSim(faults);
+  return { sim, target: sim.target };
 }
 
 function postgresLeftovers(): string {
@@ -60,7 +43,7 @@ function postgresLeftovers(): string {
 
 async function stopAndCheck(s: DataplaneSim): Promise<void> {
   await s.sim.stop();
-  assert.deepEqual(leftovers(), [], 'every data plane process is gone after stop');
+  assert.deepEqual(dataplaneLeftovers(), [], 'every data plane process is gone after stop');
   assert.equal(postgresLeftovers(), '', 'no postgres process of this run is left');
 }
 
@@ -106,7 +89,7 @@ const pair = (s: DataplaneSim, region = SECONDARY) => obj(s, region, 'dr.openova
 
 test('a healthy pair: synchronous replication, the platform objects, the router and the SQL endpoint; no failover without a kill', async () => {
   const started = Date.now();
-  const s = await startDataplaneSim([]);
+  const s = await startDataplane([]);
   const setupMs = Date.now() - started;
   const http = new HttpClient(s.target);
   try {
@@ -152,7 +135,7 @@ test('a healthy pair: synchronous replication, the platform objects, the router 
 });
 
 test('killing the primary region: lease loss, promotion, router flip, FailedOver with lastSwitchover, continuum-switchover audit on NATS', async () => {
-  const s = await startDataplaneSim([]);
+  const s = await startDataplane([]);
   const http = new HttpClient(s.target);
   const nats = await installNats(s.sim.ctx);
   const nc = await connect({ servers: nats.url });
@@ -204,7 +187,7 @@ test('killing the primary region: lease loss, promotion, router flip, FailedOver
 });
 
 test('failover:none: the lease expires, the Continuum stays SwitchingOver and nothing is promoted', async () => {
-  const s = await startDataplaneSim(['failover:none']);
+  const s = await startDataplane(['failover:none']);
   const http = new HttpClient(s.target);
   try {
     const kill = s.target.regions.find((r) => r.name === PRIMARY)!.kill as { kind: 'process-signal'; pids: number[] };
@@ -223,7 +206,7 @@ test('failover:none: the lease expires, the Continuum stays SwitchingOver and no
 });
 
 test(`replication:async-detached: asynchronous replication; the standby detaches ${DETACH_AFTER_FIRST_USE_MS} ms after the first write`, async () => {
-  const s = await startDataplaneSim(['replication:async-detached']);
+  const s = await startDataplane(['replication:async-detached']);
   const http = new HttpClient(s.target);
   try {
     assert.deepEqual(await sql(s.target, "SELECT setting FROM pg_settings WHERE name = 'synchronous_standby_names'"), [{ setting: '' }]);
@@ -255,16 +238,16 @@ test('the data plane fault kinds validate their arguments', () => {
 });
 
 test('an install that fails half-way leaves no process behind once the sim stops', async () => {
-  const kit = loadKit(KIT);
-  const sim = await startSim({ kit, faults: [] });
+  // The cluster world alone: the only data plane is the one this test installs.
+  const sim = await startSim({ kit: loadKit(KIT), faults: [], modules: [] });
   // PostgreSQL and the counter apps are up by the time the router is routed.
   const broken = { ...sim.ctx, web: { ...sim.ctx.web, route: () => { throw new Error('route table full'); } } };
   try {
     await assert.rejects(installDataplane(broken), /route table full/);
-    assert.ok(leftovers().length > 0, 'the pair and the apps were running when the install failed');
+    assert.ok(dataplaneLeftovers().length > 0, 'the pair and the apps were running when the install failed');
   } finally {
     await sim.stop();
   }
-  assert.deepEqual(leftovers(), []);
+  assert.deepEqual(dataplaneLeftovers(), []);
   assert.equal(postgresLeftovers(), '');
 });

@@ -59,6 +59,7 @@ function program(): Command {
     .option('--kill-mode <mode>', 'region kill actuator override (hcloud, network-policy, cnpg-scale)')
     .option('--min-nodes <n>', 'Ready nodes required per region (DoD L2; default 4, kind 3)')
     .option('--record <file>', 'deployment record JSON (DoD L1)')
+    .option('--dod-hosts <file>', 'DoD L5 host table JSON: [{host, path, expect: [statuses], authWall?}] (default: the platform\'s eight hosts)')
     .option('--mothership-url <url>', 'mothership deployments API for the record (token from SW_MOTHERSHIP_TOKEN)')
     .option('--pool <domain>', 'org-pool parent domain for new Organizations', 'omani.homes')
     .option('--operator-session', 'use the test-session endpoint instead of PIN sign-in for the operator', false)
@@ -161,6 +162,7 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
       customerEmail: String(str('customerEmail')),
       redeemLinkForm: str('redeemLink') as WalkOptions['redeemLinkForm'],
       regions: list('region'),
+      dodHostsPath: str('dodHosts'),
     },
   };
 }

@@ -28,6 +28,8 @@ export interface WalkOptions {
   operatorEmail: string;
   customerEmail: string;
   redeemLinkForm: 'slash' | 'plain';
+  /** DoD L5 host table (JSON, the shape of DEFAULT_HTTPS_HOSTS); default the platform's hosts. */
+  dodHostsPath?: string;
   /** Region names to walk (default all). */
   regions?: string[];
 }

@@ -10,6 +10,7 @@ import type { FaultRecord, Gate, SuiteRun } from '../gates/types.js';
 import { readGates, writeGate } from '../gates/recorder.js';
 import { loadKit } from '../kit/load.js';
 import { preflight } from './preflight.js';
+import { loadHttpsHosts } from '../suites/dod/https-hosts.js';
 import { runSuiteProcess, type SuiteProcess } from './playwright.js';
 import { buildSummary, writeReports, renderTerminalSummary } from '../report/write-reports.js';
 import { redact } from '../evidence/redact.js';
@@ -42,12 +43,13 @@ function recoverUnreported(runDir: string, suite: string): void {
 
 export async function runWalk(target: TargetSpec, options: WalkOptions, io: WalkIo, hooks: WalkHooks = {}, shard?: string): Promise<number> {
   const kit = loadKit(options.kitPath);
+  if (options.dodHostsPath && options.suites.includes('dod')) loadHttpsHosts(options.dodHostsPath);
   const { discovered } = await preflight(target, kit);
   const startedAt = new Date();
   const runId = startedAt.toISOString().replace(/[:.]/g, '-');
   const runDir = resolve(options.reportDir, target.name, runId);
   mkdirSync(runDir, { recursive: true });
-  const ctx: RunContext = { runId, runDir, target, options: { ...options, kitPath: resolve(options.kitPath) }, startedAt: startedAt.toISOString(), discoveredSlots: discovered };
+  const ctx: RunContext = { runId, runDir, target, options: { ...options, kitPath: resolve(options.kitPath), dodHostsPath: options.dodHostsPath && resolve(options.dodHostsPath) }, startedAt: startedAt.toISOString(), discoveredSlots: discovered };
   hooks.interlock?.(ctx);
   const janitor = (await hooks.janitor?.(ctx, 'before')) ?? [];
   for (const f of janitor) io.err(redact(`janitor: reverted ${f.kind} on ${f.target} left by run ${f.runId}${f.appliedAt ? ` (applied ${f.appliedAt})` : ''}\n`));
