@@ -4,6 +4,9 @@ import { parseWalkArgs, type WalkRequest } from '../src/cli/args.js';
 import { resolveSovereign } from '../src/cli/sovereign.js';
 import { parseResolve } from '../src/target/live.js';
 import { SetupError } from '../src/target/errors.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const parse = (...a: string[]) => parseWalkArgs(a, () => {}) as WalkRequest;
 const refuses = (re: RegExp, ...a: string[]) => assert.throws(() => parseWalkArgs(a, () => {}), (e: unknown) => e instanceof SetupError && re.test(e.message) && !e.message.includes('\n'));
@@ -46,7 +49,16 @@ test('options parse with their defaults', () => {
   assert.deepEqual(r.simFaults, ['hr-stuck:bp-cnpg', 'surface-down:bp-gitea']);
   assert.equal(r.slotDeadlineMs, undefined);
   assert.equal(r.options.dodHostsPath, undefined);
-  assert.equal(parse('--dod-hosts', 'hosts.json').options.dodHostsPath, 'hosts.json');
+});
+
+test('--dod-hosts is read and validated while parsing, before any target is touched', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dod-hosts-args-'));
+  const good = join(dir, 'hosts.json');
+  writeFileSync(good, JSON.stringify([{ host: 'console', path: '/', expect: [200] }]));
+  assert.equal(parse('--dod-hosts', good).options.dodHostsPath, good);
+  refuses(/^HTTPS host table .*missing\.json is unreadable/, '--dod-hosts', join(dir, 'missing.json'));
+  writeFileSync(join(dir, 'dup.json'), JSON.stringify([{ host: 'api', path: '/', expect: [200] }, { host: 'api', path: '/x', expect: [200] }]));
+  refuses(/lists api twice/, '--dod-hosts', join(dir, 'dup.json'));
 });
 
 test('--kubeconfig region=path is repeatable, one per region', () => {

@@ -5,6 +5,7 @@ import type { TargetKind } from '../target/types.js';
 import type { WalkOptions } from '../run/context.js';
 import { parseCount, parseDuration } from './duration.js';
 import { resolveSovereign, DEFAULT_TLD } from './sovereign.js';
+import { loadHttpsHosts } from '../suites/dod/https-hosts.js';
 
 export const SUITES = ['readiness', 'dod', 'journeys', 'cutover', 'failover'] as const;
 export type SuiteName = (typeof SUITES)[number];
@@ -125,6 +126,9 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
   const shard = str('shard');
   if (shard && !/^\d+\/\d+$/.test(shard)) throw new SetupError(`--shard ${JSON.stringify(shard)} must look like 1/3`);
   const writeRate = parseCount('--write-rate', String(str('writeRate')));
+  // Checked here so a bad table stops the walk before a sim or a cluster is touched.
+  const dodHosts = str('dodHosts');
+  if (dodHosts) loadHttpsHosts(dodHosts);
   if (writeRate < 1 || writeRate > 2000) throw new SetupError('--write-rate must be between 1 and 2000 writes per second');
 
   return {
@@ -162,7 +166,7 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
       customerEmail: String(str('customerEmail')),
       redeemLinkForm: str('redeemLink') as WalkOptions['redeemLinkForm'],
       regions: list('region'),
-      dodHostsPath: str('dodHosts'),
+      dodHostsPath: dodHosts,
     },
   };
 }

@@ -10,7 +10,6 @@ import type { FaultRecord, Gate, SuiteRun } from '../gates/types.js';
 import { readGates, writeGate } from '../gates/recorder.js';
 import { loadKit } from '../kit/load.js';
 import { preflight } from './preflight.js';
-import { loadHttpsHosts } from '../suites/dod/https-hosts.js';
 import { runSuiteProcess, type SuiteProcess } from './playwright.js';
 import { buildSummary, writeReports, renderTerminalSummary } from '../report/write-reports.js';
 import { redact } from '../evidence/redact.js';
@@ -43,7 +42,6 @@ function recoverUnreported(runDir: string, suite: string): void {
 
 export async function runWalk(target: TargetSpec, options: WalkOptions, io: WalkIo, hooks: WalkHooks = {}, shard?: string): Promise<number> {
   const kit = loadKit(options.kitPath);
-  if (options.dodHostsPath && options.suites.includes('dod')) loadHttpsHosts(options.dodHostsPath);
   const { discovered } = await preflight(target, kit);
   const startedAt = new Date();
   const runId = startedAt.toISOString().replace(/[:.]/g, '-');
