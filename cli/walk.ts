@@ -19,9 +19,9 @@ import { KIND_STATE_DIR } from '../src/kind/topology.js';
 
 /** Defaults that differ per target: a live Sovereign gets Flux-scale time, the sim is fast. */
 const DEFAULTS = {
-  live: { slotDeadlineMs: 10 * 60_000, settleMs: 10_000, minNodes: 4, holdMs: 10 * 60_000 },
-  kind: { slotDeadlineMs: 10 * 60_000, settleMs: 10_000, minNodes: 3, holdMs: 10 * 60_000 },
-  sim: { slotDeadlineMs: 30_000, settleMs: 2_000, minNodes: 4, holdMs: 60_000 },
+  live: { slotDeadlineMs: 10 * 60_000, settleMs: 10_000, minNodes: 4, holdMs: 10 * 60_000, mailTimeoutMs: 2 * 60_000 },
+  kind: { slotDeadlineMs: 10 * 60_000, settleMs: 10_000, minNodes: 3, holdMs: 10 * 60_000, mailTimeoutMs: 2 * 60_000 },
+  sim: { slotDeadlineMs: 30_000, settleMs: 2_000, minNodes: 4, holdMs: 60_000, mailTimeoutMs: 30_000 },
 } as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   if ('help' in parsed) return 0;
   const req: WalkRequest = parsed;
   const d = DEFAULTS[req.targetKind];
-  const options: WalkOptions = { ...req.options, slotDeadlineMs: req.slotDeadlineMs ?? d.slotDeadlineMs, settleMs: req.settleMs ?? d.settleMs, minNodes: req.minNodes ?? d.minNodes, holdMs: req.holdMs ?? d.holdMs };
+  const options: WalkOptions = { ...req.options, slotDeadlineMs: req.slotDeadlineMs ?? d.slotDeadlineMs, settleMs: req.settleMs ?? d.settleMs, minNodes: req.minNodes ?? d.minNodes, holdMs: req.holdMs ?? d.holdMs, mailTimeoutMs: req.mailTimeoutMs ?? d.mailTimeoutMs };
   const io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s), color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR };
 
   let target: TargetSpec;

@@ -49,6 +49,9 @@ test('options parse with their defaults', () => {
   assert.deepEqual(r.simFaults, ['hr-stuck:bp-cnpg', 'surface-down:bp-gitea']);
   assert.equal(r.slotDeadlineMs, undefined);
   assert.equal(r.options.dodHostsPath, undefined);
+  assert.equal(r.mailTimeoutMs, undefined, 'the launcher picks the per-target default');
+  assert.equal(parse('--mail-timeout', '45s').mailTimeoutMs, 45_000);
+  refuses(/--mail-timeout "soon" is not a duration/, '--mail-timeout', 'soon');
 });
 
 test('--dod-hosts is read and validated while parsing, before any target is touched', () => {

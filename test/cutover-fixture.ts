@@ -3,22 +3,17 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startSim, parseSimFaults, type RunningSim } from '../sim/index.js';
-import { installDod } from '../sim/dod/index.js';
-import { installCutover } from '../sim/cutover/index.js';
 import { loadKit } from '../src/kit/load.js';
 import type { RunContext, WalkOptions } from '../src/run/context.js';
 import type { TargetSpec } from '../src/target/types.js';
 
 export const KIT = 'fixtures/bootstrap-kit-48.json';
 
-/** startSim plus the DoD and cutover models when the sim world does not install them itself yet. */
+/** startSim with only the models the cutover suite walks: the DoD's and the cutover's. */
 export async function startCutoverSim(faults: string[]): Promise<{ sim: RunningSim; target: TargetSpec }> {
   const kit = loadKit(KIT);
-  const sim = await startSim({ kit, faults: parseSimFaults(faults, kit) });
-  if (!sim.ctx.primary.store.get('v1', 'ConfigMap', 'catalyst', 'self-sovereign-cutover-status')) await installDod(sim.ctx);
-  if (!sim.ctx.primary.store.get('apps/v1', 'Deployment', 'org-services', 'notification')) await installCutover(sim.ctx);
-  const { regionKill: _kill, resolve: _resolve, ...extras } = sim.ctx.targetExtras;
-  return { sim, target: { ...sim.target, ...extras } };
+  const sim = await startSim({ kit, faults: parseSimFaults(faults, kit), modules: ['dod', 'cutover'] });
+  return { sim, target: sim.target };
 }
 
 export function cutoverContext(target: TargetSpec, over: Partial<WalkOptions> = {}): RunContext {
@@ -41,6 +36,7 @@ export function cutoverContext(target: TargetSpec, over: Partial<WalkOptions> = 
     operatorEmail: 'operator@sovereign-walk.test',
     customerEmail: 'customer@sovereign-walk.test',
     redeemLinkForm: 'slash',
+    mailTimeoutMs: 30_000,
     ...over,
   };
   return { runId: `cutover-test-${Date.now()}`, runDir: mkdtempSync(join(tmpdir(), 'cutover-run-')), target, options, startedAt: new Date().toISOString() };

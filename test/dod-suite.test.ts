@@ -8,7 +8,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startSim, parseSimFaults, type RunningSim } from '../sim/index.js';
-import { installDod } from '../sim/dod/index.js';
 import { FLUX_NS, HR_API } from '../sim/flux/model.js';
 import { isTrue } from '../sim/runtime/objects.js';
 import { loadKit } from '../src/kit/load.js';
@@ -26,14 +25,11 @@ const KIT = 'fixtures/bootstrap-kit-48.json';
 const PRIMARY = 'hz-fsn-rtz-prod';
 const SECONDARY = 'hz-hel-rtz-prod';
 
-/** The sim with the dod module installed (startSim installs it once the world wires it in). */
+/** The sim with only the DoD model on top of the cluster world. */
 async function startDodSim(faults: string[], kitPath: string): Promise<{ sim: RunningSim; target: TargetSpec }> {
   const kit = loadKit(kitPath);
-  const sim = await startSim({ kit, faults: parseSimFaults(faults, kit) });
-  if (sim.target.record) return { sim, target: sim.target };
-  await installDod(sim.ctx);
-  const { regionKill: _kill, resolve: _resolve, ...extras } = sim.ctx.targetExtras;
-  return { sim, target: { ...sim.target, ...extras } };
+  const sim = await startSim({ kit, faults: parseSimFaults(faults, kit), modules: ['dod'] });
+  return { sim, target: sim.target };
 }
 
 /** Until every HelmRelease (but the exempt ones) is Ready and every catalyst-system Deployment (but the exempt ones) is available. */

@@ -27,7 +27,7 @@ async function walkWithFault(fault: string, configs: Partial<JourneyConfig>[] = 
   let h: Harness | undefined;
   try {
     await installJourneys(sim.ctx);
-    const ctx: RunContext = { runId: `fault-${fault}`, runDir, target: { ...sim.target, ...sim.ctx.targetExtras }, options, startedAt: new Date().toISOString() };
+    const ctx: RunContext = { runId: `fault-${fault}`, runDir, target: sim.target, options, startedAt: new Date().toISOString() };
     h = new Harness(ctx);
     const out: Map<string, Gate>[] = [];
     for (const over of configs) {

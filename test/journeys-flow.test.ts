@@ -30,7 +30,7 @@ let h: Harness;
 
 function harness(): Harness {
   const options = { operatorSession: false, operatorEmail: 'operator@sovereign-walk.test', customerEmail: 'customer@sovereign-walk.test', redeemLinkForm: 'slash' } as WalkOptions;
-  const ctx: RunContext = { runId: 'journeys-flow-test', runDir, target: { ...sim.target, ...sim.ctx.targetExtras }, options, startedAt: new Date().toISOString() };
+  const ctx: RunContext = { runId: 'journeys-flow-test', runDir, target: sim.target, options, startedAt: new Date().toISOString() };
   return new Harness(ctx);
 }
 

@@ -29,7 +29,7 @@ before(async () => {
   sim = await startSim({ kit: loadKit('fixtures/bootstrap-kit-48.json'), faults: FAULTS.map((kind) => ({ kind })) });
   await installJourneys(sim.ctx);
   const options = { operatorSession: false, operatorEmail: 'operator@sovereign-walk.test', customerEmail: 'customer@sovereign-walk.test', redeemLinkForm: 'slash' } as WalkOptions;
-  const ctx: RunContext = { runId: 'journeys-negative-faults', runDir, target: { ...sim.target, ...sim.ctx.targetExtras }, options, startedAt: new Date().toISOString() };
+  const ctx: RunContext = { runId: 'journeys-negative-faults', runDir, target: sim.target, options, startedAt: new Date().toISOString() };
   h = new Harness(ctx);
   const cfg = journeyConfig(ctx, { mailTimeoutMs: 5_000, orgReadyDeadlineMs: 10_000, uiTimeoutMs: 8_000, handoverTimeoutMs: 15_000 });
   gates = new Map((await runJourneys(h, cfg)).gates.map((g) => [g.id, g]));

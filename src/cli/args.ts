@@ -30,7 +30,8 @@ export interface WalkRequest {
   settleMs?: number;
   minNodes?: number;
   holdMs?: number;
-  options: Omit<WalkOptions, 'slotDeadlineMs' | 'settleMs' | 'minNodes' | 'holdMs'>;
+  mailTimeoutMs?: number;
+  options: Omit<WalkOptions, 'slotDeadlineMs' | 'settleMs' | 'minNodes' | 'holdMs' | 'mailTimeoutMs'>;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -64,6 +65,7 @@ function program(): Command {
     .option('--mothership-url <url>', 'mothership deployments API for the record (token from SW_MOTHERSHIP_TOKEN)')
     .option('--pool <domain>', 'org-pool parent domain for new Organizations', 'omani.homes')
     .option('--operator-session', 'use the test-session endpoint instead of PIN sign-in for the operator', false)
+    .option('--mail-timeout <duration>', 'how long a journey waits for one mail (default 2m live, 30s sim)')
     .option('--operator-email <email>', 'operator mailbox address', 'operator@sovereign-walk.test')
     .option('--customer-email <email>', 'customer mailbox address', 'customer@sovereign-walk.test')
     .addOption(new Option('--redeem-link <form>', 'expected redeem link form: slash (/redeem/?code=) or plain (/redeem?code=)').choices(['slash', 'plain']).default('slash'))
@@ -149,6 +151,7 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
     settleMs: str('settle') ? parseDuration('--settle', str('settle')!) : undefined,
     minNodes: str('minNodes') ? parseCount('--min-nodes', str('minNodes')!) : undefined,
     holdMs: str('hold') ? parseDuration('--hold', str('hold')!) : undefined,
+    mailTimeoutMs: str('mailTimeout') ? parseDuration('--mail-timeout', str('mailTimeout')!) : undefined,
     options: {
       suites,
       kitPath: String(str('kit')),

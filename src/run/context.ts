@@ -24,6 +24,8 @@ export interface WalkOptions {
   writeRate: number;
   killMode?: string;
   minNodes: number;
+  /** Budget for one journey mail to arrive (ms). */
+  mailTimeoutMs: number;
   operatorSession: boolean;
   operatorEmail: string;
   customerEmail: string;

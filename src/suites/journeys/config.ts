@@ -25,10 +25,9 @@ export interface JourneyConfig {
   maxRateLimitWaitMs: number;
 }
 
-export const DEFAULT_JOURNEY_CONFIG: Omit<JourneyConfig, 'operatorSession' | 'operatorEmail' | 'customerEmail' | 'redeemLinkForm'> = {
+export const DEFAULT_JOURNEY_CONFIG: Omit<JourneyConfig, 'operatorSession' | 'operatorEmail' | 'customerEmail' | 'redeemLinkForm' | 'mailTimeoutMs'> = {
   autoVoucherCode: false,
   voucherCreditOmr: 100,
-  mailTimeoutMs: 120_000,
   orgReadyDeadlineMs: 60_000,
   d35BudgetMs: 2_000,
   uiTimeoutMs: 20_000,
@@ -43,6 +42,7 @@ export function journeyConfig(ctx: RunContext, overrides: Partial<JourneyConfig>
     operatorEmail: ctx.options.operatorEmail,
     customerEmail: ctx.options.customerEmail,
     redeemLinkForm: ctx.options.redeemLinkForm,
+    mailTimeoutMs: ctx.options.mailTimeoutMs,
     ...overrides,
   };
 }
