@@ -21,14 +21,9 @@ const POLICY = 'sovereign-walk-egress-block';
 
 /** A sim in its own process; prints its kubeconfigs, then runs until killed. */
 const SIM_PROCESS = `
-import { startSim, parseSimFaults } from './sim/index.js';
-import { installDod } from './sim/dod/index.js';
-import { installCutover } from './sim/cutover/index.js';
+import { startSim } from './sim/index.js';
 import { loadKit } from './src/kit/load.js';
-const kit = loadKit('fixtures/bootstrap-kit-48.json');
-const sim = await startSim({ kit, faults: parseSimFaults([], kit) });
-if (!sim.ctx.primary.store.get('v1', 'ConfigMap', 'catalyst', 'self-sovereign-cutover-status')) await installDod(sim.ctx);
-if (!sim.ctx.primary.store.get('apps/v1', 'Deployment', 'org-services', 'notification')) await installCutover(sim.ctx);
+const sim = await startSim({ kit: loadKit('fixtures/bootstrap-kit-48.json'), faults: [], modules: ['dod', 'cutover'] });
 process.stdout.write(JSON.stringify(sim.target.regions) + '\\n');
 process.on('SIGTERM', () => sim.stop().then(() => process.exit(0)));
 `;

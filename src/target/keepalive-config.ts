@@ -7,9 +7,39 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
 
 type AnyAgent = http.Agent | https.Agent;
+
+/** A pooled connection idle longer than this is not reused: under Node servers' 5 s keep-alive, far under load balancers' minute. */
+export const MAX_IDLE_MS = 4_000;
+
+interface AgentInternals {
+  addRequest(req: http.ClientRequest, options: unknown): void;
+}
+
+/**
+ * Never hands out a connection the server may already have closed. Idleness is judged by the
+ * clock when the request is made: after the event loop was busy (a spawnSync, a long
+ * computation) the server's FIN may not have been read yet, and writing to that socket ends in
+ * "socket hang up". Free sockets are ordered by when they were freed, so the stale ones are a
+ * prefix the agent skips once destroyed.
+ */
+function dropStaleConnections<T extends AnyAgent>(agent: T): T {
+  const idleSince = new WeakMap<Socket, number>();
+  agent.on('free', (socket: Socket) => idleSince.set(socket, Date.now()));
+  const internals = agent as unknown as AgentInternals;
+  const addRequest = internals.addRequest.bind(agent);
+  internals.addRequest = (req, options) => {
+    const now = Date.now();
+    for (const free of Object.values(agent.freeSockets)) {
+      for (const socket of free ?? []) if (now - (idleSince.get(socket) ?? now) > MAX_IDLE_MS) socket.destroy();
+    }
+    addRequest(req, options);
+  };
+  return agent;
+}
 
 export class KeepAliveKubeConfig extends KubeConfig {
   private readonly agents = new Map<string, AnyAgent>();
@@ -37,7 +67,7 @@ export class KeepAliveKubeConfig extends KubeConfig {
       .digest('hex');
     let pooled = this.agents.get(key);
     if (!pooled) {
-      pooled = Ctor === https.Agent ? new https.Agent({ ...o, keepAlive: true }) : new http.Agent({ ...o, keepAlive: true });
+      pooled = dropStaleConnections(Ctor === https.Agent ? new https.Agent({ ...o, keepAlive: true }) : new http.Agent({ ...o, keepAlive: true }));
       this.agents.set(key, pooled);
     }
     return pooled;
