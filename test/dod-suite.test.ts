@@ -32,17 +32,18 @@ async function startDodSim(faults: string[], kitPath: string): Promise<{ sim: Ru
   return { sim, target: sim.target };
 }
 
-/** Until every HelmRelease (but the exempt ones) is Ready and every catalyst-system Deployment (but the exempt ones) is available. */
+/** Until every HelmRelease is Ready and every catalyst-system Deployment available in both regions; the faulted ones are exempt in the primary region only, where the faults apply. */
 async function settle(sim: RunningSim, exempt: { releases?: string[]; deployments?: string[] }): Promise<void> {
   const deadline = Date.now() + 30_000;
   const done = () =>
     sim.ctx.regions.every((r) => {
+      const faulted = r.name === PRIMARY ? exempt : {};
       const hrs = r.store.list(HR_API, 'HelmRelease', { namespace: FLUX_NS });
       const deploys = r.store.list('apps/v1', 'Deployment', { namespace: 'catalyst-system' });
       return (
         hrs.length > 0 &&
-        hrs.every((hr) => exempt.releases?.includes(hr.metadata.name) || isTrue(hr, 'Ready')) &&
-        deploys.every((d) => exempt.deployments?.includes(d.metadata.name) || isTrue(d, 'Available'))
+        hrs.every((hr) => faulted.releases?.includes(hr.metadata.name) || isTrue(hr, 'Ready')) &&
+        deploys.every((d) => faulted.deployments?.includes(d.metadata.name) || isTrue(d, 'Available'))
       );
     });
   while (!done()) {
