@@ -11,7 +11,6 @@ import type { WalkOptions } from '../src/run/context.js';
 import { loadKit } from '../src/kit/load.js';
 import { redact } from '../src/evidence/redact.js';
 import { assertChaosAllowed, walkJanitor } from '../src/chaos/index.js';
-import { startSim, parseSimFaults } from '../sim/index.js';
 import { kindPlan, loadKindPlanInputs, KIND_KIT_PATH } from '../src/kind/plan.js';
 import { renderKindDryRun } from '../src/kind/render.js';
 import { kindTarget, kindPreflight, exportKindCredentials } from '../src/kind/target.js';
@@ -52,7 +51,14 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'sim': {
       const kit = loadKit(options.kitPath);
-      const faults = parseSimFaults(req.simFaults, kit);
+      // Loaded only for the sim: a live or kind walk never holds the simulated Sovereign's code.
+      const { startSim, parseSimFaults } = await import('../sim/index.js');
+      let faults;
+      try {
+        faults = parseSimFaults(req.simFaults, kit);
+      } catch (e) {
+        throw new SetupError((e as Error).message);
+      }
       const sim = await startSim({ kit, faults });
       target = sim.target;
       stop = sim.stop;

@@ -26,8 +26,8 @@ async function setupError(args: string[], re: RegExp): Promise<void> {
 test('usage errors exit 2 with one line', async () => {
   await setupError(['--bogus'], /unknown option '--bogus'/);
   await setupError(['--sov', 'openova.io'], /forbidden by the domain canon/);
-  await setupError(['--sim-fault', 'nonsense:bp-cilium'], /nonsense/);
-  await setupError(['--sim-fault', 'hr-stuck:bp-not-in-kit'], /bp-not-in-kit/);
+  await setupError(['--sim-fault', 'nonsense:bp-cilium'], /^walk: unknown --sim-fault kind "nonsense"/);
+  await setupError(['--sim-fault', 'hr-stuck:bp-not-in-kit'], /^walk: --sim-fault hr-stuck:bp-not-in-kit: .*bp-not-in-kit/);
   await setupError(['--kit', join(dir, 'missing.json')], /file not found/);
 });
 

@@ -11,7 +11,6 @@ import { readGates, writeGate } from '../gates/recorder.js';
 import { loadKit } from '../kit/load.js';
 import { preflight } from './preflight.js';
 import { runSuiteProcess, type SuiteProcess } from './playwright.js';
-import { buildSummary, writeReports, renderTerminalSummary } from '../report/write-reports.js';
 import { redact } from '../evidence/redact.js';
 
 export interface WalkIo {
@@ -93,6 +92,8 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
   }
 
   const tool = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  // Loaded only now: the report writers (vega among them) would otherwise sit in memory through every suite.
+  const { buildSummary, writeReports, renderTerminalSummary } = await import('../report/write-reports.js');
   const summary = buildSummary({ runId, runDir, target, startedAt: ctx.startedAt, finishedAt: new Date().toISOString(), suites, janitor, options: { ...options }, tool: { name: tool.name, version: tool.version } });
   await writeReports(runDir, summary);
   if (options.json) io.out(`${JSON.stringify(summary, null, 2)}\n`);
