@@ -3,8 +3,8 @@
  * (with the V8 flags `npm run walk` uses), the RSS of its whole process tree sampled every 2 s.
  * The sim runs in a process of its own (`npm run sim`), walked like a live test Sovereign, so
  * its memory is reported apart instead of inside the walk's. The harness figure is the sum over
- * the Node processes (the walk, the Playwright runner and its workers) and any Chromium; other processes in the tree (PostgreSQL, nats-server, a
- * kubectl or curl the harness ran) are reported apart. The peak is taken over the hold window,
+ * the Node processes (the walk, the Playwright runner and its workers) and any Chromium; other
+ * processes in the tree (a kubectl or curl the harness ran) are reported apart. The peak is taken over the hold window,
  * which the hold gate's own steps date; the least-squares slope over the same window after its
  * first minute (half, for holds under two minutes).
  */
@@ -141,15 +141,7 @@ async function startSimProcess(o: MemoryOptions, dir: string): Promise<SimProces
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const exited = new Promise<unknown>((resolve) => child.once('close', resolve));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGINT');
-      const timer = setTimeout(() => killGroup(child.pid!), STOP_GRACE_MS);
-      await exited;
-      clearTimeout(timer);
-    }
-    killGroup(child.pid!);
-  };
+  const stop = () => stopGroup(child, exited);
   const deadline = Date.now() + SIM_START_TIMEOUT_MS;
   while (!existsSync(targetOut)) {
     if (child.exitCode !== null || Date.now() > deadline) {
@@ -175,8 +167,11 @@ function killGroup(pgid: number): void {
   }
 }
 
-/** SIGINT to the walk (it forwards it to its suite, which reverts its faults), SIGKILL to its group after a grace. */
-async function stopWalk(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
+/**
+ * SIGINT to a child leading its own process group (the walk forwards it to its suite, which
+ * reverts its faults; the sim stops its data plane), SIGKILL to the group after a grace.
+ */
+async function stopGroup(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
   const pid = child.pid;
   if (pid === undefined) return;
   if (child.exitCode === null && child.signalCode === null) {
@@ -212,9 +207,9 @@ async function walkAndSample(o: MemoryOptions, reportDir: string, sim: SimProces
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    void stopWalk(child, exited);
+    void stopGroup(child, exited);
   }, timeoutMs);
-  const onAbort = () => void stopWalk(child, exited);
+  const onAbort = () => void stopGroup(child, exited);
   o.signal.addEventListener('abort', onAbort, { once: true });
   const progress = setInterval(() => {
     const last = samples[samples.length - 1];
@@ -230,7 +225,7 @@ async function walkAndSample(o: MemoryOptions, reportDir: string, sim: SimProces
     clearInterval(progress);
     clearTimeout(timer);
     o.signal.removeEventListener('abort', onAbort);
-    await stopWalk(child, exited);
+    await stopGroup(child, exited);
   }
 }
 

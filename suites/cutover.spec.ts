@@ -7,7 +7,7 @@
 import { test } from '@playwright/test';
 import { loadRunContext } from '../src/run/context.js';
 import { reportGate } from '../src/pw/report-gate.js';
-import { judgeOnce, gateFor } from '../src/pw/judge-once.js';
+import { judgeWithHarness, gateFor } from '../src/pw/judge-once.js';
 import { CUTOVER_GATE_IDS } from '../src/suites/cutover/ids.js';
 import type { Gate } from '../src/gates/types.js';
 
@@ -15,16 +15,8 @@ const ctx = loadRunContext();
 let gates: Map<string, Gate>;
 
 test.beforeAll(async () => {
-  gates = await judgeOnce(ctx.runDir, 'cutover', async () => {
-    // The runner process only declares tests; what judges loads in the worker.
-    const [{ Harness }, { judgeCutover }] = await Promise.all([import('../src/run/harness.js'), import('../src/suites/cutover/suite.js')]);
-    const h = new Harness(ctx);
-    try {
-      return await judgeCutover(ctx, h);
-    } finally {
-      await h.close();
-    }
-  });
+  // The suite's code loads in the worker, not in the runner that only declares the tests.
+  gates = await judgeWithHarness(ctx, 'cutover', async (h) => (await import('../src/suites/cutover/suite.js')).judgeCutover(ctx, h));
 });
 
 for (const id of CUTOVER_GATE_IDS) {

@@ -6,7 +6,7 @@
 import { test } from '@playwright/test';
 import { loadRunContext } from '../src/run/context.js';
 import { reportGate } from '../src/pw/report-gate.js';
-import { judgeOnce, gateFor } from '../src/pw/judge-once.js';
+import { judgeWithHarness, gateFor } from '../src/pw/judge-once.js';
 import type { Gate } from '../src/gates/types.js';
 import { failoverGateIds } from '../src/suites/failover/ids.js';
 
@@ -14,16 +14,8 @@ const ctx = loadRunContext();
 let gates: Map<string, Gate>;
 
 test.beforeAll(async () => {
-  gates = await judgeOnce(ctx.runDir, 'failover', async () => {
-    // The runner process only declares tests; what judges loads in the worker.
-    const [{ Harness }, { runFailoverSuite }] = await Promise.all([import('../src/run/harness.js'), import('../src/suites/failover/suite.js')]);
-    const h = new Harness(ctx);
-    try {
-      return await runFailoverSuite(h);
-    } finally {
-      await h.close();
-    }
-  });
+  // The suite's code loads in the worker, not in the runner that only declares the tests.
+  gates = await judgeWithHarness(ctx, 'failover', async (h) => (await import('../src/suites/failover/suite.js')).runFailoverSuite(h));
 });
 
 for (const id of Object.values(failoverGateIds(ctx.options))) {

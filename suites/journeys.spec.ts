@@ -7,10 +7,10 @@
 import { test } from '@playwright/test';
 import { loadRunContext } from '../src/run/context.js';
 import { reportGate } from '../src/pw/report-gate.js';
-import { judgeOnce, gateFor } from '../src/pw/judge-once.js';
+import { judgeWithHarness, gateFor } from '../src/pw/judge-once.js';
 import { writeTimeline } from '../src/gates/recorder.js';
 import type { Gate } from '../src/gates/types.js';
-import { JOURNEY_GATE_IDS } from '../src/suites/journeys/gates.js';
+import { JOURNEY_GATE_ORDER } from '../src/suites/journeys/gates.js';
 
 const ctx = loadRunContext();
 
@@ -19,25 +19,16 @@ test.describe.configure({ mode: 'default', timeout: 15 * 60_000 });
 let gates: Map<string, Gate>;
 
 test.beforeAll(async () => {
-  gates = await judgeOnce(ctx.runDir, 'journeys', async () => {
-    // The runner process only declares tests; what judges loads in the worker.
-    const [{ Harness }, { runJourneys }, { journeyConfig }] = await Promise.all([
-      import('../src/run/harness.js'),
-      import('../src/suites/journeys/run.js'),
-      import('../src/suites/journeys/config.js'),
-    ]);
-    const h = new Harness(ctx);
-    try {
-      const walked = await runJourneys(h, journeyConfig(ctx));
-      writeTimeline(ctx.runDir, walked.timeline);
-      return walked.gates;
-    } finally {
-      await h.close();
-    }
+  // The suite's code loads in the worker, not in the runner that only declares the tests.
+  gates = await judgeWithHarness(ctx, 'journeys', async (h) => {
+    const [{ runJourneys }, { journeyConfig }] = await Promise.all([import('../src/suites/journeys/run.js'), import('../src/suites/journeys/config.js')]);
+    const walked = await runJourneys(h, journeyConfig(ctx));
+    writeTimeline(ctx.runDir, walked.timeline);
+    return walked.gates;
   });
 });
 
-for (const id of JOURNEY_GATE_IDS) {
+for (const id of JOURNEY_GATE_ORDER) {
   test(id, async ({}, info) => {
     await reportGate(ctx.runDir, info, gateFor(gates, id, 'journeys'));
   });

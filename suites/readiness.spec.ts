@@ -2,7 +2,7 @@
 import { test } from '@playwright/test';
 import { loadRunContext } from '../src/run/context.js';
 import { reportGate } from '../src/pw/report-gate.js';
-import { judgeOnce, gateFor } from '../src/pw/judge-once.js';
+import { judgeWithHarness, gateFor } from '../src/pw/judge-once.js';
 import { loadKit } from '../src/kit/load.js';
 import { buildCatalog } from '../probes/catalog.js';
 import type { Gate } from '../src/gates/types.js';
@@ -13,16 +13,8 @@ const catalog = buildCatalog(kit, ctx.discoveredSlots);
 let gates: Map<string, Gate>;
 
 test.beforeAll(async () => {
-  gates = await judgeOnce(ctx.runDir, 'readiness', async () => {
-    // The runner process only declares tests; what judges loads in the worker.
-    const [{ Harness }, { judgeReadiness }] = await Promise.all([import('../src/run/harness.js'), import('../src/suites/readiness/judge.js')]);
-    const h = new Harness(ctx);
-    try {
-      return await judgeReadiness(h, kit, catalog);
-    } finally {
-      await h.close();
-    }
-  });
+  // The suite's code loads in the worker, not in the runner that only declares the tests.
+  gates = await judgeWithHarness(ctx, 'readiness', async (h) => (await import('../src/suites/readiness/judge.js')).judgeReadiness(h, kit, catalog));
 });
 
 for (const probe of catalog) {

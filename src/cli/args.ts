@@ -128,10 +128,10 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
   const shard = str('shard');
   if (shard && !/^\d+\/\d+$/.test(shard)) throw new SetupError(`--shard ${JSON.stringify(shard)} must look like 1/3`);
   const writeRate = parseCount('--write-rate', String(str('writeRate')));
+  if (writeRate < 1 || writeRate > 2000) throw new SetupError('--write-rate must be between 1 and 2000 writes per second');
   // Checked here so a bad table stops the walk before a sim or a cluster is touched.
   const dodHosts = str('dodHosts');
   if (dodHosts) loadHttpsHosts(dodHosts);
-  if (writeRate < 1 || writeRate > 2000) throw new SetupError('--write-rate must be between 1 and 2000 writes per second');
 
   return {
     targetKind,

@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Gate } from '../gates/types.js';
 import { redactJson } from '../evidence/redact.js';
+import type { RunContext } from '../run/context.js';
+import type { Harness } from '../run/harness.js';
 
 export async function judgeOnce(runDir: string, suite: string, judge: () => Promise<Gate[]>): Promise<Map<string, Gate>> {
   const file = join(runDir, 'state', `${suite}-gates.json`);
@@ -15,6 +17,23 @@ export async function judgeOnce(runDir: string, suite: string, judge: () => Prom
   mkdirSync(join(runDir, 'state'), { recursive: true });
   writeFileSync(file, JSON.stringify(redactJson(gates)));
   return new Map(gates.map((g) => [g.id, g]));
+}
+
+/**
+ * judgeOnce with a Harness open for the judge and closed after it. The Harness (client-node) is
+ * imported here, when a worker judges: Playwright's runner loads every spec only to declare its
+ * tests, and should not hold the cluster client for that.
+ */
+export function judgeWithHarness(ctx: RunContext, suite: string, judge: (h: Harness) => Promise<Gate[]>): Promise<Map<string, Gate>> {
+  return judgeOnce(ctx.runDir, suite, async () => {
+    const { Harness } = await import('../run/harness.js');
+    const h = new Harness(ctx);
+    try {
+      return await judge(h);
+    } finally {
+      await h.close();
+    }
+  });
 }
 
 /** The gate a test reports; a gate the suite did not judge is a harness error, never a pass. */

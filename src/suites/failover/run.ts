@@ -220,11 +220,12 @@ export async function runFailover(h: FailoverHarness, opts: FailoverRunOptions =
     let killedAt: number | null = null;
     let firstAckAfterKill: number | null = null;
     const endpointsBeforeKill = new Set<string>();
+    const killedRegion = new Set([plan.region]);
     const onRecord = (r: WriteRecord): void => {
       emit(r);
       if (r.ackAt === null) return;
       if (killedAt === null || r.ackAt <= killedAt) endpointsBeforeKill.add(r.endpoint);
-      else if (isRecoveryAck(r, killedAt, endpointsBeforeKill, new Set([plan.region])) && (firstAckAfterKill === null || r.ackAt < firstAckAfterKill)) firstAckAfterKill = r.ackAt;
+      else if (isRecoveryAck(r, killedAt, endpointsBeforeKill, killedRegion) && (firstAckAfterKill === null || r.ackAt < firstAckAfterKill)) firstAckAfterKill = r.ackAt;
     };
     const durationMs = timing.warmupMs + windowMs + timing.tailMs + 5_000;
     const running = writer.run({ ratePerSec: ctx.options.writeRate, durationMs, signal: stopWriter.signal, onRecord });

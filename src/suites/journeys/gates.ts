@@ -31,6 +31,3 @@ export const G = {
 
 /** Gate ids in the order the suite judges them. */
 export const JOURNEY_GATE_ORDER: readonly string[] = Object.values(G).map((g) => g.id);
-
-/** The suite's gate ids in judging order (G's order). */
-export const JOURNEY_GATE_IDS: readonly string[] = Object.values(G).map((g) => g.id);
