@@ -137,7 +137,7 @@ const SIM_START_TIMEOUT_MS = 60_000;
 /** `npm run sim` in its own process group; its TargetSpec read from `--target-out`. */
 async function startSimProcess(o: MemoryOptions, dir: string): Promise<SimProcess> {
   const targetOut = join(dir, 'sim-target.json');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/sim.ts', '--target-out', targetOut], { cwd: o.repoRoot, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['dist/cli/sim.js', '--modules', 'dod,cutover', '--target-out', targetOut], { cwd: o.repoRoot, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const exited = new Promise<unknown>((resolve) => child.once('close', resolve));
@@ -185,7 +185,7 @@ async function stopGroup(child: ChildProcess, exited: Promise<unknown>): Promise
 }
 
 async function walkAndSample(o: MemoryOptions, reportDir: string, sim: SimProcess): Promise<WalkOutcome> {
-  const args = ['--max-semi-space-size=2', '--import', 'tsx', 'cli/walk.ts', '--suite', 'cutover', '--hold', String(o.holdMs), '--report-dir', reportDir, '--json', ...liveArgs(sim.target)];
+  const args = ['--max-semi-space-size=2', 'dist/cli/walk.js', '--suite', 'cutover', '--hold', String(o.holdMs), '--report-dir', reportDir, '--json', ...liveArgs(sim.target)];
   // Its own process group, so a Ctrl-C reaches it through us (SIGINT, then the group if it hangs).
   const child = spawn(process.execPath, args, { cwd: o.repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

@@ -2,13 +2,14 @@
  * `npm run sim`: runs the simulated Sovereign until Ctrl-C, for poking at it with kubectl, curl
  * or a browser, or for walking it from another shell.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../src/repo-root.js';
 import { Command } from 'commander';
 import type { Kit } from '../src/kit/types.js';
-import { describeFaultKinds, parseSimFaults, startSim } from '../sim/index.js';
+import { ALL_MODULES, describeFaultKinds, parseSimFaults, startSim, type SimModule } from '../sim/index.js';
 
-const DEFAULT_KIT = fileURLToPath(new URL('../fixtures/bootstrap-kit-48.json', import.meta.url));
+const DEFAULT_KIT = join(REPO_ROOT, 'fixtures/bootstrap-kit-48.json');
 
 function loadKit(path: string): Kit {
   let parsed: unknown;
@@ -23,6 +24,13 @@ function loadKit(path: string): Kit {
   return parsed as Kit;
 }
 
+function parseModules(list: string): SimModule[] {
+  const names = list.split(',').map((m) => m.trim()).filter(Boolean);
+  const unknown = names.filter((m) => !(ALL_MODULES as string[]).includes(m));
+  if (unknown.length) throw new Error(`unknown --modules ${unknown.join(',')} (known: ${ALL_MODULES.join(',')})`);
+  return names as SimModule[];
+}
+
 async function main(): Promise<void> {
   const program = new Command()
     .name('npm run sim --')
@@ -30,23 +38,30 @@ async function main(): Promise<void> {
     .option('--kit <path>', 'bootstrap kit JSON', DEFAULT_KIT)
     .option('--sim-fault <kind:arg>', 'inject a fault (repeatable; kinds below)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--target-out <file>', 'also write the TargetSpec (JSON) to this file')
+    .option('--modules <list>', `platform modules to run, comma-separated (${ALL_MODULES.join(',')})`, ALL_MODULES.join(','))
     .addHelpText('after', () => `\nSim fault kinds:\n${describeFaultKinds()}\n`)
     .parse();
-  const opts = program.opts<{ kit: string; simFault: string[]; targetOut?: string }>();
+  const opts = program.opts<{ kit: string; simFault: string[]; targetOut?: string; modules: string }>();
 
   let kit: Kit;
   let faults;
+  let modules: SimModule[];
   try {
     kit = loadKit(opts.kit);
     faults = parseSimFaults(opts.simFault, kit);
+    modules = parseModules(opts.modules);
   } catch (e) {
     process.stderr.write(`error: ${(e as Error).message}\n`);
     process.exit(2);
   }
 
-  const sim = await startSim({ kit, faults });
+  const sim = await startSim({ kit, faults, modules });
   const { target } = sim;
-  if (opts.targetOut) writeFileSync(opts.targetOut, `${JSON.stringify(target, null, 2)}\n`);
+  if (opts.targetOut) {
+    // Through a rename: whoever polls for the file never reads half of it.
+    writeFileSync(`${opts.targetOut}.tmp`, `${JSON.stringify(target, null, 2)}\n`);
+    renameSync(`${opts.targetOut}.tmp`, opts.targetOut);
+  }
   const primary = target.regions.find((r) => r.role === 'primary') ?? target.regions[0];
   const port = sim.ctx.web.port;
   const lines = [

@@ -44,7 +44,7 @@ export const SIM_REGIONS: readonly { name: string; role: 'primary' | 'secondary'
 ];
 
 export type SimModule = 'dod' | 'cutover' | 'journeys' | 'dataplane';
-const ALL_MODULES: SimModule[] = ['dod', 'cutover', 'journeys', 'dataplane'];
+export const ALL_MODULES: SimModule[] = ['dod', 'cutover', 'journeys', 'dataplane'];
 
 export interface SimOptions {
   kit: Kit;

@@ -66,7 +66,7 @@ test('write-rate judge passes a sustained run and names what a weak one missed',
 
 test('memory: roles, hold window, peak and trend over the hold only', () => {
   const proc = (pid: number, cmdline: string, mb: number) => ({ pid, cmdline, rssBytes: mb * MB, pssBytes: (mb / 2) * MB });
-  assert.equal(roleOf(proc(10, '/usr/bin/node --import tsx cli/walk.ts', 1), 10), 'walk');
+  assert.equal(roleOf(proc(10, '/usr/bin/node --max-semi-space-size=2 dist/cli/walk.js', 1), 10), 'walk');
   assert.equal(roleOf(proc(11, '/usr/bin/node /r/node_modules/@playwright/test/cli.js test --config x', 1), 10), 'playwright-runner');
   assert.equal(roleOf(proc(12, '/usr/bin/node /r/node_modules/playwright/lib/worker/workerProcessEntry.js', 1), 10), 'playwright-worker');
   assert.equal(roleOf(proc(13, '/usr/lib/chromium/chromium --headless', 1), 10), 'browser');

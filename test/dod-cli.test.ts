@@ -4,25 +4,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Summary } from '../src/gates/types.js';
+import { walk as walkCli } from './helpers/walk.js';
 
-function walk(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'cli/walk.ts', ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 110_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const walk = (args: string[], reportDir: string) => walkCli(args, { timeoutMs: 110_000, reportDir });
 
 test('walk --suite dod with host-502 and kubectl-patch: exit 1, exactly those two gates failed', { timeout: 115_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dod-cli-'));
   try {
-    const r = await walk(['--suite', 'dod', '--sim-fault', 'host-502:gitea', '--sim-fault', 'kubectl-patch:kube-system/coredns', '--report-dir', dir, '--json']);
+    const r = await walk(['--suite', 'dod', '--sim-fault', 'host-502:gitea', '--sim-fault', 'kubectl-patch:kube-system/coredns', '--json'], dir);
     assert.equal(r.code, 1, r.stderr.slice(-2000));
     const summary = JSON.parse(r.stdout) as Summary;
     const dod = summary.gates.filter((g) => g.suite === 'dod');
@@ -47,7 +40,7 @@ test('--dod-hosts replaces the L5 table: a host expected to answer 404 fails on 
   try {
     const table = join(dir, 'hosts.json');
     writeFileSync(table, JSON.stringify([{ host: 'console', path: '/', expect: [404] }, { host: 'api', path: '/healthz', expect: [200] }]));
-    const r = await walk(['--suite', 'dod', '--dod-hosts', table, '--report-dir', dir, '--json']);
+    const r = await walk(['--suite', 'dod', '--dod-hosts', table, '--json'], dir);
     assert.equal(r.code, 1, r.stderr.slice(-2000));
     const l5 = (JSON.parse(r.stdout) as Summary).gates.filter((g) => g.labels.dodGate?.startsWith('L5.'));
     const status = new Map(l5.map((g) => [g.id, g.status]));
@@ -58,7 +51,7 @@ test('--dod-hosts replaces the L5 table: a host expected to answer 404 fails on 
 
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify([{ host: 'registry', path: '/v2/', expect: [401] }]));
-    const refused = await walk(['--suite', 'dod', '--dod-hosts', bad, '--report-dir', dir]);
+    const refused = await walk(['--suite', 'dod', '--dod-hosts', bad], dir);
     assert.equal(refused.code, 2);
     assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
     assert.match(refused.stderr, /^walk: HTTPS host table .*bad\.json: registry expects 401 but is not declared authWall$/m);

@@ -2,11 +2,12 @@
  * One region's counter app: fixtures/counter-app/server.mjs under node, talking to the region's
  * own PostgreSQL over TCP with the standard PG* variables, as its Deployment would.
  */
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../src/repo-root.js';
 import { createInterface } from 'node:readline';
 import { appendLog, spawnGroup, type GroupProcess } from './processes.js';
 
-const SERVER = fileURLToPath(new URL('../../fixtures/counter-app/server.mjs', import.meta.url));
+const SERVER = join(REPO_ROOT, 'fixtures/counter-app/server.mjs');
 const START_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 2_000;
 

@@ -6,12 +6,12 @@
  */
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../repo-root.js';
 import type { FaultRecord } from '../gates/types.js';
 import type { LedgerEntry, LedgerLine } from './types.js';
 
 export const STATE_DIR_ENV = 'SW_STATE_DIR';
-const REPO_STATE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../.state');
+const REPO_STATE_DIR = join(REPO_ROOT, '.state');
 
 /** `$SW_STATE_DIR` or the repository's `.state/`. */
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {

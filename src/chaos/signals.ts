@@ -7,13 +7,15 @@
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RUN_CONTEXT_ENV } from '../run/context.js';
+import { REPO_ROOT } from '../repo-root.js';
 import { activeFaults, revertActiveFaults } from './active.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const REPO_ROOT = resolve(HERE, '../..');
+const SELF = fileURLToPath(import.meta.url);
+/** The reaper next to this file: compiled JavaScript runs as is, TypeScript through tsx. */
+const REAPER = [...(extname(SELF) === '.ts' ? ['--import', 'tsx'] : []), join(dirname(SELF), `reaper${extname(SELF)}`)];
 const REVERT_BUDGET_MS = 90_000;
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -52,7 +54,7 @@ function spawnReaper(): void {
   const contextPath = process.env[RUN_CONTEXT_ENV];
   if (!left.length || !contextPath) return;
   const ledgerPath = left[0].ledger.path;
-  const args = ['--import', 'tsx', join(HERE, 'reaper.ts'), '--context', contextPath, '--ledger', ledgerPath, ...left.flatMap((f) => ['--id', f.id])];
+  const args = [...REAPER, '--context', contextPath, '--ledger', ledgerPath, ...left.flatMap((f) => ['--id', f.id])];
   try {
     spawn(process.execPath, args, { cwd: REPO_ROOT, detached: true, stdio: 'ignore', env: process.env }).unref();
   } catch {

@@ -7,11 +7,10 @@ import { execFile, spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../repo-root.js';
 import { isHistoryEvent, parseHistoryEntry, type WriteRecord } from './history.js';
 import { DEFAULT_RATE_PER_SEC, DEFAULT_WRITE_TIMEOUT_MS, summarizeWrites, type WriterStats } from './writer.js';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RECORD_PREFIX = 'SWH ';
 const PROBE_TIMEOUT_MS = 10_000;
 /** k6 start-up, setup() and teardown() on top of duration + graceful stop. */

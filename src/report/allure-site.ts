@@ -9,10 +9,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../repo-root.js';
 import { ALLURE_CATEGORIES } from './allure-meta.js';
 
-const ALLURE_BIN = fileURLToPath(new URL('../../node_modules/.bin/allure', import.meta.url));
+const ALLURE_BIN = join(REPO_ROOT, 'node_modules/.bin/allure');
 
 export interface AllureSiteOptions {
   /** Report title (default: `sovereign-walk — <sovereign>` from summary.json). */

@@ -12,6 +12,7 @@ import { loadKit } from '../kit/load.js';
 import { preflight } from './preflight.js';
 import { runSuiteProcess, type SuiteProcess } from './playwright.js';
 import { redact } from '../evidence/redact.js';
+import { REPO_ROOT } from '../repo-root.js';
 
 export interface WalkIo {
   out: (s: string) => void;
@@ -26,7 +27,6 @@ export interface WalkHooks {
   janitor?: (ctx: RunContext, phase: 'before' | 'after-stop') => Promise<FaultRecord[]>;
 }
 
-const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
 /**
  * A suite judges all its gates before reporting them one test at a time; when Playwright dies

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Summary } from '../../src/gates/types.js';
+import { ROOT, WALK_CLI } from './cli.js';
 
 export interface WalkResult {
   code: number;
@@ -17,7 +18,7 @@ export function walk(args: string[], opts: { timeoutMs?: number; env?: NodeJS.Pr
   const reportDir = opts.reportDir ?? mkdtempSync(join(tmpdir(), 'sw-walk-'));
   const withJson = args.includes('--json');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/walk.ts', '--report-dir', reportDir, ...args], { env: { ...process.env, CI: '1', ...opts.env } });
+    const child = spawn(process.execPath, [WALK_CLI, '--report-dir', reportDir, ...args], { cwd: ROOT, env: { ...process.env, CI: '1', ...opts.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -1,0 +1,13 @@
+/**
+ * The compiled CLIs, run by the tests exactly as `npm run walk` / `npm run sim` run them.
+ * Importing this module builds dist/ (half a second; a no-op when nothing changed), so a single
+ * test file run by hand never exercises stale JavaScript.
+ */
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { stdio: 'inherit' });
+
+export const WALK_CLI = join(ROOT, 'dist/cli/walk.js');
+export const SIM_CLI = join(ROOT, 'dist/cli/sim.js');
