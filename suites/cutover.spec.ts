@@ -7,7 +7,8 @@
 import { test } from '@playwright/test';
 import { loadRunContext } from '../src/run/context.js';
 import { reportGate } from '../src/pw/report-gate.js';
-import { judgeWithHarness, gateFor } from '../src/pw/judge-once.js';
+import { gateFor } from '../src/pw/judge-once.js';
+import { judgeSuite } from '../src/suites/judges.js';
 import { CUTOVER_GATE_IDS } from '../src/suites/cutover/ids.js';
 import type { Gate } from '../src/gates/types.js';
 
@@ -15,8 +16,7 @@ const ctx = loadRunContext();
 let gates: Map<string, Gate>;
 
 test.beforeAll(async () => {
-  // The suite's code loads in the worker, not in the runner that only declares the tests.
-  gates = await judgeWithHarness(ctx, 'cutover', async (h) => (await import('../src/suites/cutover/suite.js')).judgeCutover(ctx, h));
+  gates = await judgeSuite(ctx, 'cutover');
 });
 
 for (const id of CUTOVER_GATE_IDS) {

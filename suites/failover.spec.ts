@@ -6,7 +6,8 @@
 import { test } from '@playwright/test';
 import { loadRunContext } from '../src/run/context.js';
 import { reportGate } from '../src/pw/report-gate.js';
-import { judgeWithHarness, gateFor } from '../src/pw/judge-once.js';
+import { gateFor } from '../src/pw/judge-once.js';
+import { judgeSuite } from '../src/suites/judges.js';
 import type { Gate } from '../src/gates/types.js';
 import { failoverGateIds } from '../src/suites/failover/ids.js';
 
@@ -14,8 +15,7 @@ const ctx = loadRunContext();
 let gates: Map<string, Gate>;
 
 test.beforeAll(async () => {
-  // The suite's code loads in the worker, not in the runner that only declares the tests.
-  gates = await judgeWithHarness(ctx, 'failover', async (h) => (await import('../src/suites/failover/suite.js')).runFailoverSuite(h));
+  gates = await judgeSuite(ctx, 'failover');
 });
 
 for (const id of Object.values(failoverGateIds(ctx.options))) {

@@ -2,7 +2,8 @@
 import { test } from '@playwright/test';
 import { loadRunContext } from '../src/run/context.js';
 import { reportGate } from '../src/pw/report-gate.js';
-import { judgeWithHarness, gateFor } from '../src/pw/judge-once.js';
+import { gateFor } from '../src/pw/judge-once.js';
+import { judgeSuite } from '../src/suites/judges.js';
 import { loadKit } from '../src/kit/load.js';
 import { buildCatalog } from '../probes/catalog.js';
 import type { Gate } from '../src/gates/types.js';
@@ -13,8 +14,7 @@ const catalog = buildCatalog(kit, ctx.discoveredSlots);
 let gates: Map<string, Gate>;
 
 test.beforeAll(async () => {
-  // The suite's code loads in the worker, not in the runner that only declares the tests.
-  gates = await judgeWithHarness(ctx, 'readiness', async (h) => (await import('../src/suites/readiness/judge.js')).judgeReadiness(h, kit, catalog));
+  gates = await judgeSuite(ctx, 'readiness');
 });
 
 for (const probe of catalog) {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FaultLedger } from '../src/chaos/ledger.js';
@@ -17,6 +17,16 @@ const CHILD = `
 import { writeFileSync } from 'node:fs';
 import { FaultLedger } from './src/chaos/ledger.js';
 import { applyFault } from './src/chaos/fault.js';
+import { deferExitOnSignal } from './src/chaos/signals.js';
+import { revertActiveFaults } from './src/chaos/active.js';
+if (process.env.MODE === 'defer') {
+  deferExitOnSignal();
+  process.on('SIGINT', async () => {
+    const { reverted } = await revertActiveFaults();
+    writeFileSync(process.env.CALLER, String(reverted.length));
+    process.exit(7);
+  });
+}
 const ledger = FaultLedger.forSovereign('${SOV}', process.env.SW_STATE_DIR);
 await applyFault(
   ledger,
@@ -64,6 +74,20 @@ for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     assert.equal(e.state, 'reverted');
   });
 }
+
+test('a process that handles the signal itself (the walk) gets it after the revert, and decides the exit', async () => {
+  const d = mkdtempSync(join(tmpdir(), 'chaos-signal-'));
+  const marker = join(d, 'marker');
+  const caller = join(d, 'caller');
+  const c = start({ SW_STATE_DIR: d, MARKER: marker, REAPED: join(d, 'reaped'), MODE: 'defer', CALLER: caller });
+  await c.applied;
+  process.kill(c.pid, 'SIGINT');
+  assert.equal(await c.exited, 7, 'the caller chose the exit code');
+  assert.ok(existsSync(marker), 'reverted by the in-process revert');
+  assert.equal(readFileSync(caller, 'utf8'), '1', 'the caller awaited the revert the signal started and got its record');
+  assert.equal(FaultLedger.forSovereign(SOV, d).entries()[0].state, 'reverted');
+  assert.ok(!existsSync(join(d, 'reaped')), 'no reaper was needed');
+});
 
 test('a process that exits while holding a fault hands it to a detached reaper', async () => {
   const d = mkdtempSync(join(tmpdir(), 'chaos-reaper-'));

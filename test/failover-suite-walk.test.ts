@@ -22,7 +22,8 @@ async function walk(args: string[]): Promise<{ code: number; summary: Summary; r
   const reportDir = mkdtempSync(join(tmpdir(), 'failover-walk-'));
   process.env.SW_STATE_DIR = mkdtempSync(join(tmpdir(), 'failover-state-'));
   const req = parseWalkArgs(['--suite', 'failover', '--kit', KIT, '--report-dir', reportDir, '--json', ...args]) as WalkRequest;
-  const options = { ...req.options, slotDeadlineMs: 30_000, settleMs: 2_000 } as WalkOptions;
+  // The sim's defaults in cli/walk.ts.
+  const options: WalkOptions = { ...req.options, slotDeadlineMs: 30_000, settleMs: 2_000, minNodes: 4, holdMs: 60_000, mailTimeoutMs: 30_000 };
   const kit = loadKit(KIT);
   const sim = await startSim({ kit, faults: parseSimFaults(req.simFaults, kit) });
   let code: number;

@@ -21,6 +21,16 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 let installed = false;
 let reverting = false;
+let exitAfterRevert = true;
+
+/**
+ * For a process that handles stop signals itself (the walk, which judges suites in-process and
+ * still writes its reports after a Ctrl+C): a signal reverts the active faults but does not exit;
+ * the caller waits for the revert with revertActiveFaults(). A second signal still exits at once.
+ */
+export function deferExitOnSignal(): void {
+  exitAfterRevert = false;
+}
 
 export function installChaosSignalHandlers(): void {
   if (installed) return;
@@ -40,12 +50,13 @@ async function onSignal(sig: (typeof SIGNALS)[number]): Promise<void> {
   }
   if (reverting) process.exit(code); // a second signal: stop waiting, the exit hook takes over
   reverting = true;
-  process.stderr.write(`sovereign-walk: ${sig}: reverting ${activeFaults().length} active fault(s) before exit\n`);
+  process.stderr.write(`sovereign-walk: ${sig}: reverting ${activeFaults().length} active fault(s)${exitAfterRevert ? ' before exit' : ''}\n`);
   const timer = setTimeout(() => process.exit(code), REVERT_BUDGET_MS);
   const { failed } = await revertActiveFaults();
   clearTimeout(timer);
   for (const f of failed) process.stderr.write(`sovereign-walk: revert of ${f.id} failed: ${f.error}\n`);
-  process.exit(code);
+  if (exitAfterRevert) process.exit(code);
+  reverting = false;
 }
 
 /** Synchronous by necessity ('exit' handlers cannot await): hand the remaining faults to a detached process. */

@@ -13,7 +13,7 @@ import type { GateStatus } from '../gates/types.js';
 import { redact } from '../evidence/redact.js';
 import { parseProgressLine, type HoldAnnouncement } from '../report/progress-protocol.js';
 import { TERMINAL_ICON, painter } from '../report/terminal.js';
-import { formatDuration } from '../report/format.js';
+import { describeHold, formatDuration } from '../report/format.js';
 
 export interface ProgressReporterOptions {
   /** Force the updating view on or off (default: stdout is a TTY and CI is unset). */
@@ -172,10 +172,7 @@ export default class ProgressReporter implements Reporter {
 
   private holdLine(run: Running, announced: boolean): void {
     if (!run.hold) return;
-    const left = Math.max(0, run.hold.untilMs - this.now());
-    const what = run.hold.label ? `${run.hold.label} ` : '';
-    const eta = new Date(run.hold.untilMs).toISOString();
-    const text = announced ? `holding ${what}for ${formatDuration(left)}, until ${eta}` : `holding ${what}— ${formatDuration(left)} left, ETA ${eta}`;
+    const text = describeHold(run.hold, this.now(), announced);
     run.lastTick = this.now();
     this.line(run.suite, `⏳ ${run.test.title} ${this.paint('dim', text)}`);
   }

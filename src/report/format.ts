@@ -1,4 +1,5 @@
 /** Small text helpers shared by the report renderers. */
+import type { HoldAnnouncement } from './progress-protocol.js';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -30,3 +31,11 @@ export function slug(id: string): string {
 
 /** Natural order for ids such as `readiness/2-x` < `readiness/10-y`. */
 export const naturalCompare = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
+
+/** `holding <label> for 10m, until <eta>` when announced, `holding <label> — 9m left, ETA <eta>` after. */
+export function describeHold(hold: HoldAnnouncement, nowMs: number, announced: boolean): string {
+  const left = formatDuration(Math.max(0, hold.untilMs - nowMs));
+  const what = hold.label ? `${hold.label} ` : '';
+  const eta = new Date(hold.untilMs).toISOString();
+  return announced ? `holding ${what}for ${left}, until ${eta}` : `holding ${what}— ${left} left, ETA ${eta}`;
+}

@@ -1,9 +1,12 @@
 /**
- * How a suite tells the live progress reporter about a long hold: one stdout line
+ * How a suite tells whoever shows progress about a long hold. In a Playwright worker: one stdout
+ * line
  *   SW-PROGRESS {"hold":{"untilMs":1795000000000,"label":"deny-egress"}}
  * written from inside the test (Playwright forwards worker stdout to reporters as it happens,
  * while runtime annotations only reach them when the test ends). `{"hold":null}` ends a hold
- * early; a hold also ends with its test. The reporter swallows these lines.
+ * early; a hold also ends with its test. The reporter swallows these lines. A suite judged in
+ * the walk's own process goes to the sink the walk sets instead. No imports: Playwright loads
+ * this module in test fixtures from outside the project.
  */
 export const PROGRESS_PREFIX = 'SW-PROGRESS ';
 
@@ -14,14 +17,20 @@ export interface HoldAnnouncement {
 
 export type ProgressMessage = { hold: HoldAnnouncement | null };
 
-/** Announce that the running gate holds until `untilMs` (epoch ms); call from the test process. */
-export function announceHold(untilMs: number, label?: string): void {
-  process.stdout.write(`${PROGRESS_PREFIX}${JSON.stringify({ hold: { untilMs, label } })}\n`);
+let sink = (m: ProgressMessage): void => {
+  process.stdout.write(`${PROGRESS_PREFIX}${JSON.stringify(m)}\n`);
+};
+
+/** Where progress messages go in this process (default: protocol lines on stdout). */
+export function setProgressSink(s: (m: ProgressMessage) => void): void {
+  sink = s;
 }
 
-export function endHold(): void {
-  process.stdout.write(`${PROGRESS_PREFIX}${JSON.stringify({ hold: null })}\n`);
+/** Announce that the running gate holds until `untilMs` (epoch ms). */
+export function announceHold(untilMs: number, label?: string): void {
+  sink({ hold: { untilMs, label } });
 }
+
 
 /** The message a stdout line carries, or undefined when it is ordinary output. */
 export function parseProgressLine(line: string): ProgressMessage | undefined {

@@ -1,6 +1,8 @@
 /**
- * One walk: preflight, janitor, one Playwright run per suite, then summary.json and the
- * reports. Returns the exit code: 0 every gate passed, 1 a gate failed.
+ * One walk: preflight, janitor, then per suite: the judged-once suites (readiness, cutover,
+ * failover) judged in this process, and one Playwright run that reports the suite's gates (and
+ * judges the others); then summary.json and the reports. Returns the exit code: 0 every gate
+ * passed, 1 a gate failed, 130/143 stopped by SIGINT/SIGTERM.
  */
 import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,6 +15,10 @@ import { preflight } from './preflight.js';
 import { runSuiteProcess, type SuiteProcess } from './playwright.js';
 import { redact } from '../evidence/redact.js';
 import { REPO_ROOT } from '../repo-root.js';
+import { deferExitOnSignal } from '../chaos/signals.js';
+import { isJudgedOnce, judgeSuite } from '../suites/judges.js';
+import { judgeInWalk } from './judge-in-walk.js';
+import { JudgeProgress } from './judge-progress.js';
 
 export interface WalkIo {
   out: (s: string) => void;
@@ -57,28 +63,49 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
   const suites: SuiteRun[] = [];
   let current: SuiteProcess | undefined;
   let stopSignal: NodeJS.Signals | undefined;
+  let stopWalk = false;
+  let onStopped: (sig: NodeJS.Signals) => void = () => {};
+  const stopped = new Promise<NodeJS.Signals>((resolve) => (onStopped = resolve));
   const onSignal = (sig: NodeJS.Signals) => {
     stopSignal = sig;
-    // The suite's worker reverts its faults on this signal; the janitor below double-checks.
+    onStopped(sig);
+    // A suite's worker reverts its faults on this signal (faults of a suite judged here are
+    // reverted by this process's own handler); the janitor below double-checks.
     current?.child.kill(sig);
   };
+  deferExitOnSignal();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const progress = new JudgeProgress(options.json ? io.err : io.out);
+  const failSuite = (run: SuiteRun, reason: string) => {
+    run.error = reason;
+    writeGate(runDir, { id: `${run.name}/harness`, suite: run.name, title: `${run.name}/harness`, status: 'error', reason, startedAt: run.startedAt, finishedAt: run.finishedAt, labels: { severity: 'blocker' }, evidence: [] });
+  };
   try {
     for (const suite of options.suites) {
-      if (stopSignal) break;
-      const began = new Date().toISOString();
+      if (stopSignal || stopWalk) break;
+      const run: SuiteRun = { name: suite, startedAt: new Date().toISOString(), finishedAt: '' };
+      suites.push(run);
+      if (isJudgedOnce(suite)) {
+        progress.begin(suite);
+        const judged = await judgeInWalk(suite, () => judgeSuite(ctx, suite), { timeoutMs, stopped });
+        progress.end(judged.ok ? 'judged' : `not judged: ${judged.reason}`);
+        if (!judged.ok) {
+          stopWalk = judged.stopWalk;
+          run.finishedAt = new Date().toISOString();
+          failSuite(run, judged.reason);
+          continue;
+        }
+      }
       current = runSuiteProcess({ suite, contextPath, runDir, timeoutMs, shard, progressToStderr: options.json, repoRoot: REPO_ROOT });
       const code = await current.exited;
       current = undefined;
-      const run: SuiteRun = { name: suite, startedAt: began, finishedAt: new Date().toISOString() };
+      run.finishedAt = new Date().toISOString();
       recoverUnreported(runDir, suite);
       const produced = readGates(runDir).some((g) => g.suite === suite);
       if ((code !== 0 && code !== 1) || !produced) {
-        run.error = stopSignal ? `stopped by ${stopSignal}` : `suite ${suite} did not complete (playwright exit ${code}${produced ? '' : ', no gate judged'})`;
-        writeGate(runDir, { id: `${suite}/harness`, suite, title: `${suite}/harness`, status: 'error', reason: run.error, startedAt: began, finishedAt: run.finishedAt, labels: { severity: 'blocker' }, evidence: [] });
+        failSuite(run, stopSignal ? `stopped by ${stopSignal}` : `suite ${suite} did not complete (playwright exit ${code}${produced ? '' : ', no gate judged'})`);
       }
-      suites.push(run);
     }
   } finally {
     process.off('SIGINT', onSignal);
