@@ -32,7 +32,10 @@ await applyFault(
   ledger,
   { kind: 'test-block', target: 'region/x', runId: 'signal-run', revert: [{ kind: 'command', argv: ['touch', process.env.REAPED] }] },
   async () => 1,
-  async () => writeFileSync(process.env.MARKER, 'reverted in process'),
+  async () => {
+    if (process.env.SLOW_REVERT) await new Promise((r) => setTimeout(r, 10_000));
+    writeFileSync(process.env.MARKER, 'reverted in process');
+  },
 );
 process.stdout.write('APPLIED\\n');
 if (process.env.MODE === 'exit') process.exit(0);
@@ -100,5 +103,23 @@ test('a process that exits while holding a fault hands it to a detached reaper',
   await until(() => ledger.entries()[0]?.state === 'reverted', 20_000);
   assert.ok(existsSync(reaped), 'the reaper ran the ledger revert steps');
   assert.ok(!existsSync(join(d, 'marker')), 'the in-process revert never ran');
+  assert.match(ledger.entries()[0].detail ?? '', /^reaper after holder exit; run touch/);
+});
+
+test('a second signal while the caller waits on a slow revert exits 130 at once; the reaper finishes the revert', async () => {
+  const d = mkdtempSync(join(tmpdir(), 'chaos-reaper-'));
+  const contextPath = join(d, 'run-context.json');
+  writeFileSync(contextPath, JSON.stringify({ runId: 'signal-run', target: { kind: 'live', name: 't99', sovereign: SOV, regions: [] } }));
+  const reaped = join(d, 'reaped');
+  const c = start({ SW_STATE_DIR: d, MARKER: join(d, 'marker'), REAPED: reaped, MODE: 'defer', CALLER: join(d, 'caller'), SLOW_REVERT: '1', SW_RUN_CONTEXT: contextPath });
+  await c.applied;
+  process.kill(c.pid, 'SIGINT');
+  await new Promise((r) => setTimeout(r, 500));
+  process.kill(c.pid, 'SIGINT');
+  assert.equal(await c.exited, 130);
+  const ledger = FaultLedger.forSovereign(SOV, d);
+  await until(() => ledger.entries()[0]?.state === 'reverted', 20_000);
+  assert.ok(existsSync(reaped), 'the reaper ran the ledger revert steps');
+  assert.ok(!existsSync(join(d, 'caller')), 'the caller never got to decide the exit');
   assert.match(ledger.entries()[0].detail ?? '', /^reaper after holder exit; run touch/);
 });

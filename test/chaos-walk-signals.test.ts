@@ -1,10 +1,11 @@
 /**
- * Stopping a walk mid-hold through the CLI: SIGINT to the process group (Ctrl+C) and SIGTERM to
- * the walk alone both revert the egress block before the walk exits 130 / 143, with its reports
- * written. The walk targets a sim running in its own process, addressed like a live Sovereign,
- * so the policy outlives the walk unless something reverts it. Ctrl+C reaches every process of
- * the group: the walk must still load and render its reports afterwards (a TypeScript loader's
- * compiler service in the group dies with it; the compiled walk has none).
+ * Stopping a walk mid-hold through the CLI: SIGINT to the process group (Ctrl+C), SIGTERM and
+ * SIGHUP to the walk alone all revert the egress block before the walk exits 130 / 143 / 129,
+ * with its reports written (a second signal mid-revert: test/chaos-signals.test.ts). The walk
+ * targets a sim running in its own process, addressed like a live Sovereign, so the policy
+ * outlives the walk unless something reverts it. Ctrl+C reaches every process of the group: the
+ * walk must still load and render its reports afterwards (a TypeScript loader's compiler service
+ * in the group dies with it; the compiled walk has none).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +18,7 @@ import type { Summary } from '../src/gates/types.js';
 import { startSimProcess } from './helpers/sim-process.js';
 import { CCNP, POLICY, liveArgs, spawnCutoverWalk, until, walkEnv } from './helpers/cutover-live.js';
 
-for (const [sig, code, group] of [['SIGINT', 130, true], ['SIGTERM', 143, false]] as const) {
+for (const [sig, code, group] of [['SIGINT', 130, true], ['SIGTERM', 143, false], ['SIGHUP', 129, false]] as const) {
   test(`${sig} ${group ? 'to the process group (Ctrl+C)' : 'to the walk'} mid-hold reverts the policy and exits ${code}`, async () => {
     const state = mkdtempSync(join(tmpdir(), 'cutover-e2e-state-'));
     const reports = mkdtempSync(join(tmpdir(), 'cutover-e2e-'));

@@ -2,12 +2,13 @@
  * One walk: preflight, janitor, then per suite: the judged-once suites (readiness, cutover,
  * failover) judged in this process, and one Playwright run that reports the suite's gates (and
  * judges the others); then summary.json and the reports. Returns the exit code: 0 every gate
- * passed, 1 a gate failed, 130/143 stopped by SIGINT/SIGTERM.
+ * passed, 1 a gate failed, 128 + n stopped by signal n (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
  */
 import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TargetSpec } from '../target/types.js';
-import type { RunContext, WalkOptions } from '../run/context.js';
+import { RUN_CONTEXT_ENV, type RunContext, type WalkOptions } from '../run/context.js';
 import type { FaultRecord, Gate, SuiteRun } from '../gates/types.js';
 import { readGates, writeGate } from '../gates/recorder.js';
 import { loadKit } from '../kit/load.js';
@@ -45,6 +46,9 @@ function recoverUnreported(runDir: string, suite: string): void {
   for (const g of JSON.parse(readFileSync(state, 'utf8')) as Gate[]) if (!reported.has(g.id)) writeGate(runDir, g);
 }
 
+/** Ctrl+C, kill, and the terminal going away (SIGHUP) all stop the walk the same way. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 export async function runWalk(target: TargetSpec, options: WalkOptions, io: WalkIo, hooks: WalkHooks = {}, shard?: string): Promise<number> {
   const kit = loadKit(options.kitPath);
   const { discovered } = await preflight(target, kit);
@@ -59,6 +63,8 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
 
   const contextPath = join(runDir, 'run-context.json');
   writeFileSync(contextPath, JSON.stringify(ctx, null, 2));
+  // The reaper this process hands its faults to, should it exit while holding one, reads it.
+  process.env[RUN_CONTEXT_ENV] = contextPath;
   const timeoutMs = options.slotDeadlineMs + options.settleMs + options.holdMs + 15 * 60_000;
   const suites: SuiteRun[] = [];
   let current: SuiteProcess | undefined;
@@ -74,8 +80,7 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
     current?.child.kill(sig);
   };
   deferExitOnSignal();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
   const progress = new JudgeProgress(options.json ? io.err : io.out);
   const failSuite = (run: SuiteRun, reason: string) => {
     run.error = reason;
@@ -108,8 +113,7 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
       }
     }
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
   }
   if (stopSignal) {
     for (const f of (await hooks.janitor?.(ctx, 'after-stop')) ?? []) {
@@ -125,6 +129,6 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
   await writeReports(runDir, summary);
   if (options.json) io.out(`${JSON.stringify(summary, null, 2)}\n`);
   else io.out(`${renderTerminalSummary(summary, { color: io.color, runDir })}\n`);
-  if (stopSignal) return stopSignal === 'SIGINT' ? 130 : 143;
+  if (stopSignal) return 128 + (constants.signals[stopSignal] ?? 0);
   return summary.verdict === 'pass' ? 0 : 1;
 }
