@@ -21,8 +21,9 @@ export async function judgeOnce(runDir: string, suite: string, judge: () => Prom
 
 /**
  * judgeOnce with a Harness open for the judge and closed after it. The Harness (client-node) is
- * imported here, when a worker judges: Playwright's runner loads every spec only to declare its
- * tests, and should not hold the cluster client for that.
+ * imported here, only when something judges (the walk, or a worker for the suites Playwright
+ * judges): Playwright's runner loads every spec only to declare its tests, and should not hold
+ * the cluster client for that.
  */
 export function judgeWithHarness(ctx: RunContext, suite: string, judge: (h: Harness) => Promise<Gate[]>): Promise<Map<string, Gate>> {
   return judgeOnce(ctx.runDir, suite, async () => {
