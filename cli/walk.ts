@@ -5,7 +5,7 @@
 import { SetupError } from '../src/target/errors.js';
 import { parseWalkArgs, type WalkRequest } from '../src/cli/args.js';
 import { liveTarget } from '../src/target/live.js';
-import { runWalk } from '../src/walk/run-walk.js';
+import { runWalk, type WalkIo } from '../src/walk/run-walk.js';
 import type { TargetSpec } from '../src/target/types.js';
 import type { WalkOptions } from '../src/run/context.js';
 import { loadKit } from '../src/kit/load.js';
@@ -29,7 +29,8 @@ async function main(argv: string[]): Promise<number> {
   const req: WalkRequest = parsed;
   const d = DEFAULTS[req.targetKind];
   const options: WalkOptions = { ...req.options, slotDeadlineMs: req.slotDeadlineMs ?? d.slotDeadlineMs, settleMs: req.settleMs ?? d.settleMs, minNodes: req.minNodes ?? d.minNodes, holdMs: req.holdMs ?? d.holdMs, mailTimeoutMs: req.mailTimeoutMs ?? d.mailTimeoutMs };
-  const io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s), color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR };
+  const terminal = (s: NodeJS.WriteStream) => (s.isTTY && !process.env.CI ? s : undefined);
+  const io: WalkIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, ttyOut: terminal(process.stdout), ttyErr: terminal(process.stderr) };
 
   let target: TargetSpec;
   let stop = async () => {};

@@ -1,50 +1,90 @@
 /**
- * Progress of a suite the walk judges in its own process, as plain timestamped lines in the
- * Playwright progress reporter's format:
+ * Progress of a suite the walk judges in its own process, in the Playwright progress reporter's
+ * styles. Plain timestamped lines for CI and pipes:
  *   2026-11-22T10:00:01.123Z cutover ▶ judging
  *   2026-11-22T10:00:09.000Z cutover ⏳ holding cutover enforce: deny-egress hold for 10m, until …
  *   2026-11-22T10:01:09.000Z cutover ⏳ holding cutover enforce: deny-egress hold — 9m left, ETA …
- * Its gates are shown one per line when Playwright reports them.
+ * and on a TTY the same lines above an updating view (elapsed, hold countdown and ETA). Its gates
+ * are shown one per line when Playwright reports them.
  */
+import { createLogUpdate } from 'log-update';
 import { redact } from '../evidence/redact.js';
 import { setProgressSink, type HoldAnnouncement } from '../report/progress-protocol.js';
 import { describeHold, formatDuration } from '../report/format.js';
+import { painter } from '../report/terminal.js';
+
+export interface JudgeProgressOptions {
+  write: (s: string) => void;
+  /** A terminal for the updating view; plain lines only when absent. */
+  tty?: NodeJS.WriteStream;
+  /** Plain mode: how often a running hold prints its remaining time. */
+  tickMs?: number;
+}
 
 export class JudgeProgress {
   private suite = '';
+  private judging = false;
   private startedAt = 0;
+  private hold?: HoldAnnouncement;
   private ticker?: NodeJS.Timeout;
+  private readonly live?: ReturnType<typeof createLogUpdate>;
+  private readonly paint: ReturnType<typeof painter>;
 
-  constructor(
-    private readonly write: (s: string) => void,
-    private readonly tickMs = 60_000,
-  ) {
-    setProgressSink((m) => this.hold(m.hold));
+  constructor(private readonly o: JudgeProgressOptions) {
+    if (o.tty) this.live = createLogUpdate(o.tty);
+    this.paint = painter(Boolean(o.tty));
+    setProgressSink((m) => this.onHold(m.hold));
   }
 
   begin(suite: string): void {
     this.suite = suite;
+    this.judging = true;
     this.startedAt = Date.now();
-    this.line('▶ judging');
+    this.line(`${this.paint('bold', '▶')} judging`);
+    if (this.live) this.startTicker(1000, () => this.render());
   }
 
   end(outcome: string): void {
-    this.hold(null);
-    this.line(`${outcome} (${formatDuration(Date.now() - this.startedAt)})`);
+    this.stopTicker();
+    this.judging = false;
+    this.hold = undefined;
+    this.live?.clear();
+    this.live?.done();
+    this.line(`${outcome} ${this.paint('dim', `(${formatDuration(Date.now() - this.startedAt)})`)}`);
   }
 
-  private hold(h: HoldAnnouncement | null): void {
-    clearInterval(this.ticker);
-    this.ticker = undefined;
-    if (!h) return;
-    this.line(`⏳ ${describeHold(h, Date.now(), true)}`);
-    this.ticker = setInterval(() => {
-      if (Date.now() < h.untilMs) this.line(`⏳ ${describeHold(h, Date.now(), false)}`);
-    }, this.tickMs);
+  private onHold(h: HoldAnnouncement | null): void {
+    this.hold = h ?? undefined;
+    if (h) this.line(`⏳ ${this.paint('dim', describeHold(h, Date.now(), true))}`);
+    if (this.live) return this.render();
+    this.stopTicker();
+    if (h) this.startTicker(this.o.tickMs ?? 60_000, () => Date.now() < h.untilMs && this.line(`⏳ ${this.paint('dim', describeHold(h, Date.now(), false))}`));
+  }
+
+  private startTicker(ms: number, fn: () => void): void {
+    this.ticker = setInterval(fn, ms);
     this.ticker.unref();
   }
 
+  private stopTicker(): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+
+  private render(): void {
+    if (!this.live || !this.judging) return;
+    const rows = [`${this.paint('bold', this.suite)}  ▶ judging ${this.paint('dim', formatDuration(Date.now() - this.startedAt))}`];
+    if (this.hold) {
+      const left = formatDuration(Math.max(0, this.hold.untilMs - Date.now()));
+      rows.push(`    ⏳ ${this.hold.label ? `${this.hold.label}: ` : ''}hold ${left} left · ETA ${new Date(this.hold.untilMs).toISOString().slice(11, 19)}Z`);
+    }
+    this.live(redact(rows.join('\n')));
+  }
+
   private line(text: string): void {
-    this.write(`${redact(`${new Date().toISOString()} ${this.suite} ${text}`)}\n`);
+    const out = redact(`${new Date().toISOString()} ${this.suite} ${text}`);
+    if (!this.live) return this.o.write(`${out}\n`);
+    this.live.persist(out);
+    this.render();
   }
 }

@@ -25,6 +25,9 @@ export interface WalkIo {
   out: (s: string) => void;
   err: (s: string) => void;
   color: boolean;
+  /** Terminals for the updating progress view (stdout, stderr), when they are TTYs outside CI. */
+  ttyOut?: NodeJS.WriteStream;
+  ttyErr?: NodeJS.WriteStream;
 }
 
 export interface WalkHooks {
@@ -81,7 +84,7 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
   };
   deferExitOnSignal();
   for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
-  const progress = new JudgeProgress(options.json ? io.err : io.out);
+  const progress = new JudgeProgress({ write: options.json ? io.err : io.out, tty: options.json ? io.ttyErr : io.ttyOut });
   const failSuite = (run: SuiteRun, reason: string) => {
     run.error = reason;
     writeGate(runDir, { id: `${run.name}/harness`, suite: run.name, title: `${run.name}/harness`, status: 'error', reason, startedAt: run.startedAt, finishedAt: run.finishedAt, labels: { severity: 'blocker' }, evidence: [] });
