@@ -9,12 +9,11 @@
  * first minute (half, for holds under two minutes).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Gate, Summary } from '../src/gates/types.js';
-import type { TargetSpec } from '../src/target/types.js';
+import { liveTestSovereignArgs, startSimProcess, stopGroup, type SimProcess } from '../sim/process.js';
 import { NotMeasured, type Figure } from './figures.js';
 import { sampleTree, type ProcMemory } from './proc-tree.js';
 import { formatSlope, MB, round, slope } from './stats.js';
@@ -126,66 +125,11 @@ interface WalkOutcome {
   simRss: number[];
 }
 
-interface SimProcess {
-  child: ChildProcess;
-  target: TargetSpec;
-  stop: () => Promise<void>;
-}
-
-const SIM_START_TIMEOUT_MS = 60_000;
-
-/** `npm run sim` in its own process group; its TargetSpec read from `--target-out`. */
-async function startSimProcess(o: MemoryOptions, dir: string): Promise<SimProcess> {
-  const targetOut = join(dir, 'sim-target.json');
-  const child = spawn(process.execPath, ['dist/cli/sim.js', '--modules', 'dod,cutover', '--target-out', targetOut], { cwd: o.repoRoot, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const exited = new Promise<unknown>((resolve) => child.once('close', resolve));
-  const stop = () => stopGroup(child, exited);
-  const deadline = Date.now() + SIM_START_TIMEOUT_MS;
-  while (!existsSync(targetOut)) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new NotMeasured(`the sim did not start: ${stderr.trim().split('\n').slice(-2).join(' | ') || 'no TargetSpec written'}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return { child, target: JSON.parse(readFileSync(targetOut, 'utf8')) as TargetSpec, stop };
-}
-
-/** The sim walked as a live test Sovereign: its kubeconfigs, chaos allowed for its FQDN only. */
-function liveArgs(target: TargetSpec): string[] {
-  const exact = `^${target.sovereign.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
-  return ['--sov', target.sovereign, '--test-sov-pattern', exact, '--allow-chaos', '--slot-deadline', '30s', '--settle', '2s', ...target.regions.flatMap((r) => ['--kubeconfig', `${r.name}=${r.kubeconfigPath}`])];
-}
-
-function killGroup(pgid: number): void {
-  try {
-    process.kill(-pgid, 'SIGKILL');
-  } catch {
-    /* no process of the group is left */
-  }
-}
-
-/**
- * SIGINT to a child leading its own process group (the walk forwards it to its suite, which
- * reverts its faults; the sim stops its data plane), SIGKILL to the group after a grace.
- */
-async function stopGroup(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
-  const pid = child.pid;
-  if (pid === undefined) return;
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGINT');
-    const timer = setTimeout(() => killGroup(pid), STOP_GRACE_MS);
-    await exited;
-    clearTimeout(timer);
-  }
-  // Whatever of its process group outlived the walk.
-  killGroup(pid);
-}
+/** SIGINT to the walk (it reverts its faults and writes its reports), SIGKILL to its group after a grace. */
+const stopWalk = (child: ChildProcess, exited: Promise<unknown>) => stopGroup(child, exited, 'SIGINT', STOP_GRACE_MS);
 
 async function walkAndSample(o: MemoryOptions, reportDir: string, sim: SimProcess): Promise<WalkOutcome> {
-  const args = ['--max-semi-space-size=2', 'dist/cli/walk.js', '--suite', 'cutover', '--hold', String(o.holdMs), '--report-dir', reportDir, '--json', ...liveArgs(sim.target)];
+  const args = ['--max-semi-space-size=2', 'dist/cli/walk.js', '--suite', 'cutover', '--hold', String(o.holdMs), '--report-dir', reportDir, '--json', '--slot-deadline', '30s', '--settle', '2s', ...liveTestSovereignArgs(sim.target)];
   // Its own process group, so a Ctrl-C reaches it through us (SIGINT, then the group if it hangs).
   const child = spawn(process.execPath, args, { cwd: o.repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -207,9 +151,9 @@ async function walkAndSample(o: MemoryOptions, reportDir: string, sim: SimProces
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    void stopGroup(child, exited);
+    void stopWalk(child, exited);
   }, timeoutMs);
-  const onAbort = () => void stopGroup(child, exited);
+  const onAbort = () => void stopWalk(child, exited);
   o.signal.addEventListener('abort', onAbort, { once: true });
   const progress = setInterval(() => {
     const last = samples[samples.length - 1];
@@ -225,7 +169,7 @@ async function walkAndSample(o: MemoryOptions, reportDir: string, sim: SimProces
     clearInterval(progress);
     clearTimeout(timer);
     o.signal.removeEventListener('abort', onAbort);
-    await stopGroup(child, exited);
+    await stopWalk(child, exited);
   }
 }
 
@@ -245,7 +189,9 @@ export async function benchMemory(o: MemoryOptions): Promise<Figure[]> {
   const reportDir = await mkdtemp(join(tmpdir(), 'sw-bench-walk-'));
   try {
     o.log(`memory: walk --suite cutover --hold ${o.holdMs / 1000}s, sampling RSS every ${SAMPLE_MS / 1000} s`);
-    const sim = await startSimProcess(o, reportDir);
+    const sim = await startSimProcess(['dod', 'cutover']).catch((e: Error) => {
+      throw new NotMeasured(e.message);
+    });
     let walk: WalkOutcome;
     try {
       walk = await walkAndSample(o, reportDir, sim);

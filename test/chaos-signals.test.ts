@@ -92,34 +92,37 @@ test('a process that handles the signal itself (the walk) gets it after the reve
   assert.ok(!existsSync(join(d, 'reaped')), 'no reaper was needed');
 });
 
-test('a process that exits while holding a fault hands it to a detached reaper', async () => {
+/** A state dir, and the env of a child whose exit hook can hand its faults to a reaper (it has a run context). */
+function reaperSetup(): { d: string; env: Record<string, string> } {
   const d = mkdtempSync(join(tmpdir(), 'chaos-reaper-'));
   const contextPath = join(d, 'run-context.json');
   writeFileSync(contextPath, JSON.stringify({ runId: 'signal-run', target: { kind: 'live', name: 't99', sovereign: SOV, regions: [] } }));
-  const reaped = join(d, 'reaped');
-  const c = start({ SW_STATE_DIR: d, MARKER: join(d, 'marker'), REAPED: reaped, MODE: 'exit', SW_RUN_CONTEXT: contextPath });
-  assert.equal(await c.exited, 0);
+  return { d, env: { SW_STATE_DIR: d, MARKER: join(d, 'marker'), REAPED: join(d, 'reaped'), SW_RUN_CONTEXT: contextPath } };
+}
+
+async function assertReaped(d: string): Promise<void> {
   const ledger = FaultLedger.forSovereign(SOV, d);
   await until(() => ledger.entries()[0]?.state === 'reverted', 20_000);
-  assert.ok(existsSync(reaped), 'the reaper ran the ledger revert steps');
-  assert.ok(!existsSync(join(d, 'marker')), 'the in-process revert never ran');
+  assert.ok(existsSync(join(d, 'reaped')), 'the reaper ran the ledger revert steps');
   assert.match(ledger.entries()[0].detail ?? '', /^reaper after holder exit; run touch/);
+}
+
+test('a process that exits while holding a fault hands it to a detached reaper', async () => {
+  const { d, env } = reaperSetup();
+  const c = start({ ...env, MODE: 'exit' });
+  assert.equal(await c.exited, 0);
+  await assertReaped(d);
+  assert.ok(!existsSync(join(d, 'marker')), 'the in-process revert never ran');
 });
 
 test('a second signal while the caller waits on a slow revert exits 130 at once; the reaper finishes the revert', async () => {
-  const d = mkdtempSync(join(tmpdir(), 'chaos-reaper-'));
-  const contextPath = join(d, 'run-context.json');
-  writeFileSync(contextPath, JSON.stringify({ runId: 'signal-run', target: { kind: 'live', name: 't99', sovereign: SOV, regions: [] } }));
-  const reaped = join(d, 'reaped');
-  const c = start({ SW_STATE_DIR: d, MARKER: join(d, 'marker'), REAPED: reaped, MODE: 'defer', CALLER: join(d, 'caller'), SLOW_REVERT: '1', SW_RUN_CONTEXT: contextPath });
+  const { d, env } = reaperSetup();
+  const c = start({ ...env, MODE: 'defer', CALLER: join(d, 'caller'), SLOW_REVERT: '1' });
   await c.applied;
   process.kill(c.pid, 'SIGINT');
   await new Promise((r) => setTimeout(r, 500));
   process.kill(c.pid, 'SIGINT');
   assert.equal(await c.exited, 130);
-  const ledger = FaultLedger.forSovereign(SOV, d);
-  await until(() => ledger.entries()[0]?.state === 'reverted', 20_000);
-  assert.ok(existsSync(reaped), 'the reaper ran the ledger revert steps');
+  await assertReaped(d);
   assert.ok(!existsSync(join(d, 'caller')), 'the caller never got to decide the exit');
-  assert.match(ledger.entries()[0].detail ?? '', /^reaper after holder exit; run touch/);
 });

@@ -12,11 +12,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RegionClient } from '../src/target/kube.js';
 import { FaultLedger } from '../src/chaos/ledger.js';
 import type { Summary } from '../src/gates/types.js';
-import { startSimProcess } from './helpers/sim-process.js';
-import { CCNP, POLICY, liveArgs, spawnCutoverWalk, until, walkEnv } from './helpers/cutover-live.js';
+import { startSimProcess } from '../sim/process.js';
+import { CCNP, POLICY, liveArgs, primaryRegion, spawnCutoverWalk, until, walkEnv } from './helpers/cutover-live.js';
 
 for (const [sig, code, group] of [['SIGINT', 130, true], ['SIGTERM', 143, false], ['SIGHUP', 129, false]] as const) {
   test(`${sig} ${group ? 'to the process group (Ctrl+C)' : 'to the walk'} mid-hold reverts the policy and exits ${code}`, async () => {
@@ -24,7 +23,7 @@ for (const [sig, code, group] of [['SIGINT', 130, true], ['SIGTERM', 143, false]
     const reports = mkdtempSync(join(tmpdir(), 'cutover-e2e-'));
     const sim = await startSimProcess(['dod', 'cutover']);
     try {
-      const region = new RegionClient(sim.target.regions.find((r) => r.role === 'primary')!);
+      const region = primaryRegion(sim);
       const walk = spawnCutoverWalk(liveArgs(sim, reports, '60s'), walkEnv(state));
       await until(async () => (await region.get(CCNP, undefined, POLICY)) !== undefined, 60_000, 'the egress block');
       process.kill(group ? -walk.child.pid! : walk.child.pid!, sig);

@@ -9,14 +9,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RegionClient } from '../src/target/kube.js';
 import { FaultLedger } from '../src/chaos/ledger.js';
-import { startSimProcess, type SimProcess } from './helpers/sim-process.js';
-import { CCNP, POLICY, liveArgs, runCutoverWalk as runWalk, spawnCutoverWalk, until, walkEnv as env } from './helpers/cutover-live.js';
+import { kubeconfigArgs, startSimProcess } from '../sim/process.js';
+import { CCNP, POLICY, liveArgs, primaryRegion as primary, runCutoverWalk as runWalk, spawnCutoverWalk, until, walkEnv as env } from './helpers/cutover-live.js';
 
 /** The embedded sim's FQDN (`--target sim`). */
 const SOV = 'sim.sovereign-walk.test';
-const primary = (sim: SimProcess) => new RegionClient(sim.target.regions.find((r) => r.role === 'primary')!);
 
 test('a healthy sim walk passes every cutover gate and leaves no fault behind', () => {
   const state = mkdtempSync(join(tmpdir(), 'cutover-e2e-state-'));
@@ -31,7 +29,7 @@ test('a live Sovereign that is not a test Sovereign is refused with exit 2 and o
   const sim = await startSimProcess(['dod', 'cutover']);
   try {
     const reports = mkdtempSync(join(tmpdir(), 'cutover-e2e-'));
-    const r = runWalk(['--sov', 'prod.example.com', '--allow-chaos', ...sim.kubeconfigArgs, '--report-dir', reports], env(mkdtempSync(join(tmpdir(), 'cutover-e2e-state-'))));
+    const r = runWalk(['--sov', 'prod.example.com', '--allow-chaos', ...kubeconfigArgs(sim.target), '--report-dir', reports], env(mkdtempSync(join(tmpdir(), 'cutover-e2e-state-'))));
     assert.equal(r.code, 2, r.stderr);
     const lines = r.stderr.trim().split('\n').filter((l) => !/npm warn/.test(l));
     assert.deepEqual(lines.length, 1, r.stderr);

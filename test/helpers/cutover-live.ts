@@ -1,17 +1,19 @@
 /** Walking a sim process as a live test Sovereign through the cutover suite, for the kill and signal tests. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { Summary } from '../../src/gates/types.js';
-import type { SimProcess } from './sim-process.js';
+import { RegionClient } from '../../src/target/kube.js';
+import { liveTestSovereignArgs, type SimProcess } from '../../sim/process.js';
 import { ROOT, WALK_CLI } from './cli.js';
 
 export const CCNP = 'ciliumclusterwidenetworkpolicies.cilium.io';
 export const POLICY = 'sovereign-walk-egress-block';
 
-/** The sim's FQDN as a live, test Sovereign (chaos allowed for exactly this name). */
+/** The sim process as a live test Sovereign, walked through a hold. */
 export function liveArgs(sim: SimProcess, reportDir: string, hold: string): string[] {
-  const exact = `^${sim.target.sovereign.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
-  return ['--sov', sim.target.sovereign, '--test-sov-pattern', exact, '--allow-chaos', ...sim.kubeconfigArgs, '--hold', hold, '--slot-deadline', '30s', '--report-dir', reportDir];
+  return [...liveTestSovereignArgs(sim.target), '--hold', hold, '--slot-deadline', '30s', '--report-dir', reportDir];
 }
+
+export const primaryRegion = (sim: SimProcess) => new RegionClient(sim.target.regions.find((r) => r.role === 'primary')!);
 
 export const walkEnv = (stateDir: string): NodeJS.ProcessEnv => ({ ...process.env, SW_STATE_DIR: stateDir, NO_COLOR: '1' });
 
