@@ -1,7 +1,10 @@
 /**
  * A resilient watch: list, then watch from the list's resourceVersion; when the stream ends
  * (real API servers close watches after a while) re-watch from the last seen resourceVersion,
- * and on 410 Gone re-list. Every event carries the time it was received.
+ * and on 410 Gone re-list. A re-list is reconciled against what was delivered so far: objects
+ * gone from it are DELETED, known objects whose resourceVersion changed are MODIFIED, new ones
+ * ADDED, so a consumer's cache matches the server after a gap. Every event carries the time it
+ * was received.
  */
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from './objects.js';
@@ -19,6 +22,8 @@ export class ResilientWatch {
   private stopped = false;
   private rv = '';
   private restarts = 0;
+  /** What the consumer has been given: namespace/name → the object last delivered. */
+  private readonly delivered = new Map<string, KubeObject>();
 
   constructor(
     private readonly kc: KubeConfig,
@@ -43,8 +48,22 @@ export class ResilientWatch {
   private async relist(): Promise<void> {
     const l = await this.list();
     const at = Date.now();
-    for (const o of l.items) this.handler('ADDED', o, at);
+    const present = new Set<string>();
+    for (const o of l.items) {
+      const key = keyOf(o);
+      present.add(key);
+      const known = this.delivered.get(key);
+      if (!known) this.deliver('ADDED', o, at);
+      else if (known.metadata.resourceVersion !== o.metadata.resourceVersion) this.deliver('MODIFIED', o, at);
+    }
+    for (const [key, last] of [...this.delivered]) if (!present.has(key)) this.deliver('DELETED', last, at);
     this.rv = l.resourceVersion;
+  }
+
+  private deliver(type: WatchEvent, obj: KubeObject, at: number): void {
+    if (type === 'DELETED') this.delivered.delete(keyOf(obj));
+    else this.delivered.set(keyOf(obj), obj);
+    this.handler(type, obj, at);
   }
 
   private async watch(): Promise<void> {
@@ -65,7 +84,7 @@ export class ResilientWatch {
           }
           if (obj?.metadata?.resourceVersion) this.rv = obj.metadata.resourceVersion;
           if (phase === 'BOOKMARK') return;
-          this.handler(phase as WatchEvent, obj, at);
+          this.deliver(phase as WatchEvent, obj, at);
         },
         (err: unknown) => void this.ended(err, gone),
       );
@@ -91,3 +110,5 @@ export class ResilientWatch {
     }
   }
 }
+
+const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
