@@ -20,7 +20,7 @@ import { FLUX_FAULT_KINDS } from './flux/faults.js';
 import { writeKubeconfig } from './kube/kubeconfig.js';
 import { startKubeApiServer } from './kube/server.js';
 import { ObjectStore } from './kube/store.js';
-import { createSimPki, SIM_CA_CN } from './kube/tls.js';
+import { createSimPki, SIM_CA_CN } from './pki/tls.js';
 import { createSimNet } from './net.js';
 import { regionHooks } from './region-hooks.js';
 import { kitResourceTypes, SIM_RESOURCE_TYPES, type SimResourceType } from './resources.js';

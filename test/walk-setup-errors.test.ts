@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { walk } from './helpers/walk.js';
 import { ObjectStore } from '../sim/kube/store.js';
 import { startKubeApiServer } from '../sim/kube/server.js';
-import { createSimPki } from '../sim/kube/tls.js';
+import { createSimPki } from '../sim/pki/tls.js';
 import { writeKubeconfig } from '../sim/kube/kubeconfig.js';
 import { NAMESPACE_TYPE } from '../sim/kube/builtin-types.js';
 

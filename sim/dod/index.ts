@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { SimContext, SimRegion } from '../context.js';
 import type { ObjectStore } from '../kube/store.js';
 import type { KubeObject } from '../kube/types.js';
-import { createCa, issueLeaf } from '../kube/tls.js';
+import { createCa, issueLeaf } from '../pki/tls.js';
 import { regionHooks } from '../region-hooks.js';
 import { nodeNames } from '../cluster/nodes.js';
 import { FLUX_NS, HR_API, SOURCE_API } from '../flux/model.js';

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { HostHandler, SimWeb } from '../context.js';
-import { issueLeaf, type SimCa } from '../kube/tls.js';
+import { issueLeaf, type SimCa } from '../pki/tls.js';
 import { RouteTable } from './route-table.js';
 
 export interface FrontDoor extends SimWeb {
