@@ -11,7 +11,7 @@ const ms: number[]=[]; const cpu: number[]=[];
 for (let i=0;i<7;i++){
  const c=process.cpuUsage(); const t=performance.now();
  const region = new RegionClient(primary); const http = new HttpClient(target);
- const sw = new ReadinessSweep({region, http, sovereign: target.sovereign, placeholder:'<sov>'}, catalog, {deadlineMs:30000, settleMs:0});
+ const sw = new ReadinessSweep([{region, http, sovereign: target.sovereign, placeholder:'<sov>'}], catalog, {deadlineMs:30000, settleMs:0});
  await sw.start(); const res = await sw.all(); sw.stop(); await http.close();
  const u=process.cpuUsage(c); if(i>0){ms.push(performance.now()-t); cpu.push((u.user+u.system)/1000);}
  if ([...res.values()].some(r=>r.status!=='passed')) console.log('BAD');

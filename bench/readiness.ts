@@ -55,7 +55,7 @@ async function harnessSweep(target: TargetSpec, kit: Kit, catalog: SlotProbe[], 
   const started = performance.now();
   const region = new RegionClient(primaryRegion(target));
   const http = new HttpClient(target);
-  const sweep = new ReadinessSweep({ region, http, sovereign: target.sovereign, placeholder: kit.sovPlaceholder ?? '<sov>' }, catalog, { deadlineMs: SLOT_DEADLINE_MS, settleMs: 0 });
+  const sweep = new ReadinessSweep([{ region, http, sovereign: target.sovereign, placeholder: kit.sovPlaceholder ?? '<sov>' }], catalog, { deadlineMs: SLOT_DEADLINE_MS, settleMs: 0 });
   try {
     await abortable(sweep.start(), signal);
     const results = await abortable(sweep.all(), signal);

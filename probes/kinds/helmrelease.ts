@@ -22,3 +22,26 @@ export function judgeHelmRelease(hr: KubeObject | undefined, at: number): ProbeO
   const since = ready.lastTransitionTime ? ` since ${ready.lastTransitionTime}` : '';
   return outcome(true, `HelmRelease ${name} Ready=True (${ready.reason ?? 'Ready'}) at generation ${gen}${since}`, { at, observed: hr });
 }
+
+/**
+ * A HelmRelease's state in kstatus terms, for judging it after it passed. The helm-controller
+ * sets Ready=Unknown (reason Progressing, Reconciling=True) whenever it runs a release action
+ * (upgrade, drift correction) and returns to Ready=True: that is `in-progress`, not a failure.
+ * Ready=False, Stalled=True, suspended or deleted is `failed`.
+ */
+export type HrState = { state: 'current' | 'in-progress' | 'failed'; reason: string };
+
+export function helmReleaseState(hr: KubeObject | undefined): HrState {
+  if (!hr) return { state: 'failed', reason: 'HelmRelease deleted' };
+  if (hr.spec?.suspend === true) return { state: 'failed', reason: 'suspended (spec.suspend=true)' };
+  const ready = condition(hr, 'Ready');
+  const stalled = condition(hr, 'Stalled');
+  const reconciling = condition(hr, 'Reconciling');
+  const why = ready ? `Ready=${ready.status} ${ready.reason ?? ''}${ready.message ? `: ${ready.message}` : ''}`.trim() : 'no Ready condition';
+  if (stalled?.status === 'True') return { state: 'failed', reason: `Stalled=True (${stalled.reason ?? 'no reason'}); ${why}` };
+  if (ready?.status === 'False') return { state: 'failed', reason: why };
+  if (ready?.status !== 'True') return { state: 'in-progress', reason: why };
+  if (Number(hr.status?.observedGeneration ?? -1) < (hr.metadata.generation ?? 0)) return { state: 'in-progress', reason: `generation ${hr.metadata.generation} not yet observed` };
+  if (reconciling?.status === 'True') return { state: 'in-progress', reason: `Reconciling=True ${reconciling.reason ?? ''}`.trim() };
+  return { state: 'current', reason: why };
+}

@@ -7,7 +7,7 @@ import { probeExec } from './exec.js';
 import type { ProbeEnv, ProbeOutcome } from './types.js';
 
 export type { ProbeEnv, ProbeOutcome } from './types.js';
-export { judgeHelmRelease } from './helmrelease.js';
+export { judgeHelmRelease, helmReleaseState, type HrState } from './helmrelease.js';
 
 export function evaluateSurface(check: SurfaceCheck, env: ProbeEnv): Promise<ProbeOutcome> {
   switch (check.kind) {

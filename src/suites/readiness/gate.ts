@@ -1,23 +1,22 @@
-/** A slot's sweep result as a Gate, with the objects and HTTP exchanges it was judged on. */
+/** A slot's sweep result as a Gate, with the objects and HTTP exchanges it was judged on, per region. */
 import type { Gate } from '../../gates/types.js';
 import type { EvidenceWriter } from '../../evidence/writer.js';
 import type { SlotResult } from './sweep.js';
 
-export function slotGate(r: SlotResult, region: string, evidence: EvidenceWriter): Gate {
+export function slotGate(r: SlotResult, regions: string[], evidence: EvidenceWriter): Gate {
   const { slot } = r.probe;
   const iso = (t: number) => new Date(t).toISOString();
   const steps: Gate['steps'] = [];
   const files: Gate['evidence'] = [];
-  if (r.hr) {
-    steps.push({ name: `HelmRelease ${slot.ready.namespace}/${slot.ready.name} Ready`, status: r.hr.ok ? 'passed' : 'failed', startedAt: iso(r.startedAt), finishedAt: iso(r.hr.at), detail: r.hr.reason });
-    if (r.hr.observed) files.push(evidence.json(`${slot.name}-helmrelease`, r.hr.observed, 'the HelmRelease as judged'));
+  for (const v of r.regions) {
+    steps.push({ name: `HelmRelease ${slot.ready.namespace}/${slot.ready.name} Ready in ${v.region}`, status: v.hr.ok ? 'passed' : 'failed', startedAt: iso(r.startedAt), finishedAt: iso(v.hr.at), detail: v.hr.reason });
+    if (v.hr.observed) files.push(evidence.json(`${slot.name}-helmrelease-${v.region}`, v.hr.observed, `the HelmRelease in ${v.region} as judged`));
+    if (!v.surface || !slot.surface) continue;
+    steps.push({ name: `surface ${slot.surface.kind} in ${v.region}`, status: v.surface.ok ? 'passed' : 'failed', startedAt: iso(v.hr.at), finishedAt: iso(v.surface.at), detail: v.surface.reason });
+    if (v.surface.exchange) files.push(evidence.write({ surface: `${slot.name}-surface-${v.region}`, kind: 'http', ext: 'json', content: JSON.stringify(v.surface.exchange, null, 2), description: `HTTP request and response (${v.region})` }));
+    else if (v.surface.observed) files.push(evidence.json(`${slot.name}-surface-${v.region}`, v.surface.observed, `the ${slot.surface.kind} object(s) in ${v.region} as judged`));
   }
-  if (r.surface && slot.surface) {
-    steps.push({ name: `surface ${slot.surface.kind}`, status: r.surface.ok ? 'passed' : 'failed', startedAt: iso(r.hr?.at ?? r.startedAt), finishedAt: iso(r.surface.at), detail: r.surface.reason });
-    if (r.surface.exchange) files.push(evidence.write({ surface: `${slot.name}-surface`, kind: 'http', ext: 'json', content: JSON.stringify(r.surface.exchange, null, 2), description: 'HTTP request and response' }));
-    else if (r.surface.observed) files.push(evidence.json(`${slot.name}-surface`, r.surface.observed, `the ${slot.surface.kind} object(s) as judged`));
-  }
-  for (const f of r.flaps) steps.push({ name: 'flap after passing', status: 'failed', startedAt: iso(f.at), finishedAt: iso(f.at), detail: f.reason });
+  for (const f of r.flaps) steps.push({ name: `failed after passing, in ${f.region}`, status: 'failed', startedAt: iso(f.at), finishedAt: iso(f.at), detail: f.reason });
   return {
     id: r.probe.id,
     suite: 'readiness',
@@ -28,7 +27,7 @@ export function slotGate(r: SlotResult, region: string, evidence: EvidenceWriter
     startedAt: iso(r.startedAt),
     finishedAt: iso(r.finishedAt),
     dependsOn: r.probe.dependsOn,
-    labels: { slot: slot.slot, dodGate: `slot-${slot.slot}`, layer: slot.layer, tier: slot.tier, region, severity: slot.tier === 0 ? 'blocker' : 'critical' },
+    labels: { slot: slot.slot, dodGate: `slot-${slot.slot}`, layer: slot.layer, tier: slot.tier, region: regions.join(', '), severity: slot.tier === 0 ? 'blocker' : 'critical' },
     steps,
     evidence: files,
     metrics: { readyAfterMs: r.status === 'passed' ? r.finishedAt - r.startedAt : null },

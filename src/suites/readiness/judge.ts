@@ -1,4 +1,4 @@
-/** Runs the sweep on the primary region and turns every slot's result into a Gate. */
+/** Runs the sweep over every region walked and turns every slot's result into a Gate. */
 import type { Harness } from '../../run/harness.js';
 import type { Kit } from '../../kit/types.js';
 import type { Gate } from '../../gates/types.js';
@@ -7,15 +7,13 @@ import { ReadinessSweep } from './sweep.js';
 import { slotGate } from './gate.js';
 
 export async function judgeReadiness(h: Harness, kit: Kit, catalog: SlotProbe[]): Promise<Gate[]> {
-  const sweep = new ReadinessSweep(
-    { region: h.primary, http: h.http, sovereign: h.sovereign, placeholder: kit.sovPlaceholder ?? '<sov>' },
-    catalog,
-    { deadlineMs: h.ctx.options.slotDeadlineMs, settleMs: h.ctx.options.settleMs },
-  );
+  const envs = h.regions.map((region) => ({ region, http: h.http, sovereign: h.sovereign, placeholder: kit.sovPlaceholder ?? '<sov>' }));
+  const sweep = new ReadinessSweep(envs, catalog, { deadlineMs: h.ctx.options.slotDeadlineMs, settleMs: h.ctx.options.settleMs });
   await sweep.start();
   try {
     const results = await sweep.all();
-    return catalog.map((p) => slotGate(results.get(p.id)!, h.primary.name, h.evidence));
+    const regions = h.regions.map((r) => r.name);
+    return catalog.map((p) => slotGate(results.get(p.id)!, regions, h.evidence));
   } finally {
     sweep.stop();
   }

@@ -1,18 +1,38 @@
 /**
  * The readiness sweep: every slot of the catalog concurrently, each as soon as its dependencies
- * passed, waiting by watch (HelmReleases, and the API objects a surface judges) with a per-slot
- * deadline; HTTP and exec surfaces are polled with bounded back-off. After the last slot, a
- * settle window proves everything stays Ready: a flap fails its slot and blocks its dependents.
+ * passed, in every region of the target: the slot's HelmRelease must be Ready in each region
+ * (waited for by one watch per region) and its surface must answer in each region (cluster
+ * reads and in-cluster HTTP per region; a public HTTP surface, the same URL for all, once).
+ * HTTP and exec surfaces are polled with bounded back-off. After the last slot, a settle window
+ * proves everything stays Ready: a HelmRelease that goes Ready=False, Stalled or away, one still
+ * in progress at the end of the window, or a surface that stops answering fails its slot and
+ * blocks its dependents. A release action in progress (Ready=Unknown/Progressing) that returns
+ * to Ready=True is not a flap.
  */
 import type { SlotProbe } from '../../../probes/catalog.js';
 import { dependentsOf } from '../../../probes/catalog.js';
-import { evaluateSurface, judgeHelmRelease, watchedResource, type ProbeEnv, type ProbeOutcome } from '../../../probes/kinds/index.js';
-import { condition, describeError, type KubeObject } from '../../target/objects.js';
+import { evaluateSurface, helmReleaseState, judgeHelmRelease, watchedResource, type ProbeEnv, type ProbeOutcome } from '../../../probes/kinds/index.js';
+import type { SurfaceCheck } from '../../kit/types.js';
+import { describeError, type KubeObject } from '../../target/objects.js';
 import type { ResilientWatch } from '../../target/watch.js';
 import type { GateStatus } from '../../gates/types.js';
 import { Signals } from './signals.js';
 
 export const HELMRELEASES = 'helmreleases.helm.toolkit.fluxcd.io';
+
+/** What one region showed for a slot. */
+export interface RegionVerdict {
+  region: string;
+  hr: ProbeOutcome;
+  /** Absent when the slot has no surface, its HelmRelease failed, or the surface is public and judged in the first region. */
+  surface?: ProbeOutcome;
+}
+
+export interface Flap {
+  at: number;
+  region: string;
+  reason: string;
+}
 
 export interface SlotResult {
   probe: SlotProbe;
@@ -21,10 +41,10 @@ export interface SlotResult {
   rootCause?: string;
   startedAt: number;
   finishedAt: number;
-  hr?: ProbeOutcome;
-  surface?: ProbeOutcome;
-  /** Ready transitions seen after the slot passed (flaps). */
-  flaps: { at: number; reason: string }[];
+  /** One per region judged, in target order (empty when blocked). */
+  regions: RegionVerdict[];
+  /** Failures seen after the slot passed (Ready=False, Stalled, deleted, or a surface that stopped answering). */
+  flaps: Flap[];
 }
 
 export interface SweepOptions {
@@ -37,28 +57,41 @@ interface HrSeen {
   at: number;
 }
 
+/** A public HTTP surface is the same URL whichever region is asked: judged once. */
+export function regionScoped(check: SurfaceCheck): boolean {
+  return !check.kind.startsWith('http-') || Boolean((check as { inCluster?: boolean }).inCluster);
+}
+
 export class ReadinessSweep {
   private readonly signals = new Signals();
   private readonly hrs = new Map<string, HrSeen>();
   private readonly watches: ResilientWatch[] = [];
   private readonly surfaceWatches = new Map<string, Promise<void>>();
   private readonly provisional = new Map<string, Promise<SlotResult>>();
+  private readonly failLog = new Map<string, Flap[]>();
   private final?: Promise<Map<string, SlotResult>>;
   private stopped = false;
   private readonly started = Date.now();
 
-  constructor(private readonly env: ProbeEnv, private readonly catalog: SlotProbe[], private readonly opts: SweepOptions) {}
+  constructor(private readonly envs: ProbeEnv[], private readonly catalog: SlotProbe[], private readonly opts: SweepOptions) {
+    if (!envs.length) throw new Error('the readiness sweep needs at least one region');
+  }
 
-  /** Starts the HelmRelease watch and every slot; resolves when the initial list is in. */
+  /** Starts the HelmRelease watch of every region and every slot; resolves when the initial lists are in. */
   async start(): Promise<void> {
-    this.watches.push(
-      await this.env.region.watch(HELMRELEASES, {}, (type, obj, at) => {
-        const key = hrKey(obj.metadata.namespace ?? '', obj.metadata.name);
-        this.hrs.set(key, { obj: type === 'DELETED' ? undefined : obj, at });
-        this.onHrEvent(key, obj, at, type);
-        this.signals.notify(key);
-      }),
+    const watches = await Promise.all(
+      this.envs.map((env) =>
+        env.region.watch(HELMRELEASES, {}, (type, obj, at) => {
+          const key = hrKey(env.region.name, obj.metadata.namespace ?? '', obj.metadata.name);
+          const now = type === 'DELETED' ? undefined : obj;
+          this.hrs.set(key, { obj: now, at });
+          const s = helmReleaseState(now);
+          if (s.state === 'failed') this.failLog.set(key, [...(this.failLog.get(key) ?? []), { at, region: env.region.name, reason: s.reason }]);
+          this.signals.notify(key);
+        }),
+      ),
     );
+    this.watches.push(...watches);
     for (const p of this.catalog) this.provisional.set(p.id, this.runSlot(p));
     this.final = this.settle();
   }
@@ -78,111 +111,125 @@ export class ReadinessSweep {
     for (const w of this.watches) w.stop();
   }
 
-  private readonly flapLog = new Map<string, { at: number; reason: string }[]>();
-
-  private onHrEvent(key: string, obj: KubeObject, at: number, type: string): void {
-    const ready = condition(obj, 'Ready');
-    if (type === 'DELETED' || ready?.status !== 'True') {
-      const log = this.flapLog.get(key) ?? [];
-      log.push({ at, reason: type === 'DELETED' ? 'HelmRelease deleted' : `Ready=${ready?.status ?? 'missing'} ${ready?.reason ?? ''} ${ready?.message ?? ''}`.trim() });
-      this.flapLog.set(key, log);
-    }
-  }
-
   private async runSlot(p: SlotProbe): Promise<SlotResult> {
     const deps = await Promise.all(p.dependsOn.map((d) => this.provisional.get(d)!));
     const broken = deps.find((d) => d.status !== 'passed');
     if (broken) {
       const root = broken.rootCause ?? broken.probe.id;
       const at = Math.max(this.started, ...deps.map((d) => d.finishedAt));
-      return { probe: p, status: 'blocked', rootCause: root, reason: `dependency ${broken.probe.id} ${broken.status === 'blocked' ? 'is blocked' : 'failed'} (root cause ${root})`, startedAt: at, finishedAt: at, flaps: [] };
+      return { probe: p, status: 'blocked', rootCause: root, reason: `dependency ${broken.probe.id} ${broken.status === 'blocked' ? 'is blocked' : 'failed'} (root cause ${root})`, startedAt: at, finishedAt: at, regions: [], flaps: [] };
     }
     const startedAt = Math.max(this.started, ...deps.map((d) => d.finishedAt));
     const deadline = Date.now() + Math.max(this.opts.deadlineMs, (p.slot.surface?.timeoutSeconds ?? 0) * 1000);
     const base = { probe: p, startedAt, flaps: [] };
 
-    const key = hrKey(p.slot.ready.namespace, p.slot.ready.name);
-    let hr: ProbeOutcome;
-    for (;;) {
-      const seen = this.hrs.get(key);
-      hr = judgeHelmRelease(seen?.obj, seen?.at ?? Date.now());
-      if (hr.ok || hr.final || this.stopped) break;
-      if (Date.now() >= deadline) {
-        hr = { ...hr, reason: `not Ready within ${fmtMs(this.opts.deadlineMs)}: ${hr.reason}` };
-        break;
-      }
-      await this.signals.wait([key], deadline - Date.now());
-    }
-    if (!hr.ok) return { ...base, status: 'failed', reason: hr.reason, hr, finishedAt: hr.at };
+    const regions: RegionVerdict[] = await Promise.all(this.envs.map(async (env) => ({ region: env.region.name, hr: await this.waitHr(env, p, deadline) })));
+    const hrAt = Math.max(...regions.map((r) => r.hr.at));
+    const hrFailed = regions.filter((r) => !r.hr.ok);
+    if (hrFailed.length) return { ...base, regions, status: 'failed', reason: inRegions(hrFailed.map((r) => ({ region: r.region, reason: r.hr.reason })), this.envs.length), finishedAt: hrAt };
 
     const check = p.slot.surface;
-    if (!check) return { ...base, status: 'passed', reason: hr.reason, hr, finishedAt: hr.at };
-    const watched = watchedResource(check);
-    if (watched) await this.watchSurfaceResource(watched.resource);
-    let surface: ProbeOutcome;
-    let backoff = 200;
-    for (;;) {
-      try {
-        surface = await evaluateSurface(check, this.env);
-      } catch (e) {
-        surface = { ok: false, reason: `${check.kind} probe error: ${describeError(e)}`, at: Date.now() };
-      }
-      if (surface.ok || this.stopped) break;
-      if (Date.now() >= deadline) {
-        surface = { ...surface, reason: `surface not answering within ${fmtMs(this.opts.deadlineMs)}: ${surface.reason}` };
-        break;
-      }
-      const waitMs = Math.min(backoff, deadline - Date.now());
-      await (watched ? this.signals.wait([`res:${watched.resource}`], Math.min(waitMs * 5, deadline - Date.now())) : sleep(waitMs));
-      backoff = Math.min(backoff * 2, 5000);
-    }
-    return {
-      ...base,
-      status: surface.ok ? 'passed' : 'failed',
-      reason: surface.ok ? `${hr.reason}; ${surface.reason}` : surface.reason,
-      hr,
-      surface,
-      finishedAt: Math.max(hr.at, surface.at),
-    };
+    const hrReason = this.envs.length > 1 ? `HelmRelease Ready=True in ${regions.map((r) => r.region).join(', ')}` : regions[0].hr.reason;
+    if (!check) return { ...base, regions, status: 'passed', reason: hrReason, finishedAt: hrAt };
+    const judged = regionScoped(check) ? regions : regions.slice(0, 1);
+    await Promise.all(judged.map(async (r, i) => (r.surface = await this.waitSurface(this.envs[i], check, deadline))));
+    const finishedAt = Math.max(hrAt, ...judged.map((r) => r.surface!.at));
+    const bad = judged.filter((r) => !r.surface!.ok);
+    if (bad.length) return { ...base, regions, status: 'failed', reason: inRegions(bad.map((r) => ({ region: r.region, reason: r.surface!.reason })), this.envs.length), finishedAt };
+    const surfaceReason = judged.length > 1 ? `${judged[0].surface!.reason} (and in ${judged.slice(1).map((r) => r.region).join(', ')})` : judged[0].surface!.reason;
+    return { ...base, regions, status: 'passed', reason: `${hrReason}; ${surfaceReason}`, finishedAt };
   }
 
-  private watchSurfaceResource(resource: string): Promise<void> {
-    let w = this.surfaceWatches.get(resource);
+  private async waitHr(env: ProbeEnv, p: SlotProbe, deadline: number): Promise<ProbeOutcome> {
+    const key = hrKey(env.region.name, p.slot.ready.namespace, p.slot.ready.name);
+    for (;;) {
+      const seen = this.hrs.get(key);
+      const hr = judgeHelmRelease(seen?.obj, seen?.at ?? Date.now());
+      if (hr.ok || hr.final || this.stopped) return hr;
+      if (Date.now() >= deadline) return { ...hr, reason: `not Ready within ${fmtMs(this.opts.deadlineMs)}: ${hr.reason}` };
+      await this.signals.wait([key], deadline - Date.now());
+    }
+  }
+
+  private async evaluate(env: ProbeEnv, check: SurfaceCheck): Promise<ProbeOutcome> {
+    try {
+      return await evaluateSurface(check, env);
+    } catch (e) {
+      return { ok: false, reason: `${check.kind} probe error: ${describeError(e)}`, at: Date.now() };
+    }
+  }
+
+  private async waitSurface(env: ProbeEnv, check: SurfaceCheck, deadline: number): Promise<ProbeOutcome> {
+    const watched = watchedResource(check);
+    if (watched) await this.watchSurfaceResource(env, watched.resource);
+    let backoff = 200;
+    for (;;) {
+      const surface = await this.evaluate(env, check);
+      if (surface.ok || this.stopped) return surface;
+      if (Date.now() >= deadline) return { ...surface, reason: `surface not answering within ${fmtMs(this.opts.deadlineMs)}: ${surface.reason}` };
+      const waitMs = Math.min(backoff, deadline - Date.now());
+      await (watched ? this.signals.wait([resKey(env.region.name, watched.resource)], Math.min(waitMs * 5, deadline - Date.now())) : sleep(waitMs));
+      backoff = Math.min(backoff * 2, 5000);
+    }
+  }
+
+  private watchSurfaceResource(env: ProbeEnv, resource: string): Promise<void> {
+    const key = resKey(env.region.name, resource);
+    let w = this.surfaceWatches.get(key);
     if (!w) {
-      w = this.env.region
-        .watch(resource, {}, () => this.signals.notify(`res:${resource}`))
+      w = env.region
+        .watch(resource, {}, () => this.signals.notify(key))
         .then((watch) => {
           this.watches.push(watch);
         })
         // Not served yet (a CRD its chart installs): the probe itself reports that, by polling.
         .catch(() => undefined);
-      this.surfaceWatches.set(resource, w);
+      this.surfaceWatches.set(key, w);
     }
     return w;
+  }
+
+  /** Why a passed slot is not stably Ready at the end of the settle window, or undefined. */
+  private async unsettled(r: SlotResult): Promise<{ reason: string; at: number } | undefined> {
+    const { ready, surface } = r.probe.slot;
+    for (const v of r.regions) {
+      const key = hrKey(v.region, ready.namespace, ready.name);
+      r.flaps.push(...(this.failLog.get(key) ?? []).filter((f) => f.at > r.finishedAt));
+    }
+    const first = r.flaps[0];
+    if (first) return { at: first.at, reason: `flapping: in ${first.region} the HelmRelease went from Ready=True to ${first.reason} at ${new Date(first.at).toISOString()} (${r.flaps.length} failure${r.flaps.length > 1 ? 's' : ''} after it passed)` };
+    for (const v of r.regions) {
+      const now = helmReleaseState(this.hrs.get(hrKey(v.region, ready.namespace, ready.name))?.obj);
+      if (now.state === 'in-progress') return { at: Date.now(), reason: `did not settle: in ${v.region} the HelmRelease is still in progress at the end of the ${fmtMs(this.opts.settleMs)} settle window (${now.reason})` };
+      if (now.state === 'failed') return { at: Date.now(), reason: `no longer Ready after passing in ${v.region}: ${now.reason}` };
+    }
+    if (!surface) return undefined;
+    for (const [i, v] of r.regions.entries()) {
+      if (!v.surface) continue;
+      const again = await this.evaluate(this.envs[i], surface);
+      v.surface = again;
+      if (!again.ok) {
+        r.flaps.push({ at: again.at, region: v.region, reason: again.reason });
+        return { at: again.at, reason: `surface stopped answering after passing, in ${v.region}: ${again.reason}` };
+      }
+    }
+    return undefined;
   }
 
   private async settle(): Promise<Map<string, SlotResult>> {
     const results = new Map<string, SlotResult>();
     for (const p of this.catalog) results.set(p.id, await this.provisional.get(p.id)!);
     if (this.opts.settleMs > 0 && !this.stopped) await sleep(this.opts.settleMs);
-    for (const r of results.values()) {
-      if (r.status !== 'passed') continue;
-      const key = hrKey(r.probe.slot.ready.namespace, r.probe.slot.ready.name);
-      r.flaps = (this.flapLog.get(key) ?? []).filter((f) => f.at > r.finishedAt);
-      const now = judgeHelmRelease(this.hrs.get(key)?.obj, Date.now());
-      if (r.flaps.length || !now.ok) {
-        const first = r.flaps[0];
-        r.status = 'failed';
-        r.reason = first
-          ? `flapping: Ready went from True to ${first.reason} at ${new Date(first.at).toISOString()} (${r.flaps.length} transition${r.flaps.length > 1 ? 's' : ''} after it passed)`
-          : `no longer Ready after passing: ${now.reason}`;
-        r.finishedAt = first?.at ?? now.at;
-        for (const dep of dependentsOf(this.catalog, r.probe.id)) {
-          const d = results.get(dep)!;
-          if (d.status === 'passed') {
-            Object.assign(d, { status: 'blocked', rootCause: r.probe.id, reason: `dependency ${r.probe.id} is not stably Ready (root cause ${r.probe.id})` });
-          }
-        }
+    const passed = [...results.values()].filter((r) => r.status === 'passed');
+    const verdicts = await Promise.all(passed.map(async (r) => ({ r, bad: await this.unsettled(r) })));
+    for (const { r, bad } of verdicts) {
+      if (!bad || r.status !== 'passed') continue;
+      r.status = 'failed';
+      r.reason = bad.reason;
+      r.finishedAt = bad.at;
+      for (const dep of dependentsOf(this.catalog, r.probe.id)) {
+        const d = results.get(dep)!;
+        if (d.status === 'passed') Object.assign(d, { status: 'blocked', rootCause: r.probe.id, reason: `dependency ${r.probe.id} is not stably Ready (root cause ${r.probe.id})` });
       }
     }
     this.stop();
@@ -190,6 +237,14 @@ export class ReadinessSweep {
   }
 }
 
-const hrKey = (ns: string, name: string) => `hr:${ns}/${name}`;
+/** `in hz-hel-rtz-prod: …`, naming every failing region (a one-region target keeps the bare reason). */
+function inRegions(failed: { region: string; reason: string }[], total: number): string {
+  if (total === 1) return failed[0].reason;
+  const more = failed.length > 1 ? ` (also failing in ${failed.slice(1).map((f) => f.region).join(', ')})` : '';
+  return `in ${failed[0].region}: ${failed[0].reason}${more}`;
+}
+
+const hrKey = (region: string, ns: string, name: string) => `hr:${region}:${ns}/${name}`;
+const resKey = (region: string, resource: string) => `res:${region}:${resource}`;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export const fmtMs = (ms: number) => (ms >= 60_000 ? `${+(ms / 60_000).toFixed(1)}m` : `${+(ms / 1000).toFixed(1)}s`);

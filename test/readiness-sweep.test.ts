@@ -1,0 +1,174 @@
+/**
+ * The readiness sweep against fake regions fed synthetic watch events: every region judged,
+ * kstatus semantics in the settle window (a release action in progress that returns to
+ * Ready=True is healthy; Ready=False, Stalled or still in progress at the end is not), and
+ * surfaces re-checked when the window ends.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildCatalog } from '../probes/catalog.js';
+import type { Kit } from '../src/kit/types.js';
+import { HELMRELEASES, ReadinessSweep, type SlotResult } from '../src/suites/readiness/sweep.js';
+import type { HttpClient } from '../src/target/http.js';
+import type { RegionClient } from '../src/target/kube.js';
+import type { KubeObject } from '../src/target/objects.js';
+import type { WatchEvent, WatchHandler } from '../src/target/watch.js';
+
+const PRIMARY = 'hz-fsn-rtz-prod';
+const SECONDARY = 'hz-hel-rtz-prod';
+const WIDGETS = 'widgets.example.com';
+
+/** A region API held in memory: list, get and watch, with `put`/`remove` emitting watch events. */
+class FakeRegion {
+  private readonly objects = new Map<string, Map<string, KubeObject>>();
+  private readonly handlers = new Map<string, WatchHandler[]>();
+  constructor(readonly name: string) {}
+
+  private of(resource: string): Map<string, KubeObject> {
+    let m = this.objects.get(resource);
+    if (!m) this.objects.set(resource, (m = new Map()));
+    return m;
+  }
+
+  put(resource: string, obj: KubeObject): void {
+    const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
+    const type: WatchEvent = this.of(resource).has(key) ? 'MODIFIED' : 'ADDED';
+    this.of(resource).set(key, obj);
+    for (const h of this.handlers.get(resource) ?? []) h(type, obj, Date.now());
+  }
+
+  async watch(resource: string, _opts: unknown, handler: WatchHandler): Promise<{ stop(): void }> {
+    for (const o of this.of(resource).values()) handler('ADDED', o, Date.now());
+    this.handlers.set(resource, [...(this.handlers.get(resource) ?? []), handler]);
+    return { stop: () => {} };
+  }
+
+  async list(resource: string): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+    return { items: [...this.of(resource).values()], resourceVersion: '1' };
+  }
+}
+
+interface HrOpts {
+  ready?: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  reconciling?: boolean;
+  stalled?: boolean;
+  generation?: number;
+}
+
+function hr(name: string, o: HrOpts = {}): KubeObject {
+  const gen = o.generation ?? 1;
+  return {
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+    metadata: { name, namespace: 'flux-system', generation: gen },
+    spec: {},
+    status: {
+      observedGeneration: gen,
+      conditions: [
+        { type: 'Ready', status: o.ready ?? 'True', reason: o.reason ?? (o.ready === 'Unknown' ? 'Progressing' : o.ready === 'False' ? 'UpgradeFailed' : 'UpgradeSucceeded'), message: 'm' },
+        ...(o.reconciling ? [{ type: 'Reconciling', status: 'True', reason: 'Progressing' }] : []),
+        ...(o.stalled ? [{ type: 'Stalled', status: 'True', reason: 'RetriesExceeded' }] : []),
+      ],
+    },
+  };
+}
+
+const widget = (ok: boolean): KubeObject => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'x' }, status: { conditions: [{ type: 'Ready', status: ok ? 'True' : 'False' }] } });
+
+const KIT: Kit = {
+  slots: [
+    { slot: '01', name: 'bp-a', dependsOn: [], ready: { kind: 'helmrelease-ready', namespace: 'flux-system', name: 'bp-a' } },
+    { slot: '02', name: 'bp-b', dependsOn: ['bp-a'], ready: { kind: 'helmrelease-ready', namespace: 'flux-system', name: 'bp-b' }, surface: { kind: 'resource-condition', resource: WIDGETS, condition: 'Ready', status: 'True' } },
+  ],
+};
+
+/** Two healthy regions with both slots Ready and the widget Ready. */
+function world(): FakeRegion[] {
+  return [PRIMARY, SECONDARY].map((name) => {
+    const r = new FakeRegion(name);
+    r.put(HELMRELEASES, hr('bp-a'));
+    r.put(HELMRELEASES, hr('bp-b'));
+    r.put(WIDGETS, widget(true));
+    return r;
+  });
+}
+
+/** Runs the sweep; `during` runs once the slots have passed, inside the settle window. */
+async function sweep(regions: FakeRegion[], during: () => Promise<void> = async () => {}, settleMs = 600): Promise<Map<string, SlotResult>> {
+  const envs = regions.map((r) => ({ region: r as unknown as RegionClient, http: {} as HttpClient, sovereign: 't1.omani.works', placeholder: '<sov>' }));
+  const s = new ReadinessSweep(envs, buildCatalog(KIT), { deadlineMs: 1_500, settleMs });
+  await s.start();
+  try {
+    await new Promise((r) => setTimeout(r, 50));
+    await during();
+    return await s.all();
+  } finally {
+    s.stop();
+  }
+}
+
+const status = (m: Map<string, SlotResult>) => Object.fromEntries([...m.values()].map((r) => [r.probe.slot.name, r.status]));
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('every region is judged: a second region whose HelmRelease is not Ready fails the slot, naming the region', async () => {
+  const regions = world();
+  regions[1].put(HELMRELEASES, hr('bp-a', { ready: 'False', reason: 'InstallFailed' }));
+  const m = await sweep(regions, async () => {}, 0);
+  assert.deepEqual(status(m), { 'bp-a': 'failed', 'bp-b': 'blocked' });
+  const a = [...m.values()][0];
+  assert.match(a.reason, new RegExp(`^in ${SECONDARY}: .*InstallFailed`));
+  assert.deepEqual(a.regions.map((v) => `${v.region}:${v.hr.ok}`), [`${PRIMARY}:true`, `${SECONDARY}:false`]);
+});
+
+test('a surface is judged in every region: a widget not Ready in the second region fails the slot', async () => {
+  const regions = world();
+  regions[1].put(WIDGETS, widget(false));
+  const m = await sweep(regions, async () => {}, 0);
+  assert.deepEqual(status(m), { 'bp-a': 'passed', 'bp-b': 'failed' });
+  assert.match(m.get('readiness/02-bp-b')!.reason, new RegExp(`^in ${SECONDARY}: `));
+});
+
+test('a healthy upgrade (Ready=Unknown/Progressing, then Ready=True) inside the settle window is not a flap', async () => {
+  const regions = world();
+  const m = await sweep(regions, async () => {
+    regions[0].put(HELMRELEASES, hr('bp-a', { ready: 'Unknown', reconciling: true, generation: 2 }));
+    await wait(100);
+    regions[0].put(HELMRELEASES, hr('bp-a', { ready: 'True', generation: 2 }));
+  });
+  assert.deepEqual(status(m), { 'bp-a': 'passed', 'bp-b': 'passed' });
+  assert.deepEqual(m.get('readiness/01-bp-a')!.flaps, []);
+});
+
+test('Ready=False after passing is a flap: the slot fails naming the region and its dependents are blocked', async () => {
+  const regions = world();
+  const m = await sweep(regions, async () => {
+    regions[1].put(HELMRELEASES, hr('bp-a', { ready: 'False', reason: 'UpgradeFailed' }));
+    await wait(50);
+    regions[1].put(HELMRELEASES, hr('bp-a'));
+  });
+  assert.deepEqual(status(m), { 'bp-a': 'failed', 'bp-b': 'blocked' });
+  assert.match(m.get('readiness/01-bp-a')!.reason, new RegExp(`^flapping: in ${SECONDARY} .*Ready=False UpgradeFailed`));
+  assert.equal(m.get('readiness/02-bp-b')!.rootCause, 'readiness/01-bp-a');
+});
+
+test('Stalled=True after passing is a flap even while Ready is Unknown', async () => {
+  const regions = world();
+  const m = await sweep(regions, async () => regions[0].put(HELMRELEASES, hr('bp-b', { ready: 'Unknown', stalled: true })));
+  assert.equal(status(m)['bp-b'], 'failed');
+  assert.match(m.get('readiness/02-bp-b')!.reason, /flapping: .*Stalled=True/);
+});
+
+test('a release still Progressing at the end of the settle window fails: it did not settle', async () => {
+  const regions = world();
+  const m = await sweep(regions, async () => regions[0].put(HELMRELEASES, hr('bp-a', { ready: 'Unknown', reconciling: true, generation: 2 })));
+  assert.deepEqual(status(m), { 'bp-a': 'failed', 'bp-b': 'blocked' });
+  assert.match(m.get('readiness/01-bp-a')!.reason, new RegExp(`^did not settle: in ${PRIMARY} .*still in progress.*Ready=Unknown Progressing`));
+});
+
+test('the settle window re-checks surfaces: one that stops answering after passing fails its slot', async () => {
+  const regions = world();
+  const m = await sweep(regions, async () => regions[1].put(WIDGETS, widget(false)));
+  assert.deepEqual(status(m), { 'bp-a': 'passed', 'bp-b': 'failed' });
+  assert.match(m.get('readiness/02-bp-b')!.reason, new RegExp(`^surface stopped answering after passing, in ${SECONDARY}: `));
+});
