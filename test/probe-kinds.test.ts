@@ -4,6 +4,14 @@ import { judgeHelmRelease } from '../probes/kinds/helmrelease.js';
 import { rolloutProblem } from '../probes/kinds/rollout.js';
 import { containsSubset, isNonEmpty, readPath } from '../probes/kinds/path.js';
 import type { KubeObject } from '../src/target/objects.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { probeCondition, probeField } from '../probes/kinds/resources.js';
+import { loadKit } from '../src/kit/load.js';
+import { SetupError } from '../src/target/errors.js';
+import type { HttpClient } from '../src/target/http.js';
+import type { RegionClient } from '../src/target/kube.js';
 
 const hr = (o: { gen?: number; observed?: number; ready?: string; reason?: string; suspend?: boolean; stalled?: boolean }): KubeObject => ({
   apiVersion: 'helm.toolkit.fluxcd.io/v2',
@@ -60,4 +68,38 @@ test('JSON paths and subsets', () => {
   assert.equal(isNonEmpty(readPath(v, 'empty')), false);
   assert.equal(containsSubset({ a: 1, b: { c: false, d: 2 } }, { b: { c: false } }), true);
   assert.equal(containsSubset({ sealed: true }, { sealed: false }), false);
+});
+
+/** An env whose region lists `items` for any resource. */
+const listing = (items: KubeObject[]) => ({ region: { list: async () => ({ items, resourceVersion: '1' }) } as unknown as RegionClient, http: {} as HttpClient, sovereign: 's', placeholder: '<sov>' });
+const obj = (name: string, extra: Record<string, unknown>): KubeObject => ({ metadata: { name, namespace: 'ns' }, ...extra });
+
+test('resource-condition without name or all means every object; `any` only when the kit says so', async () => {
+  const gateways = [obj('gw-1', { status: { conditions: [{ type: 'Programmed', status: 'True' }] } }), obj('gw-2', { status: { conditions: [{ type: 'Programmed', status: 'False', reason: 'Invalid' }] } })];
+  const check = { kind: 'resource-condition', resource: 'gateways.gateway.networking.k8s.io', condition: 'Programmed', status: 'True' } as const;
+  const every = await probeCondition(check, listing(gateways));
+  assert.equal(every.ok, false, 'one of two Programmed is not enough');
+  assert.match(every.reason, /1 of 2 .* not Programmed=True: ns\/gw-2 Programmed=False Invalid/);
+  assert.equal((await probeCondition({ ...check, any: true }, listing(gateways))).ok, true);
+  assert.equal((await probeCondition(check, listing([gateways[0]]))).ok, true);
+  assert.match((await probeCondition(check, listing([]))).reason, /^no gateways/);
+});
+
+test('resource-field notEquals fails on a missing or empty value', async () => {
+  const check = { kind: 'resource-field', resource: 'opentelemetrycollectors.opentelemetry.io', field: 'status.phase', notEquals: 'Failed' } as const;
+  assert.equal((await probeField(check, listing([obj('c', { status: {} })]))).ok, false, 'missing');
+  assert.equal((await probeField(check, listing([obj('c', { status: { phase: '' } })]))).ok, false, 'empty');
+  assert.equal((await probeField(check, listing([obj('c', { status: { phase: null } })]))).ok, false, 'null');
+  assert.equal((await probeField(check, listing([obj('c', { status: { phase: 'Failed' } })]))).ok, false, 'equal');
+  assert.equal((await probeField(check, listing([obj('c', { status: { phase: 'Running' } })]))).ok, true);
+});
+
+test('the kit schema refuses a resource-condition that says both all and any', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sw-kit-'));
+  const slot = (surface: Record<string, unknown>) => ({ slots: [{ slot: '01', name: 'bp-x', dependsOn: [], ready: { kind: 'helmrelease-ready', namespace: 'f', name: 'bp-x' }, surface }] });
+  const surface = { kind: 'resource-condition', resource: 'xs', condition: 'Ready', status: 'True' };
+  writeFileSync(join(dir, 'ok.json'), JSON.stringify(slot({ ...surface, any: true })));
+  writeFileSync(join(dir, 'both.json'), JSON.stringify(slot({ ...surface, any: true, all: true })));
+  assert.equal(loadKit(join(dir, 'ok.json')).slots.length, 1);
+  assert.throws(() => loadKit(join(dir, 'both.json')), SetupError);
 });

@@ -5,6 +5,7 @@ import { NotServedError } from '../../src/target/errors.js';
 import { outcome, type ProbeEnv, type ProbeOutcome } from './types.js';
 import { readPath } from './path.js';
 
+const isSet = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
 const label = (o: KubeObject) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
 
 async function listOrNotServed(env: ProbeEnv, resource: string, namespace?: string): Promise<KubeObject[] | ProbeOutcome> {
@@ -24,15 +25,15 @@ export async function probeCondition(check: ResourceConditionCheck, env: ProbeEn
   const good = objs.filter((o) => condition(o, check.condition)?.status === check.status);
   const bad = objs.filter((o) => !good.includes(o));
   const want = `${check.condition}=${check.status}`;
-  if (check.all || check.name) {
-    if (bad.length) {
-      const b = bad[0];
-      const c = condition(b, check.condition);
-      return outcome(false, `${bad.length} of ${objs.length} ${check.resource} not ${want}: ${label(b)} ${c ? `${check.condition}=${c.status} ${c.reason ?? ''} ${c.message ?? ''}`.trim() : `has no ${check.condition} condition`}`, { observed: objs });
-    }
-    return outcome(true, `all ${objs.length} ${check.resource} ${want}`, { observed: objs });
+  if (check.any) {
+    return good.length ? outcome(true, `${good.length} of ${objs.length} ${check.resource} ${want} (any one suffices, as the kit says)`, { observed: objs }) : outcome(false, `none of ${objs.length} ${check.resource} is ${want}`, { observed: objs });
   }
-  return good.length ? outcome(true, `${good.length} of ${objs.length} ${check.resource} ${want}`, { observed: objs }) : outcome(false, `none of ${objs.length} ${check.resource} is ${want}`, { observed: objs });
+  if (bad.length) {
+    const b = bad[0];
+    const c = condition(b, check.condition);
+    return outcome(false, `${bad.length} of ${objs.length} ${check.resource} not ${want}: ${label(b)} ${c ? `${check.condition}=${c.status} ${c.reason ?? ''} ${c.message ?? ''}`.trim() : `has no ${check.condition} condition`}`, { observed: objs });
+  }
+  return outcome(true, `all ${objs.length} ${check.resource} ${want}`, { observed: objs });
 }
 
 export async function probeField(check: ResourceFieldCheck, env: ProbeEnv): Promise<ProbeOutcome> {
@@ -42,8 +43,9 @@ export async function probeField(check: ResourceFieldCheck, env: ProbeEnv): Prom
   const matches = items.filter((o) => {
     const v = readPath(o, check.field);
     if ('equals' in check && check.equals !== undefined) return v === check.equals;
-    if ('notEquals' in check && check.notEquals !== undefined) return v !== undefined && v !== check.notEquals;
-    return v !== undefined && v !== null && v !== '';
+    // Missing or empty is not "something other than": a field nobody wrote proves nothing.
+    if ('notEquals' in check && check.notEquals !== undefined) return isSet(v) && v !== check.notEquals;
+    return isSet(v);
   });
   const cmp = check.equals !== undefined ? `== ${JSON.stringify(check.equals)}` : check.notEquals !== undefined ? `!= ${JSON.stringify(check.notEquals)}` : 'set';
   if (matches.length >= atLeast) return outcome(true, `${matches.length} ${check.resource} with ${check.field} ${cmp}`, { observed: items });

@@ -13,8 +13,9 @@ export const KIT_SCHEMA = {
         type: 'object',
         required: ['slot', 'name', 'dependsOn', 'ready'],
         properties: {
-          slot: { type: 'string', minLength: 1 },
-          name: { type: 'string', minLength: 1 },
+          // Both become part of gate ids, which keep to [A-Za-z0-9._-] (src/gates/id.ts).
+          slot: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' },
+          name: { type: 'string', pattern: '^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$' },
           dependsOn: { type: 'array', items: { type: 'string' } },
           ready: {
             type: 'object',
@@ -31,7 +32,7 @@ export const KIT_SCHEMA = {
             },
             allOf: [
               { if: { properties: { kind: { const: 'rollout' } } }, then: { required: ['namespace', 'workload', 'name'], properties: { workload: { enum: ['deployment', 'daemonset', 'statefulset'] } } } },
-              { if: { properties: { kind: { const: 'resource-condition' } } }, then: { required: ['resource', 'condition', 'status'], properties: resourceCheck } },
+              { if: { properties: { kind: { const: 'resource-condition' } } }, then: { required: ['resource', 'condition', 'status'], properties: { ...resourceCheck, all: { type: 'boolean' }, any: { type: 'boolean' } }, not: { properties: { all: { const: true }, any: { const: true } }, required: ['all', 'any'] } } },
               { if: { properties: { kind: { const: 'resource-field' } } }, then: { required: ['resource', 'field'], properties: resourceCheck } },
               { if: { properties: { kind: { const: 'resource-exists' } } }, then: { required: ['resource', 'name'], properties: resourceCheck } },
               { if: { properties: { kind: { enum: ['resource-nonempty', 'api-resource-served'] } } }, then: { required: ['resource'], properties: resourceCheck } },

@@ -27,8 +27,10 @@ export interface ResourceConditionCheck extends SurfaceBase {
   resource: string;
   namespace?: string;
   name?: string;
-  /** Every object must have the condition; otherwise at least one. */
+  /** Every object must have the condition (the default; kept for kits that spell it out). */
   all?: boolean;
+  /** At least one object suffices: only when the kit says so explicitly. */
+  any?: boolean;
   condition: string;
   status: string;
 }
