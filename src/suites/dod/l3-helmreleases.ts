@@ -64,6 +64,13 @@ export function notReadyBecause(r: HrRow): string | undefined {
   return undefined;
 }
 
+/** "0 of 0" proves nothing: a count over no HelmRelease at all fails, saying why. */
+function nothingListed(region: string, count: number, notServed: string | undefined): string | undefined {
+  if (notServed) return `no HelmRelease could be listed in ${region}: ${notServed}`;
+  if (!count) return `no HelmRelease listed in ${region}: there is nothing to count, so nothing shows Flux reconciled anything`;
+  return undefined;
+}
+
 export function helmReleaseChecks(regions: RegionSpec[], kit: Kit): DodCheckSpec[] {
   return regions.flatMap((r): DodCheckSpec[] => [
     ...kit.slots.map(
@@ -91,8 +98,10 @@ export function helmReleaseChecks(regions: RegionSpec[], kit: Kit): DodCheckSpec
       text: `${r.name} no HelmRelease Ready=False (except Suspended)`,
       judge: (s, g) =>
         inRegion(s, g, r.name, async () => {
-          const { rows, evidence } = await releases(s, r.name);
+          const { rows, evidence, notServed } = await releases(s, r.name);
           g.attach(evidence);
+          const nothing = nothingListed(r.name, rows.size, notServed);
+          if (nothing) return g.fail(nothing);
           const bad = [...rows.values()].filter((x) => x.ready === 'False' && x.reason !== 'Suspended').map((x) => `${x.ref} (${x.reason ?? 'no reason'})`);
           g.metric('readyFalse', bad.length);
           return bad.length ? g.fail(`${bad.length} HelmRelease(s) Ready=False in ${r.name}: ${listSome(bad)}`) : g.pass(`0 of ${rows.size} HelmReleases Ready=False`);
@@ -105,8 +114,10 @@ export function helmReleaseChecks(regions: RegionSpec[], kit: Kit): DodCheckSpec
       text: `${r.name} no HelmRelease Ready=Unknown`,
       judge: (s, g) =>
         inRegion(s, g, r.name, async () => {
-          const { rows, evidence } = await releases(s, r.name);
+          const { rows, evidence, notServed } = await releases(s, r.name);
           g.attach(evidence);
+          const nothing = nothingListed(r.name, rows.size, notServed);
+          if (nothing) return g.fail(nothing);
           const bad = [...rows.values()].filter((x) => x.ready === 'Unknown' || x.ready === 'missing').map((x) => `${x.ref} (Ready=${x.ready}${x.reason ? `, ${x.reason}` : ''})`);
           g.metric('readyUnknown', bad.length);
           return bad.length ? g.fail(`${bad.length} HelmRelease(s) Ready=Unknown in ${r.name}: ${listSome(bad)}`) : g.pass(`0 of ${rows.size} HelmReleases Ready=Unknown`);

@@ -110,6 +110,11 @@ function describe(f: TouchFinding): string {
   return f.manager ? `${f.resource}: manager ${f.manager} (${f.operation ?? '?'}${f.subresource ? ` ${f.subresource}` : ''}) at ${f.time}, ${f.why}` : `${f.resource}: ${f.annotation}=${f.time}, ${f.why}`;
 }
 
+/** An audit of nothing is not a clean audit. */
+function nothingAudited(region: string): string {
+  return `nothing audited in ${region}: no HelmRelease and no workload in ${ZERO_TOUCH_NAMESPACES.join(', ')} was listed`;
+}
+
 export function zeroTouchChecks(regions: RegionSpec[]): DodCheckSpec[] {
   return regions.flatMap((r): DodCheckSpec[] => [
     {
@@ -120,6 +125,7 @@ export function zeroTouchChecks(regions: RegionSpec[]): DodCheckSpec[] {
       judge: (s, g) =>
         inRegion(s, g, r.name, async () => {
           const [items, window] = await Promise.all([audited(s, r.name), bootstrapWindow(s, r.name)]);
+          if (!items.length) return g.fail(nothingAudited(r.name));
           const findings = managerFindings(items, window);
           g.attach(s.h.evidence.json(`dod-zero-touch-managers-${r.name}`, { window: window && { ...window, end: new Date(window.endMs).toISOString() }, audited: items.length, findings }, `managedFields audit in ${r.name}`));
           g.metric('findings', findings.length);
@@ -138,6 +144,7 @@ export function zeroTouchChecks(regions: RegionSpec[]): DodCheckSpec[] {
           const window = await bootstrapWindow(s, r.name);
           if (!window) return g.error(`no bootstrap window for ${r.name}: no record startedAt and no HelmRelease`);
           const items = await audited(s, r.name);
+          if (!items.length) return g.fail(nothingAudited(r.name));
           const findings = restartFindings(items, window);
           g.attach(s.h.evidence.json(`dod-zero-touch-restarts-${r.name}`, { window: { ...window, end: new Date(window.endMs).toISOString() }, findings }, `${RESTARTED_AT} audit in ${r.name}`));
           g.metric('findings', findings.length);
