@@ -20,7 +20,8 @@ const defaults = () => kindPlan({ stateDir: '.state/kind', ...inputs });
 
 function expectGolden(file: string, actual: string): void {
   const path = `${GOLDEN}${file}`;
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) writeFileSync(path, actual);
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
+  assert.ok(existsSync(path), `${file} has no golden file: regenerate with UPDATE_GOLDEN=1 after checking the output`);
   assert.equal(actual, readFileSync(path, 'utf8'), `${file} differs from the golden file (regenerate with UPDATE_GOLDEN=1 after checking the diff)`);
 }
 

@@ -21,7 +21,8 @@ test('docker run argv of the side services matches the golden file', () => {
     `# kind:up's Mailpit\n${shellQuote(mailpitRunArgs({ name: 'sw-kind-mailpit', network: 'kind', persistent: true, labels: ['sovereign-walk.kind=side-container'], hostPorts: { http: 18025, smtp: 11025 } }))}`,
     `# throw-away PostgreSQL\n${shellQuote(postgresRunArgs({ name: 'sw-postgres-test', user: 'sw', database: 'history' }))}`,
   ].join('\n\n') + '\n';
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(GOLDEN)) writeFileSync(GOLDEN, text);
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(GOLDEN, text);
+  assert.ok(existsSync(GOLDEN), 'sidecars.txt has no golden file: regenerate with UPDATE_GOLDEN=1 after checking the output');
   assert.equal(text, readFileSync(GOLDEN, 'utf8'), 'sidecars.txt differs from the golden file (regenerate with UPDATE_GOLDEN=1 after checking the diff)');
   assert.ok(postgresRunArgs({ name: 'x', user: 'u', database: 'd' }).includes('POSTGRES_PASSWORD'), 'the password is passed by name only');
 });
