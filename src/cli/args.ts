@@ -47,6 +47,7 @@ function program(): Command {
     .option('--suite <list>', `comma-separated suites: ${SUITES.join(',')} (default all; live without --allow-chaos: no cutover, failover)`, SUITES.join(','))
     .option('--kit <file>', 'bootstrap kit JSON (schema of fixtures/bootstrap-kit-48.json)', 'fixtures/bootstrap-kit-48.json')
     .option('--report-dir <dir>', 'where runs are written (<dir>/<target>/<timestamp>/)', 'reports')
+    .option('--history-dir <dir>', 'walk history store this walk is compared with and added to (default $SW_HISTORY_DIR, else <report-dir>/history)')
     .option('--json', 'print summary.json on stdout (progress goes to stderr)', false)
     .option('--sim-fault <kind:arg>', 'inject a fault into the simulated Sovereign (repeatable; sim only)', collect, [])
     .option('--slot-deadline <duration>', 'per-slot readiness deadline (default 10m live, 30s sim)')
@@ -132,6 +133,7 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
   // Checked here so a bad table stops the walk before a sim or a cluster is touched.
   const dodHosts = str('dodHosts');
   if (dodHosts) loadHttpsHosts(dodHosts);
+  if (str('historyDir')?.trim() === '') throw new SetupError('--history-dir is empty: name a folder, or leave it out for <report-dir>/history');
 
   return {
     targetKind,
@@ -170,6 +172,7 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
       redeemLinkForm: str('redeemLink') as WalkOptions['redeemLinkForm'],
       regions: list('region'),
       dodHostsPath: dodHosts,
+      historyDir: str('historyDir'),
     },
   };
 }

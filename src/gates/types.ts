@@ -1,4 +1,5 @@
 /** The result model every suite produces and every report consumes (summary.json schemaVersion 1). */
+import type { HistoryComparison } from '../history/compare.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -103,4 +104,6 @@ export interface Summary {
   /** Faults left by an earlier, killed run that this run's janitor reverted first. */
   janitor: FaultRecord[];
   options: Record<string, unknown>;
+  /** This walk against the earlier walks of its Sovereign in the walk history. */
+  history?: HistoryComparison;
 }

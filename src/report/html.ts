@@ -7,6 +7,7 @@ import type { Evidence, Gate, GateStatus, Summary, Timeline } from '../gates/typ
 import { REPORT_CSS, REPORT_JS } from './html-assets.js';
 import { STATUSES, checkTotals, countGates, verifierLine } from './verdict.js';
 import { durationMs, escapeHtml as h, formatDuration, slug } from './format.js';
+import { historySectionHtml } from '../history/render-html.js';
 
 export interface RenderedChart {
   svg?: string;
@@ -25,7 +26,7 @@ const gateLink = (id: string) => `<a href="#${h(anchor(id))}">${h(id)}</a>`;
 const clock = (iso: string) => (Number.isFinite(Date.parse(iso)) ? new Date(iso).toISOString().slice(11, 19) : '—');
 
 /** Vega names clip paths `clip1`, `clip2` … in every chart: scope ids so inline charts cannot collide. */
-function scopeSvgIds(svg: string, prefix: string): string {
+export function scopeSvgIds(svg: string, prefix: string): string {
   return svg
     .replace(/\sid="([^"]+)"/g, ` id="${prefix}-$1"`)
     .replace(/url\(#([^)]+)\)/g, `url(#${prefix}-$1)`)
@@ -40,6 +41,7 @@ function chart(c: RenderedChart, prefix: string): string {
 function header(s: Summary, charts: HtmlCharts): string {
   const nav = [
     ['#overview', 'Overview'],
+    ...(s.history ? [['#history', 'Since last walk']] : []),
     ['#gates', 'Gates'],
     ...(charts.gantt ? [['#readiness', 'Readiness']] : []),
     ...(charts.timelines.length ? [['#timelines', 'Timelines']] : []),
@@ -187,7 +189,7 @@ function run(s: Summary): string {
 }
 
 export function renderHtml(s: Summary, charts: HtmlCharts): string {
-  const body = [header(s, charts), '<main>', verdict(s), rootCauses(s), suites(s), gates(s), charts.gantt ? readiness(s, charts.gantt) : '', charts.timelines.length ? timelines(charts.timelines) : '', run(s), `<footer>${h(s.tool.name)} ${h(s.tool.version)} · generated ${h(s.finishedAt)}</footer>`, '</main>'];
+  const body = [header(s, charts), '<main>', verdict(s), rootCauses(s), s.history ? historySectionHtml(s.history) : '', suites(s), gates(s), charts.gantt ? readiness(s, charts.gantt) : '', charts.timelines.length ? timelines(charts.timelines) : '', run(s), `<footer>${h(s.tool.name)} ${h(s.tool.version)} · generated ${h(s.finishedAt)}</footer>`, '</main>'];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'">

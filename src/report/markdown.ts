@@ -2,6 +2,7 @@
 import type { Summary } from '../gates/types.js';
 import { STATUS_ICON, verifierLine } from './verdict.js';
 import { durationMs, formatDuration } from './format.js';
+import { historyMarkdownLines } from '../history/render-text.js';
 
 /** One table cell: no pipes or line breaks may escape it. */
 const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').trim();
@@ -21,6 +22,7 @@ export function renderMarkdown(summary: Summary): string {
   if (summary.janitor.length) {
     lines.push(`> 🧹 the janitor reverted ${summary.janitor.length} fault(s) left by an earlier run: ${summary.janitor.map((f) => `${cell(f.kind)} on ${cell(f.target)}`).join(', ')}`, '');
   }
+  if (summary.history) lines.push(...historyMarkdownLines(summary.history), '');
   lines.push('| | Gate | Reason | Root cause |', '|---|---|---|---|');
   for (const g of summary.gates) {
     lines.push(`| ${STATUS_ICON[g.status]} | \`${cell(g.id)}\` | ${cell(g.reason)} | ${g.rootCause ? `\`${cell(g.rootCause)}\`` : ''} |`);

@@ -3,6 +3,7 @@ import type { Gate, GateStatus, Summary } from '../gates/types.js';
 import { redact } from '../evidence/redact.js';
 import { STATUSES, countGates, verifierLine } from './verdict.js';
 import { durationMs, formatDuration } from './format.js';
+import { historyTerminalLines } from '../history/render-text.js';
 
 const ANSI: Record<GateStatus | 'dim' | 'bold', string> = {
   passed: '32', failed: '31', blocked: '33', error: '35', skipped: '90', dim: '2', bold: '1',
@@ -40,6 +41,7 @@ export function renderTerminalSummary(summary: Summary, opts: { color: boolean; 
     for (const st of order) for (const g of notPassed.filter((x) => x.status === st)) lines.push(gateLine(g, paint));
   }
   if (summary.janitor.length) lines.push('', `Janitor reverted ${summary.janitor.length} fault(s) left by an earlier run.`);
+  if (summary.history) lines.push('', ...historyTerminalLines(summary.history, { strong: (s) => paint('bold', s), good: (s) => paint('passed', s), bad: (s) => paint('failed', s) }));
   const dir = opts.runDir ?? '<run folder>';
   lines.push('', `Evidence and reports: ${dir}  (index.html, summary.md, junit.xml, summary.json, evidence/)`, '', paint(summary.verdict === 'pass' ? 'passed' : 'failed', verifierLine(summary.counts)));
   return redact(lines.join('\n'));

@@ -34,6 +34,8 @@ export interface WalkOptions {
   dodHostsPath?: string;
   /** Region names to walk (default all). */
   regions?: string[];
+  /** The walk history store (default: SW_HISTORY_DIR, else `<reportDir>/history`). */
+  historyDir?: string;
 }
 
 export interface RunContext {

@@ -127,11 +127,8 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
 
   const tool = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
   // Loaded only now: the report writers (vega among them) would otherwise sit in memory through every suite.
-  const { buildSummary, writeReports, renderTerminalSummary } = await import('../report/write-reports.js');
-  const summary = buildSummary({ runId, runDir, target, startedAt: ctx.startedAt, finishedAt: new Date().toISOString(), suites, janitor, options: { ...options }, tool: { name: tool.name, version: tool.version } });
-  await writeReports(runDir, summary);
-  if (options.json) io.out(`${JSON.stringify(summary, null, 2)}\n`);
-  else io.out(`${renderTerminalSummary(summary, { color: io.color, runDir })}\n`);
+  const { reportWalk } = await import('./report-walk.js');
+  const summary = await reportWalk({ runId, runDir, target, startedAt: ctx.startedAt, finishedAt: new Date().toISOString(), suites, janitor, options: { ...options, ...(shard ? { shard } : {}) }, tool: { name: tool.name, version: tool.version } }, options, io);
   if (stopSignal) return 128 + (constants.signals[stopSignal] ?? 0);
   return summary.verdict === 'pass' ? 0 : 1;
 }
