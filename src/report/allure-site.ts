@@ -6,9 +6,9 @@
  * The awesome report is written as a single file, so index.html opens offline from disk.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '../repo-root.js';
 import { ALLURE_CATEGORIES } from './allure-meta.js';
 
@@ -19,7 +19,12 @@ export interface AllureSiteOptions {
   name?: string;
   /** Give up after this long (default 5 minutes). */
   timeoutMs?: number;
+  /** Allure's own history file (JSON lines), read for the trend widgets and appended to. */
+  historyPath?: string;
 }
+
+/** Data points Allure keeps in its history file. */
+const ALLURE_HISTORY_LIMIT = 60;
 
 function reportName(runDir: string): string {
   const summaryPath = join(runDir, 'summary.json');
@@ -58,7 +63,9 @@ export async function buildAllureSite(runDir: string, opts: AllureSiteOptions = 
   const reportDir = join(runDir, 'allure-report');
   const configDir = mkdtempSync(join(tmpdir(), 'sw-allure-'));
   const configPath = join(configDir, 'allurerc.json');
-  writeFileSync(configPath, JSON.stringify({ name, output: reportDir, categories, plugins: { awesome: { options: { reportName: name, singleFile: true } } } }, null, 2));
+  const history = opts.historyPath ? { historyPath: opts.historyPath, historyLimit: ALLURE_HISTORY_LIMIT } : {};
+  if (opts.historyPath) mkdirSync(dirname(opts.historyPath), { recursive: true });
+  writeFileSync(configPath, JSON.stringify({ name, output: reportDir, categories, ...history, plugins: { awesome: { options: { reportName: name, singleFile: true } } } }, null, 2));
   try {
     rmSync(reportDir, { recursive: true, force: true });
     const { code, output } = await run(ALLURE_BIN, ['generate', resultsDir, '--config', configPath, '--output', reportDir, '--cwd', runDir], opts.timeoutMs ?? 300_000);
