@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -10,6 +10,7 @@ import { KIND_VERSIONS } from '../src/kind/versions.js';
 type Json = Record<string, unknown>;
 interface Step {
   name?: string;
+  id?: string;
   uses?: string;
   run?: string;
   if?: string;
@@ -141,8 +142,53 @@ test('walk.yml: Node 20, Debian packages, npm ci, kubeconfigs from secrets, the 
   }
   assert.deepEqual(
     Object.keys(steps[run].env ?? {}).filter((k) => /^SW_|HCLOUD/.test(k)).sort(),
-    ['HCLOUD_TOKEN', 'SW_IMAP_HOST', 'SW_IMAP_PASSWORD', 'SW_IMAP_PORT', 'SW_IMAP_USER', 'SW_MOTHERSHIP_TOKEN', 'SW_OPERATOR_SESSION_TOKEN'],
+    ['HCLOUD_TOKEN', 'SW_HISTORY_DIR', 'SW_IMAP_HOST', 'SW_IMAP_PASSWORD', 'SW_IMAP_PORT', 'SW_IMAP_USER', 'SW_MOTHERSHIP_TOKEN', 'SW_OPERATOR_SESSION_TOKEN'],
   );
+});
+
+const HISTORY_KEY = (sov: string) => `walk-history-\${{ ${sov} }}-\${{ github.run_id }}-\${{ github.run_attempt }}`;
+const HISTORY_PREFIX = (sov: string) => `walk-history-\${{ ${sov} }}-`;
+
+test('walk.yml: the walk is compared with the restored walk history of its Sovereign, kept out of the uploaded run folder', () => {
+  const steps = walk.jobs.walk.steps ?? [];
+  const restore = steps.findIndex((s) => s.uses === 'actions/cache/restore@v4');
+  const run = steps.findIndex((s) => (s.run ?? '').includes('npm run walk -- "${args[@]}"'));
+  assert.ok(restore >= 0 && restore < run, 'the history is restored before the walk');
+  assert.deepEqual(steps[restore].with, { path: 'reports/history', key: HISTORY_KEY('inputs.sov'), 'restore-keys': HISTORY_PREFIX('inputs.sov') });
+  assert.equal(steps[run].env?.SW_HISTORY_DIR, 'reports/history');
+  assert.ok(!String(stepsUsing(walk.jobs.walk, 'actions/upload-artifact')[0]?.with?.path).startsWith('reports/history'));
+  assert.deepEqual(stepsUsing(walk.jobs.walk, 'actions/cache/save'), [], 'parallel walk jobs never save: the caller adds their summaries');
+});
+
+test('nightly: per Sovereign, the history job adds the night\'s walks, builds the nightly site with Allure\'s history, and saves the history', () => {
+  const job = nightly.jobs.history;
+  assert.deepEqual(needsOf(job).sort(), ['chaos', 'core', 'journeys']);
+  assert.match(job.if ?? '', /!cancelled\(\)/);
+  assert.equal(job.strategy?.matrix?.sov, nightly.jobs.core.strategy?.matrix?.sov);
+  const steps = job.steps ?? [];
+  const at = (pred: (s: Step) => boolean) => steps.findIndex(pred);
+  const restore = at((s) => s.uses === 'actions/cache/restore@v4');
+  const download = at((s) => s.uses === 'actions/download-artifact@v4');
+  const build = at((s) => (s.run ?? '').includes('npm run --silent history -- --add reports/nightly'));
+  const save = at((s) => s.uses === 'actions/cache/save@v4');
+  const upload = at((s) => s.uses === 'actions/upload-artifact@v4');
+  assert.ok(restore >= 0 && restore < download && download < build && build < save && save < upload, 'restore → download → add and build → save → upload');
+  assert.deepEqual(steps[restore].with, { path: 'reports/history', key: HISTORY_KEY('matrix.sov'), 'restore-keys': HISTORY_PREFIX('matrix.sov') }, 'the cache walk.yml restores');
+  assert.deepEqual(steps[save].with, { path: 'reports/history', key: HISTORY_KEY('matrix.sov') });
+  assert.equal(steps[save].if, 'always()');
+  assert.equal(steps[download].with?.pattern, 'nightly-${{ matrix.sov }}-*', 'the artifacts of every walk job of this Sovereign');
+  assert.equal(steps[build].env?.SW_HISTORY_DIR, 'reports/history');
+  assert.match(steps[build].run ?? '', /npm run --silent report -- "\$\(dirname "\$f"\)"/, 'an Allure site per run, with its history (SW_HISTORY_DIR)');
+  assert.match(steps[build].run ?? '', /npm run --silent history -- --sov "\$SOV" --html /);
+  assert.match(String(steps[upload].with?.path), /allure-report[\s\S]*history-\*\.html/);
+
+  const kind = nightly.jobs.kind.steps ?? [];
+  const kRestore = kind.findIndex((s) => s.uses === 'actions/cache/restore@v4');
+  const kWalk = kind.findIndex((s) => (s.run ?? '').includes('npm run walk -- --target kind'));
+  const kSave = kind.findIndex((s) => s.uses === 'actions/cache/save@v4');
+  assert.ok(kRestore >= 0 && kRestore < kWalk && kWalk < kSave && kind[kSave].if === 'always()');
+  assert.equal(kind[kWalk].env?.SW_HISTORY_DIR, 'reports/history');
+  assert.equal(kind[kRestore].with?.['restore-keys'], 'walk-history-kind-');
 });
 
 /** Every way a workflow may mishandle a secret reference (empty when it handles them right). */
@@ -207,28 +253,67 @@ test('release sign-off: two walks of the same Sovereign in sequence, both must b
   assert.notEqual(w1.with?.artifact, w2.with?.artifact, 'both reports are kept');
   assert.deepEqual(needsOf(final).sort(), ['walk-1', 'walk-2']);
   assert.equal(final.if, 'always()', 'the sign-off summary is written even when a walk failed');
-  const step = (final.steps ?? []).find((s) => (s.run ?? '').includes('GITHUB_STEP_SUMMARY'));
+  const step = (final.steps ?? []).find((s) => s.name === 'Sign-off summary');
   assert.ok(step);
-  assert.deepEqual(step.env, { SOV: '${{ inputs.sov }}', WALK_1: '${{ needs.walk-1.result }}', WALK_2: '${{ needs.walk-2.result }}' });
-  assert.match(step.run ?? '', /if \[ "\$WALK_1" = success \] && \[ "\$WALK_2" = success \]; then[\s\S]*else[\s\S]*exit 1/);
+  assert.deepEqual(step.env, { SOV: '${{ inputs.sov }}', WALK_1: '${{ needs.walk-1.result }}', WALK_2: '${{ needs.walk-2.result }}', HISTORY: '${{ steps.history.outputs.verdict }}' });
+  assert.match(step.run ?? '', /if \[ "\$WALK_1" = success \] && \[ "\$WALK_2" = success \] && \[ "\$HISTORY" = signed-off \]; then[\s\S]*else[\s\S]*exit 1/);
   assert.ok(stepsUsing(final, 'actions/download-artifact').length === 1, 'the summary quotes both reports');
 });
 
-test('the sign-off verdict script passes only when both walks succeeded', () => {
-  const run = (signoff.jobs.signoff.steps ?? []).find((s) => (s.run ?? '').includes('GITHUB_STEP_SUMMARY'))?.run ?? '';
+test('the sign-off verdict script passes only when both walks succeeded and the walk history signed off', () => {
+  const run = (signoff.jobs.signoff.steps ?? []).find((s) => s.name === 'Sign-off summary')?.run ?? '';
   const verdict = run.slice(run.indexOf('if [ "$WALK_1"'));
-  const cases: [string, string, number][] = [
-    ['success', 'success', 0],
-    ['success', 'failure', 1],
-    ['failure', 'skipped', 1],
-    ['success', 'cancelled', 1],
+  const cases: [string, string, string, number][] = [
+    ['success', 'success', 'signed-off', 0],
+    ['success', 'success', 'refused', 1],
+    ['success', 'success', '', 1],
+    ['success', 'failure', 'signed-off', 1],
+    ['failure', 'skipped', 'refused', 1],
+    ['success', 'cancelled', 'signed-off', 1],
   ];
-  for (const [a, b, code] of cases) {
-    const r = spawnBash(verdict, { WALK_1: a, WALK_2: b, SOV: 't38' });
-    assert.equal(r.status, code, `walk 1 ${a}, walk 2 ${b}`);
+  for (const [a, b, history, code] of cases) {
+    const r = spawnBash(verdict, { WALK_1: a, WALK_2: b, HISTORY: history, SOV: 't38' });
+    assert.equal(r.status, code, `walk 1 ${a}, walk 2 ${b}, history ${history}`);
     assert.match(r.summary, code === 0 ? /\*\*SIGNED OFF\*\*/ : /\*\*NOT SIGNED OFF\*\*/);
   }
 });
+
+test('release sign-off judges the walk history of the Sovereign with both walks added, and keeps the history', () => {
+  const steps = signoff.jobs.signoff.steps ?? [];
+  const at = (pred: (s: Step) => boolean) => steps.findIndex(pred);
+  const restore = at((s) => s.uses === 'actions/cache/restore@v4');
+  const download = at((s) => s.uses === 'actions/download-artifact@v4');
+  const judge = at((s) => s.name === 'Judge the walk history');
+  const save = at((s) => s.uses === 'actions/cache/save@v4');
+  const summary = at((s) => s.name === 'Sign-off summary');
+  assert.ok(restore >= 0 && restore < judge && download < judge && judge < save && save < summary);
+  assert.deepEqual(steps[restore].with, { path: 'reports/history', key: HISTORY_KEY('inputs.sov'), 'restore-keys': HISTORY_PREFIX('inputs.sov') });
+  assert.deepEqual(steps[save].with, { path: 'reports/history', key: HISTORY_KEY('inputs.sov') });
+  assert.equal(steps[judge].id, 'history');
+  assert.deepEqual(steps[judge].env, { SOV: '${{ inputs.sov }}', WINDOW: '${{ inputs.window }}', SW_HISTORY_DIR: 'reports/history' });
+  assert.match(steps[judge].run ?? '', /npm run --silent history -- --add reports --sov "\$SOV" --signoff --window "\$WINDOW"/);
+  const inputs = (signoff.on as { workflow_dispatch?: { inputs?: Record<string, { default?: string }> } }).workflow_dispatch?.inputs;
+  assert.equal(inputs?.window?.default, '5');
+  for (const [rc, verdict] of [[0, 'signed-off'], [1, 'refused'], [2, 'refused']] as const) {
+    const r = runWithStubNpm(steps[judge].run ?? '', rc);
+    assert.equal(r.output, `verdict=${verdict}\n`, `history exits ${rc}`);
+    assert.match(r.summary, /stub sign-off/, 'the history\'s own account reaches the job summary');
+  }
+});
+
+/** Runs a step script with an `npm` that prints a line and exits `rc`. */
+function runWithStubNpm(script: string, rc: number): { output: string; summary: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'sw-stub-npm-'));
+  try {
+    writeFileSync(join(dir, 'npm'), `#!/bin/bash\necho "stub sign-off: $*"\nexit ${rc}\n`, { mode: 0o755 });
+    const [output, summary] = [join(dir, 'output'), join(dir, 'summary.md')];
+    const r = spawnSync('bash', ['-c', script], { env: { PATH: `${dir}:${process.env.PATH ?? ''}`, SOV: 't38', WINDOW: '5', RUNNER_TEMP: dir, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary }, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return { output: readFileSync(output, 'utf8'), summary: readFileSync(summary, 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 function spawnBash(script: string, env: Record<string, string>): { status: number | null; summary: string } {
   const dir = mkdtempSync(join(tmpdir(), 'sw-summary-'));
