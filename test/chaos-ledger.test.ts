@@ -4,21 +4,19 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FaultLedger } from '../src/chaos/ledger.js';
+import { FaultLedger, LedgerError } from '../src/chaos/ledger.js';
 import { applyFault } from '../src/chaos/fault.js';
-import { executeRevert } from '../src/chaos/revert.js';
+import { executeRevert, type RevertDeps } from '../src/chaos/revert.js';
 import { runJanitor, walkJanitor } from '../src/chaos/janitor.js';
-import type { LedgerEntry, RevertStep } from '../src/chaos/types.js';
+import { FAULT_LABEL, type LedgerEntry, type RevertStep } from '../src/chaos/types.js';
 import { SetupError } from '../src/target/errors.js';
-import { RegionClient } from '../src/target/kube.js';
-import { NAMESPACE_TYPE, ObjectStore, createSimPki, startKubeApiServer, writeKubeconfig } from '../sim/kube/index.js';
-import { NETWORKPOLICY } from '../sim/resources.js';
-import { ensureNamespace } from '../sim/runtime/objects.js';
+import { NotServedError } from '../src/target/errors.js';
+import type { KubeObject } from '../src/target/objects.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'chaos-ledger-'));
 const SOV = 't99.omani.works';
@@ -27,6 +25,16 @@ function deadPid(): number {
   const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
   return Number(r.stdout.toString());
 }
+
+/** A fake `docker` first on PATH: `docker start a b` touches <dir>/start-a and <dir>/start-b; `docker start fail` exits 3. */
+function fakeDocker(dir: string): NodeJS.ProcessEnv {
+  const bin = mkdtempSync(join(tmpdir(), 'sw-fake-docker-'));
+  writeFileSync(join(bin, 'docker'), `#!/bin/sh\nverb=$1; shift\nfor c in "$@"; do [ "$c" = fail ] && { echo "token=abcd1234secret" >&2; exit 3; }; touch "${dir}/$verb-$c"; done\n`);
+  chmodSync(join(bin, 'docker'), 0o755);
+  return { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` };
+}
+
+const start = (...containers: string[]): RevertStep => ({ kind: 'container-start', runtime: 'docker', mode: 'stop', containers });
 
 function entry(over: Partial<LedgerEntry> & { revert: RevertStep[] }): LedgerEntry {
   return {
@@ -102,28 +110,60 @@ test('applyFault records the intent before applying, marks applied and reverted;
 
 test('the janitor reverts what a dead holder left, an expired fault and a finished run; it leaves a live holder alone', async () => {
   const d = dir();
+  const env = fakeDocker(d);
   const ledger = FaultLedger.forSovereign(SOV, d);
-  const marker = (n: string) => join(d, n);
-  const orphan = entry({ owner: { host: hostname(), pid: deadPid() }, revert: [{ kind: 'command', argv: ['touch', marker('orphan')] }] });
-  const walkGone = entry({ owner: { host: hostname(), pid: process.pid, walkPid: deadPid() }, revert: [{ kind: 'command', argv: ['touch', marker('walk-gone')] }] });
-  const held = entry({ revert: [{ kind: 'command', argv: ['touch', marker('held')] }] });
-  const expired = entry({ expiresAt: '2020-01-01T00:00:00Z', revert: [{ kind: 'command', argv: ['touch', marker('expired')] }] });
-  const finished = entry({ runId: 'run-now', revert: [{ kind: 'command', argv: ['touch', marker('finished')] }] });
-  const broken = entry({ owner: { host: hostname(), pid: deadPid() }, revert: [{ kind: 'command', argv: ['false'] }] });
+  const marker = (n: string) => join(d, `start-${n}`);
+  const orphan = entry({ owner: { host: hostname(), pid: deadPid() }, revert: [start('orphan')] });
+  const walkGone = entry({ owner: { host: hostname(), pid: process.pid, walkPid: deadPid() }, revert: [start('walk-gone')] });
+  const held = entry({ revert: [start('held')] });
+  const expired = entry({ expiresAt: '2020-01-01T00:00:00Z', revert: [start('expired')] });
+  const finished = entry({ runId: 'run-now', revert: [start('finished')] });
+  const broken = entry({ owner: { host: hostname(), pid: deadPid() }, revert: [start('fail')] });
   for (const e of [orphan, walkGone, held, expired, finished, broken]) ledger.intent(e);
 
-  const r = await runJanitor({ regions: [] }, ledger, { finishedRunId: 'run-now' });
+  const r = await runJanitor({ regions: [], env }, ledger, { finishedRunId: 'run-now' });
   assert.deepEqual(r.reverted.map((x) => x.id).sort(), [orphan.id, walkGone.id, expired.id, finished.id].sort());
   assert.deepEqual(r.active.map((x) => x.id), [held.id]);
   assert.deepEqual(r.failed.map((x) => x.id), [broken.id]);
-  assert.match(r.failed[0].detail ?? '', /^revert failed: run false: failed \(exit 1\)/);
-  assert.match(r.reverted.find((x) => x.id === orphan.id)!.detail ?? '', /holder pid \d+ gone; run touch/);
+  assert.match(r.failed[0].detail ?? '', /^revert failed: docker start fail: failed \(exit 3/);
+  assert.match(r.reverted.find((x) => x.id === orphan.id)!.detail ?? '', /holder pid \d+ gone; docker start orphan/);
   for (const n of ['orphan', 'walk-gone', 'expired', 'finished']) assert.ok(existsSync(marker(n)), n);
   assert.ok(!existsSync(marker('held')));
   assert.deepEqual(ledger.open().map((e) => e.id).sort(), [held.id, broken.id].sort());
-  const again = await runJanitor({ regions: [] }, ledger);
+  const again = await runJanitor({ regions: [], env }, ledger);
   assert.deepEqual(again.reverted, [], 'reverted faults are not reverted twice');
   assert.deepEqual(again.failed.map((x) => x.id), [broken.id], 'a failed revert is retried');
+});
+
+test('a ledger with a forged command, an unknown record or a tampered field is refused whole: nothing in it runs', async () => {
+  const d = dir();
+  const env = fakeDocker(d);
+  const forgeries: [string, unknown][] = [
+    ['a command line', { kind: 'command', argv: ['touch', join(d, 'pwned')] }],
+    ['an option smuggled as a container', { kind: 'container-start', runtime: 'docker', mode: 'stop', containers: ['--help'] }],
+    ['another runtime', { kind: 'container-start', runtime: 'sh', mode: 'stop', containers: ['x'] }],
+    ['a free-form selector', { kind: 'delete-fault-objects', region: 'r1', resource: 'namespaces', labelSelector: 'kubernetes.io/metadata.name' }],
+    ['a patch', { kind: 'cnpg-instances', region: 'r1', namespace: 'a', cluster: 'b', instances: 1, patch: { spec: { x: 1 } } }],
+  ];
+  for (const [what, step] of forgeries) {
+    const ledger = FaultLedger.forSovereign(SOV, mkdtempSync(join(d, 'l-')));
+    const honest = entry({ owner: { host: hostname(), pid: deadPid() }, revert: [start('honest')] });
+    ledger.intent(honest);
+    appendFileSync(ledger.path, `${JSON.stringify({ op: 'intent', at: new Date().toISOString(), entry: { ...entry({ owner: { host: hostname(), pid: deadPid() }, revert: [] }), revert: [step] } })}\n`);
+    assert.throws(() => ledger.open(), (e: Error) => e instanceof LedgerError && /line 2 is not a record the harness writes.*refused/.test(e.message), what);
+    await assert.rejects(runJanitor({ regions: [], env }, ledger), LedgerError, what);
+  }
+  assert.ok(!existsSync(join(d, 'pwned')), 'the forged command never ran');
+  assert.ok(!existsSync(join(d, 'start-honest')), 'nothing in a refused ledger runs, not even its honest records');
+
+  const other = FaultLedger.forSovereign(SOV, mkdtempSync(join(d, 'l-')));
+  other.intent({ ...entry({ revert: [] }), sovereign: 't1.omani.works' });
+  assert.throws(() => other.open(), /records a fault of t1\.omani\.works, not t99\.omani\.works/);
+  const garbled = FaultLedger.forSovereign(SOV, mkdtempSync(join(d, 'l-')));
+  garbled.intent(entry({ revert: [] }));
+  appendFileSync(garbled.path, 'rm -rf /\n');
+  garbled.intent(entry({ revert: [] }));
+  assert.throws(() => garbled.open(), /line 2 is not JSON/);
 });
 
 test('walkJanitor stops the walk (SetupError) while another live run holds a fault, or when a revert fails', async () => {
@@ -137,90 +177,87 @@ test('walkJanitor stops the walk (SetupError) while another live run holds a fau
     ledger.intent(held);
     await assert.rejects(walkJanitor(ctx, { strict: true }), (e: unknown) => e instanceof SetupError && /is still held by run run-old/.test(e.message));
     ledger.reverted(held.id);
-    ledger.intent(entry({ owner: { host: hostname(), pid: deadPid() }, revert: [{ kind: 'k8s-delete', region: 'gone-region', resource: 'configmaps', namespace: 'x', name: 'y' }] }));
+    ledger.intent(entry({ owner: { host: hostname(), pid: deadPid() }, revert: [{ kind: 'delete-fault-objects', region: 'gone-region', resource: 'pods', namespace: 'x' }] }));
     await assert.rejects(walkJanitor(ctx, { strict: true }), (e: unknown) => e instanceof SetupError && /could not revert egress-block .*region gone-region is not part of this target/.test(e.message));
     const loose = await walkJanitor(ctx, { strict: false });
     assert.equal(loose.length, 1);
     assert.match(loose[0].detail ?? '', /^revert failed/);
+    appendFileSync(ledger.path, `${JSON.stringify({ op: 'intent', at: '', entry: { ...entry({ revert: [] }), revert: [{ kind: 'command', argv: ['true'] }] } })}\n`);
+    await assert.rejects(walkJanitor(ctx, { strict: true }), (e: unknown) => e instanceof SetupError && /is not a record the harness writes.*refused/.test(e.message));
+    const refused = await walkJanitor(ctx, { strict: false });
+    assert.match(refused[0].detail ?? '', /^revert failed: fault ledger .* refused/);
   } finally {
     delete process.env.SW_STATE_DIR;
   }
 });
 
-test('k8s revert steps: delete by name, by label selector across namespaces; a missing object is fine', async () => {
-  const d = dir();
-  const store = new ObjectStore();
-  store.registerType(NAMESPACE_TYPE);
-  store.registerType(NETWORKPOLICY);
-  const ccnp = { group: 'cilium.io', version: 'v2', kind: 'CiliumClusterwideNetworkPolicy', plural: 'ciliumclusterwidenetworkpolicies', singular: 'ciliumclusterwidenetworkpolicy', namespaced: false, hasStatus: false };
-  store.registerType(ccnp);
-  for (const ns of ['a', 'b']) ensureNamespace(store, ns, 'test');
-  const pki = await createSimPki(join(d, 'pki'), ['127.0.0.1']);
-  const api = await startKubeApiServer({ store, token: 'tok-12345', tls: { cert: pki.certPem, key: pki.keyPem } });
-  try {
-    const kubeconfigPath = join(d, 'kc');
-    await writeKubeconfig(kubeconfigPath, { clusterName: 'r1', server: api.url, caPem: pki.caPem, token: 'tok-12345' });
-    const region = new RegionClient({ name: 'r1', role: 'primary', kubeconfigPath });
-    store.create({ apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name: 'p' } } as never);
-    for (const ns of ['a', 'b']) store.create({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: ns, labels: { f: '1' } }, spec: {} } as never);
-    store.create({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'keep', namespace: 'a', labels: { f: '2' } }, spec: {} } as never);
-    const done = await executeRevert({ regions: [region] }, [
-      { kind: 'k8s-delete', region: 'r1', resource: 'ciliumclusterwidenetworkpolicies.cilium.io', name: 'p' },
-      { kind: 'k8s-delete', region: 'r1', resource: 'networkpolicies.networking.k8s.io', labelSelector: 'f=1' },
-      { kind: 'k8s-delete', region: 'r1', resource: 'ciliumclusterwidenetworkpolicies.cilium.io', name: 'p' },
-      { kind: 'k8s-delete', region: 'r1', resource: 'widgets.example.com', labelSelector: 'f=1' },
-    ]);
-    assert.match(done[1], /2 deleted$/);
-    assert.match(done[2], /already gone/);
-    assert.match(done[3], /not served/);
-    assert.equal(store.list('cilium.io/v2', 'CiliumClusterwideNetworkPolicy').length, 0);
-    assert.deepEqual(store.list('networking.k8s.io/v1', 'NetworkPolicy').map((o) => `${o.metadata.namespace}/${o.metadata.name}`), ['a/keep']);
-  } finally {
-    await api.close();
-  }
+/** A region API in memory for revert records: list by the fault label, delete, merge-patch. */
+function fakeRegion(name: string, objects: Map<string, KubeObject[]>): RevertDeps['regions'][number] & { patches: string[] } {
+  const patches: string[] = [];
+  return {
+    name,
+    patches,
+    list: async (resource: string, opts: { namespace?: string; labelSelector?: string } = {}) => {
+      if (!objects.has(resource)) throw new NotServedError(`${resource} is not served`);
+      const [k, v] = (opts.labelSelector ?? '').split('=');
+      const items = objects.get(resource)!.filter((o) => (!opts.namespace || o.metadata.namespace === opts.namespace) && o.metadata.labels?.[k] === v);
+      return { items, resourceVersion: '1', resolved: undefined as never };
+    },
+    delete: async (resource: string, namespace: string | undefined, n: string) => {
+      const list = objects.get(resource)!;
+      const i = list.findIndex((o) => o.metadata.name === n && o.metadata.namespace === namespace);
+      if (i >= 0) list.splice(i, 1);
+      return i >= 0;
+    },
+    mergePatch: async (resource: string, namespace: string | undefined, n: string, patch: Record<string, unknown>) => {
+      patches.push(`${resource} ${namespace}/${n} ${JSON.stringify(patch)}`);
+      return { metadata: { name: n } };
+    },
+  };
+}
+
+test('delete-fault-objects deletes only objects labelled with this fault id, by the harness-built selector; a type no longer served is fine', async () => {
+  const np = (ns: string, n: string, fault: string): KubeObject => ({ metadata: { name: n, namespace: ns, labels: { [FAULT_LABEL]: fault } } });
+  const objects = new Map<string, KubeObject[]>([['networkpolicies.networking.k8s.io', [np('a', 'p', 'f-1'), np('b', 'p', 'f-1'), np('a', 'keep', 'f-2')]]]);
+  const region = fakeRegion('r1', objects);
+  const done = await executeRevert({ regions: [region] }, 'f-1', [
+    { kind: 'delete-fault-objects', region: 'r1', resource: 'networkpolicies.networking.k8s.io' },
+    { kind: 'delete-fault-objects', region: 'r1', resource: 'ciliumclusterwidenetworkpolicies.cilium.io' },
+    { kind: 'cnpg-instances', region: 'r1', namespace: 'db', cluster: 'pg', instances: 3 },
+  ]);
+  assert.match(done[0], /2 deleted$/);
+  assert.match(done[1], /not served/);
+  assert.deepEqual(objects.get('networkpolicies.networking.k8s.io')!.map((o) => `${o.metadata.namespace}/${o.metadata.name}`), ['a/keep']);
+  assert.deepEqual(region.patches, ['clusters.postgresql.cnpg.io db/pg {"spec":{"instances":3}}']);
 });
 
-test('process-signal and hcloud revert steps', async () => {
-  const child = spawn('sleep', ['30']);
-  try {
-    process.kill(child.pid!, 'SIGSTOP');
-    const state = () => readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(' ')[2];
-    await new Promise((r) => setTimeout(r, 50));
-    assert.equal(state(), 'T');
-    await executeRevert({ regions: [] }, [{ kind: 'process-signal', pids: [child.pid!, deadPid()], signal: 'SIGCONT' }]);
-    await new Promise((r) => setTimeout(r, 50));
-    assert.equal(state(), 'S');
-  } finally {
-    child.kill('SIGKILL');
-  }
-
+test('hcloud-power-on powers on exactly the recorded servers that are off', async () => {
   const calls: string[] = [];
+  const status: Record<number, string> = { 1: 'off', 2: 'running', 3: 'off' };
   const server = createServer((req, res) => {
     calls.push(`${req.method} ${req.url} ${req.headers.authorization}`);
     res.setHeader('Content-Type', 'application/json');
-    if (req.method === 'GET') res.end(JSON.stringify({ servers: [{ id: 1, name: 'cp-1', status: 'off' }, { id: 2, name: 'w-1', status: 'running' }] }));
-    else res.end(JSON.stringify({ action: { id: 9 } }));
+    const id = Number(/\/servers\/(\d+)/.exec(req.url ?? '')?.[1]);
+    if (req.method === 'GET' && req.url?.startsWith('/v1/servers/')) res.end(JSON.stringify({ server: { id, name: `s-${id}`, status: status[id] } }));
+    else res.end(JSON.stringify({ action: { id: 9, status: 'success' } }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
     const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`;
-    const step: RevertStep = { kind: 'hcloud-power-on', labelSelector: 'region=hz-fsn-rtz-prod' };
-    const [done] = await executeRevert({ regions: [], env: { HCLOUD_TOKEN: 'hc-secret-token', HCLOUD_ENDPOINT: endpoint } }, [step]);
-    assert.match(done, /: cp-1$/);
-    assert.deepEqual(calls, ['GET /v1/servers?label_selector=region%3Dhz-fsn-rtz-prod&per_page=50 Bearer hc-secret-token', 'POST /v1/servers/1/actions/poweron Bearer hc-secret-token']);
-    await assert.rejects(executeRevert({ regions: [], env: {} }, [step]), /HCLOUD_TOKEN is not set/);
+    const step: RevertStep = { kind: 'hcloud-power-on', servers: [{ id: 1, name: 's-1' }, { id: 2, name: 's-2' }] };
+    const [done] = await executeRevert({ regions: [], env: { HCLOUD_TOKEN: 'hc-secret-token', HCLOUD_ENDPOINT: endpoint } }, 'region-kill-1', [step]);
+    assert.match(done, /: s-1 \(1\)$/);
+    assert.deepEqual(calls.filter((c) => c.startsWith('POST')), ['POST /v1/servers/1/actions/poweron Bearer hc-secret-token'], 'server 3 was never recorded, server 2 runs');
+    await assert.rejects(executeRevert({ regions: [], env: {} }, 'region-kill-1', [step]), /HCLOUD_TOKEN is not set/);
   } finally {
     server.close();
   }
 });
 
 test('a revert error names every failed step and never leaks a secret', async () => {
-  writeFileSync(join(dir(), 'x'), '');
+  const env = fakeDocker(dir());
   await assert.rejects(
-    executeRevert({ regions: [] }, [
-      { kind: 'command', argv: ['sh', '-c', 'echo "token=abcd1234secret" >&2; exit 3'] },
-      { kind: 'k8s-merge-patch', region: 'nowhere', resource: 'configmaps', namespace: 'a', name: 'b', patch: {} },
-    ]),
+    executeRevert({ regions: [], env }, 'f-1', [start('fail'), { kind: 'cnpg-instances', region: 'nowhere', namespace: 'a', cluster: 'b', instances: 1 }]),
     (e: Error) => /exit 3: token=\[REDACTED\]/.test(e.message) && /region nowhere is not part of this target/.test(e.message) && !e.message.includes('abcd1234secret'),
   );
 });

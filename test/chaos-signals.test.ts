@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FaultLedger } from '../src/chaos/ledger.js';
@@ -30,7 +30,7 @@ if (process.env.MODE === 'defer') {
 const ledger = FaultLedger.forSovereign('${SOV}', process.env.SW_STATE_DIR);
 await applyFault(
   ledger,
-  { kind: 'test-block', target: 'region/x', runId: 'signal-run', revert: [{ kind: 'command', argv: ['touch', process.env.REAPED] }] },
+  { kind: 'test-block', target: 'region/x', runId: 'signal-run', revert: [{ kind: 'container-start', runtime: 'docker', mode: 'stop', containers: ['reaped'] }] },
   async () => 1,
   async () => {
     if (process.env.SLOW_REVERT) await new Promise((r) => setTimeout(r, 10_000));
@@ -41,6 +41,15 @@ process.stdout.write('APPLIED\\n');
 if (process.env.MODE === 'exit') process.exit(0);
 setInterval(() => {}, 1000);
 `;
+
+/** A fake `docker` first on PATH: `docker start reaped` touches $REAPED. */
+function fakeDockerPath(d: string): string {
+  const bin = join(d, 'bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'docker'), '#!/bin/sh\ntouch "$REAPED"\n');
+  chmodSync(join(bin, 'docker'), 0o755);
+  return `${bin}:${process.env.PATH ?? ''}`;
+}
 
 function start(env: Record<string, string>): { exited: Promise<number | null>; applied: Promise<void>; pid: number } {
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -97,14 +106,14 @@ function reaperSetup(): { d: string; env: Record<string, string> } {
   const d = mkdtempSync(join(tmpdir(), 'chaos-reaper-'));
   const contextPath = join(d, 'run-context.json');
   writeFileSync(contextPath, JSON.stringify({ runId: 'signal-run', target: { kind: 'live', name: 't99', sovereign: SOV, regions: [] } }));
-  return { d, env: { SW_STATE_DIR: d, MARKER: join(d, 'marker'), REAPED: join(d, 'reaped'), SW_RUN_CONTEXT: contextPath } };
+  return { d, env: { SW_STATE_DIR: d, MARKER: join(d, 'marker'), REAPED: join(d, 'reaped'), SW_RUN_CONTEXT: contextPath, PATH: fakeDockerPath(d) } };
 }
 
 async function assertReaped(d: string): Promise<void> {
   const ledger = FaultLedger.forSovereign(SOV, d);
   await until(() => ledger.entries()[0]?.state === 'reverted', 20_000);
   assert.ok(existsSync(join(d, 'reaped')), 'the reaper ran the ledger revert steps');
-  assert.match(ledger.entries()[0].detail ?? '', /^reaper after holder exit; run touch/);
+  assert.match(ledger.entries()[0].detail ?? '', /^reaper after holder exit; docker start reaped/);
 }
 
 test('a process that exits while holding a fault hands it to a detached reaper', async () => {

@@ -55,7 +55,7 @@ function run(over: Partial<FailoverResult> & { events?: HistoryEvent[]; writes?:
   return {
     precondition: { ok: true, steps: [], problems: [], notes: [] },
     interlockOk: true,
-    kill: { plan, outcome: { issuedAt: KILL_AT, killedAt: KILL_AT, detail: 'SIGKILL → group 100, group 101' }, heal: { id: 'k', kind: 'region-kill', target: 't', runId: 'r', revertedAt: new Date().toISOString() } },
+    kill: { plan, outcome: { issuedAt: KILL_AT, killedAt: KILL_AT, detail: 'SIGKILL → group 100, group 101' }, down: { at: KILL_AT, how: 'write w1-51 sent after the kill was refused (HTTP 502)' }, heal: { id: 'k', kind: 'region-kill', target: 't', runId: 'r', revertedAt: new Date().toISOString() } },
     writer: { kind: 'node-http', description: 'Node writer over HTTP to https://counter.sim.sovereign-walk.test' },
     history,
     windowMs: 40_000,
@@ -81,6 +81,19 @@ test('a clean run passes every gate, with the writer, the kill and the RTO in th
   assert.match(g.get(ids.rto)!.reason, /^RTO 805ms \(kill → first acknowledgement from the recovered service\) within 30s; clients saw no acknowledgement for 900ms; the platform promoted 700ms after the kill/);
   assert.match(g.get(ids.preconditions)!.reason, /writer: Node writer over HTTP/);
   assert.equal(g.get(ids.rto)!.evidence[0]?.kind, 'svg');
+});
+
+test('the kill gate passes only once the region is observed down; an actuator that returned proves nothing', async () => {
+  const clean = await judge(run({}));
+  assert.match(clean.get(ids.kill)!.reason, /observed 0ms later: write w1-51 sent after the kill was refused \(HTTP 502\)/);
+  const r = run({});
+  const g = await judge({ ...r, kill: { ...r.kill!, down: undefined } });
+  assert.equal(g.get(ids.kill)!.status, 'failed');
+  assert.match(g.get(ids.kill)!.reason, /actuator returned at .*, but nothing showed hz-fsn-rtz-prod down within 40s: its API server kept answering and no write sent after the kill failed/);
+  for (const id of [ids.loss, ids.rto, ids.intact, ids.reportedRto, ids.reportedRpo]) {
+    assert.equal(g.get(id)!.status, 'blocked', id);
+    assert.equal(g.get(id)!.rootCause, ids.kill, id);
+  }
 });
 
 test('lost writes fail D31 and are listed; a Continuum claiming RPO 0 is caught', async () => {

@@ -1,7 +1,9 @@
 /**
  * The janitor: run by every walk before its first suite (and again after a stop signal). It
  * reverts every fault in the ledger whose holder is gone (its process or its walk died), whose
- * expiry has passed, or that belongs to a run the caller says is over.
+ * expiry has passed, or that belongs to a run the caller says is over, by interpreting the
+ * fault's typed revert records. A tampered or unreadable ledger stops the walk (exit 2) with
+ * nothing reverted.
  */
 import { hostname } from 'node:os';
 import type { FaultRecord } from '../gates/types.js';
@@ -9,7 +11,7 @@ import type { RunContext } from '../run/context.js';
 import { RegionClient } from '../target/kube.js';
 import { SetupError } from '../target/errors.js';
 import { redact } from '../evidence/redact.js';
-import { FaultLedger, toFaultRecord } from './ledger.js';
+import { FaultLedger, LedgerError, toFaultRecord } from './ledger.js';
 import { executeRevert, type RevertDeps } from './revert.js';
 import type { FaultOwner } from './types.js';
 
@@ -44,7 +46,7 @@ export async function runJanitor(deps: RevertDeps, ledger: FaultLedger, opts: Ja
     }
     const why = opts.force ? 'forced' : expired ? `expired ${e.expiresAt}` : e.runId === opts.finishedRunId ? 'run stopped' : `holder pid ${e.owner.pid} gone`;
     try {
-      const done = await executeRevert(deps, e.revert);
+      const done = await executeRevert(deps, e.id, e.revert);
       const at = new Date().toISOString();
       const detail = redact(`${why}; ${done.join('; ')}`);
       ledger.reverted(e.id, detail, at);
@@ -87,7 +89,13 @@ export function describeJanitorRecord(r: FaultRecord): string {
  */
 export async function walkJanitor(ctx: Pick<RunContext, 'runId' | 'target'>, opts: { strict: boolean }): Promise<FaultRecord[]> {
   const ledger = FaultLedger.forSovereign(ctx.target.sovereign);
-  if (!ledger.open().length) return [];
+  try {
+    if (!ledger.open().length) return [];
+  } catch (e) {
+    if (!(e instanceof LedgerError)) throw e;
+    if (opts.strict) throw new SetupError(e.message);
+    return [{ id: 'fault-ledger', kind: 'fault-ledger', target: ledger.path, runId: ctx.runId, detail: `revert failed: ${e.message}` }];
+  }
   const regions = ctx.target.regions.map((r) => new RegionClient(r));
   const r = await runJanitor({ regions }, ledger, opts.strict ? {} : { finishedRunId: ctx.runId }).finally(() => regions.forEach((c) => c.close()));
   if (opts.strict) {

@@ -2,13 +2,16 @@
  * The fault ledger: `<state dir>/ledger/<sovereign>.jsonl`, append-only JSON lines. An intent
  * line is written and fsynced before a fault is applied; later lines mark it applied, reverted
  * or revert-failed. Appends are single O_APPEND writes, so the walk process and its Playwright
- * workers can share the file without locks, and a line torn by a crash is skipped on read.
+ * workers can share the file without locks, and a last line torn by a crash is skipped on read.
+ * Every other line must be a record the harness writes (ledger-schema.ts): a ledger holding
+ * anything else, or one that cannot be read, is refused whole (LedgerError) and nothing in it runs.
  */
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { REPO_ROOT } from '../repo-root.js';
 import type { FaultRecord } from '../gates/types.js';
 import type { LedgerEntry, LedgerLine } from './types.js';
+import { ledgerLineProblem } from './ledger-schema.js';
 
 export const STATE_DIR_ENV = 'SW_STATE_DIR';
 const REPO_STATE_DIR = join(REPO_ROOT, '.state');
@@ -16,6 +19,11 @@ const REPO_STATE_DIR = join(REPO_ROOT, '.state');
 /** `$SW_STATE_DIR` or the repository's `.state/`. */
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   return env[STATE_DIR_ENV] ? resolve(env[STATE_DIR_ENV]) : REPO_STATE_DIR;
+}
+
+/** A ledger that cannot be read or holds a line the harness did not write: refused, never run. */
+export class LedgerError extends Error {
+  override name = 'LedgerError';
 }
 
 export class FaultLedger {
@@ -46,13 +54,10 @@ export class FaultLedger {
     this.append({ op: 'revert-failed', at, id, error }, true);
   }
 
-  /** Every fault the ledger knows, folded from its lines, oldest first. */
+  /** Every fault the ledger knows, folded from its lines, oldest first; throws LedgerError for a tampered or unreadable ledger. */
   entries(): LedgerEntry[] {
-    if (!existsSync(this.path)) return [];
     const byId = new Map<string, LedgerEntry>();
-    for (const raw of readFileSync(this.path, 'utf8').split('\n')) {
-      const line = parseLine(raw);
-      if (!line) continue;
+    for (const line of this.lines()) {
       if (line.op === 'intent') {
         byId.set(line.entry.id, { ...line.entry, state: 'intent' });
         continue;
@@ -75,6 +80,36 @@ export class FaultLedger {
     return [...byId.values()];
   }
 
+  private lines(): LedgerLine[] {
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw new LedgerError(`fault ledger ${this.path} is unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): refused, nothing in it was reverted`);
+    }
+    const raw = text.split('\n');
+    const out: LedgerLine[] = [];
+    for (const [i, s] of raw.entries()) {
+      if (!s.trim()) continue;
+      const refuse = (why: string) => new LedgerError(`fault ledger ${this.path} line ${i + 1} ${why}: refused, nothing in it was reverted; inspect it and move it aside`);
+      let value: unknown;
+      try {
+        value = JSON.parse(s);
+      } catch {
+        // Only the last line, unterminated, can be a write cut short by a crash.
+        if (i === raw.length - 1) continue;
+        throw refuse('is not JSON');
+      }
+      const problem = ledgerLineProblem(value);
+      if (problem) throw refuse(`is not a record the harness writes (${problem})`);
+      const line = value as LedgerLine;
+      if (line.op === 'intent' && line.entry.sovereign !== this.sovereign) throw refuse(`records a fault of ${line.entry.sovereign}, not ${this.sovereign}`);
+      out.push(line);
+    }
+    return out;
+  }
+
   /** Faults not (successfully) reverted yet. */
   open(): LedgerEntry[] {
     return this.entries().filter((e) => e.state !== 'reverted');
@@ -94,18 +129,6 @@ export class FaultLedger {
     } finally {
       closeSync(fd);
     }
-  }
-}
-
-function parseLine(raw: string): LedgerLine | undefined {
-  if (!raw.trim()) return undefined;
-  try {
-    const v = JSON.parse(raw) as Partial<LedgerLine> | null;
-    if (!v || typeof v !== 'object' || typeof v.op !== 'string') return undefined;
-    if (v.op === 'intent') return typeof (v as { entry?: { id?: unknown } }).entry?.id === 'string' ? (v as LedgerLine) : undefined;
-    return typeof (v as { id?: unknown }).id === 'string' ? (v as LedgerLine) : undefined;
-  } catch {
-    return undefined;
   }
 }
 

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const ids = new Set(values.id);
   for (const e of ledger.open().filter((x) => ids.has(x.id))) {
     try {
-      const done = await executeRevert({ regions }, e.revert);
+      const done = await executeRevert({ regions }, e.id, e.revert);
       ledger.reverted(e.id, `reaper after holder exit; ${done.join('; ')}`);
     } catch (err) {
       ledger.revertFailed(e.id, (err as Error).message);

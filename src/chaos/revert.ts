@@ -1,17 +1,22 @@
 /**
- * Carries out RevertSteps. Every step is idempotent (deleting what is gone, signalling a dead
- * process, powering on a running server are no-ops), so the same fault may be reverted by its
- * own run, by a signal handler and by the next run's janitor without harm.
+ * Interprets typed revert records (src/chaos/types.ts). Every record is idempotent (deleting
+ * what is gone, starting a running container, powering on a running server are no-ops), so the
+ * same fault may be reverted by its own run, by a signal handler and by the next run's janitor
+ * without harm. A record never carries a command line, selector or patch: the harness builds
+ * each from the record's typed fields and the fault's own id.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { RegionClient } from '../target/kube.js';
 import { describeError } from '../target/objects.js';
 import { NotServedError } from '../target/errors.js';
-import { redact, registerSecret } from '../evidence/redact.js';
-import type { RevertStep } from './types.js';
+import { redact } from '../evidence/redact.js';
+import { hcloudApi } from '../failover/actuators/hcloud-api.js';
+import { FAULT_LABEL, type RevertStep } from './types.js';
 
 const run = promisify(execFile);
+const CONTAINER_TIMEOUT_MS = 120_000;
+const CNPG_CLUSTERS = 'clusters.postgresql.cnpg.io';
 
 export interface RevertDeps {
   regions: readonly Pick<RegionClient, 'name' | 'list' | 'delete' | 'mergePatch'>[];
@@ -22,13 +27,13 @@ export class RevertError extends Error {
   override name = 'RevertError';
 }
 
-/** Runs every step (even after one fails); returns what each did, or throws naming every failure. */
-export async function executeRevert(deps: RevertDeps, steps: readonly RevertStep[]): Promise<string[]> {
+/** Runs every record of fault `faultId` (even after one fails); returns what each did, or throws naming every failure. */
+export async function executeRevert(deps: RevertDeps, faultId: string, steps: readonly RevertStep[]): Promise<string[]> {
   const done: string[] = [];
   const failed: string[] = [];
   for (const step of steps) {
     try {
-      done.push(await executeStep(deps, step));
+      done.push(await executeStep(deps, faultId, step));
     } catch (e) {
       failed.push(`${describeStep(step)}: ${e instanceof RevertError ? e.message : describeError(e)}`);
     }
@@ -39,51 +44,35 @@ export async function executeRevert(deps: RevertDeps, steps: readonly RevertStep
 
 export function describeStep(step: RevertStep): string {
   switch (step.kind) {
-    case 'k8s-delete':
-      return `delete ${step.region}/${step.resource}${step.namespace ? `/${step.namespace}` : ''}${step.name ? `/${step.name}` : ''}${step.labelSelector ? ` [${step.labelSelector}]` : ''}`;
-    case 'k8s-merge-patch':
-      return `restore ${step.region}/${step.resource}${step.namespace ? `/${step.namespace}` : ''}/${step.name}`;
-    case 'process-signal':
-      return `${step.signal} to pid ${step.pids.join(',')}`;
-    case 'command':
-      return `run ${step.argv.join(' ')}`;
+    case 'delete-fault-objects':
+      return `delete ${step.region}/${step.resource}${step.namespace ? ` in ${step.namespace}` : ''} labelled by the fault`;
+    case 'cnpg-instances':
+      return `restore ${step.region} CNPG Cluster ${step.namespace}/${step.cluster} to ${step.instances} instances`;
+    case 'container-start':
+      return `${step.runtime} ${containerVerb(step)} ${step.containers.join(' ')}`;
     case 'hcloud-power-on':
-      return `hcloud power-on [${step.labelSelector}]`;
+      return `hcloud power-on ${step.servers.map((s) => `${s.name} (${s.id})`).join(', ')}`;
   }
 }
 
-async function executeStep(deps: RevertDeps, step: RevertStep): Promise<string> {
+const containerVerb = (step: Extract<RevertStep, { kind: 'container-start' }>) => (step.mode === 'pause' ? 'unpause' : 'start');
+
+async function executeStep(deps: RevertDeps, faultId: string, step: RevertStep): Promise<string> {
   switch (step.kind) {
-    case 'k8s-delete':
-      return k8sDelete(region(deps, step.region), step);
-    case 'k8s-merge-patch': {
-      const r = region(deps, step.region);
+    case 'delete-fault-objects':
+      return deleteFaultObjects(region(deps, step.region), faultId, step);
+    case 'cnpg-instances': {
       try {
-        await r.mergePatch(step.resource, step.namespace, step.name, step.patch);
+        await region(deps, step.region).mergePatch(CNPG_CLUSTERS, step.namespace, step.cluster, { spec: { instances: step.instances } });
       } catch (e) {
         if ((e as { code?: number }).code === 404) return `${describeStep(step)}: object gone`;
         throw e;
       }
       return describeStep(step);
     }
-    case 'process-signal': {
-      const out: string[] = [];
-      for (const pid of step.pids) {
-        try {
-          process.kill(pid, step.signal);
-          out.push(`${step.signal} → ${pid}`);
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
-          out.push(`${pid} gone`);
-        }
-      }
-      return out.join(', ');
-    }
-    case 'command': {
-      const [cmd, ...args] = step.argv;
-      if (!cmd) throw new RevertError('empty command');
+    case 'container-start': {
       try {
-        await run(cmd, args, { timeout: step.timeoutMs ?? 60_000, env: deps.env ?? process.env });
+        await run(step.runtime, [containerVerb(step), ...step.containers], { timeout: CONTAINER_TIMEOUT_MS, env: deps.env ?? process.env });
       } catch (e) {
         const err = e as { code?: number | string; stderr?: string; killed?: boolean };
         const why = err.killed ? 'timed out' : `exit ${err.code}${err.stderr ? `: ${err.stderr.trim().split('\n').pop()}` : ''}`;
@@ -91,8 +80,11 @@ async function executeStep(deps: RevertDeps, step: RevertStep): Promise<string> 
       }
       return describeStep(step);
     }
-    case 'hcloud-power-on':
-      return hcloudPowerOn(step.labelSelector, deps.env ?? process.env);
+    case 'hcloud-power-on': {
+      const api = hcloudApi(deps.env ?? process.env);
+      const started = await api.powerOn(step.servers);
+      return `hcloud power-on: ${started.join(', ') || 'all already running'}`;
+    }
   }
 }
 
@@ -102,14 +94,9 @@ function region(deps: RevertDeps, name: string): RevertDeps['regions'][number] {
   return r;
 }
 
-async function k8sDelete(r: RevertDeps['regions'][number], step: Extract<RevertStep, { kind: 'k8s-delete' }>): Promise<string> {
+async function deleteFaultObjects(r: RevertDeps['regions'][number], faultId: string, step: Extract<RevertStep, { kind: 'delete-fault-objects' }>): Promise<string> {
   try {
-    if (step.name) {
-      const existed = await r.delete(step.resource, step.namespace, step.name);
-      return `${describeStep(step)}${existed ? '' : ' (already gone)'}`;
-    }
-    if (!step.labelSelector) throw new RevertError('k8s-delete needs a name or a labelSelector');
-    const { items } = await r.list(step.resource, { namespace: step.namespace, labelSelector: step.labelSelector });
+    const { items } = await r.list(step.resource, { namespace: step.namespace, labelSelector: `${FAULT_LABEL}=${faultId}` });
     for (const o of items) await r.delete(step.resource, o.metadata.namespace, o.metadata.name);
     return `${describeStep(step)}: ${items.length} deleted`;
   } catch (e) {
@@ -117,27 +104,4 @@ async function k8sDelete(r: RevertDeps['regions'][number], step: Extract<RevertS
     if (e instanceof NotServedError) return `${describeStep(step)} (${step.resource} not served)`;
     throw e;
   }
-}
-
-interface HcloudServer {
-  id: number;
-  name: string;
-  status: string;
-}
-
-async function hcloudPowerOn(labelSelector: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const token = env.HCLOUD_TOKEN;
-  if (!token) throw new RevertError('HCLOUD_TOKEN is not set');
-  registerSecret(token);
-  const base = (env.HCLOUD_ENDPOINT ?? 'https://api.hetzner.cloud/v1').replace(/\/$/, '');
-  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
-  const res = await fetch(`${base}/servers?label_selector=${encodeURIComponent(labelSelector)}&per_page=50`, { headers, signal: AbortSignal.timeout(30_000) });
-  if (!res.ok) throw new RevertError(`hcloud list servers: HTTP ${res.status}`);
-  const { servers } = (await res.json()) as { servers: HcloudServer[] };
-  const off = servers.filter((s) => s.status !== 'running' && s.status !== 'starting' && s.status !== 'initializing');
-  for (const s of off) {
-    const p = await fetch(`${base}/servers/${s.id}/actions/poweron`, { method: 'POST', headers, signal: AbortSignal.timeout(30_000) });
-    if (!p.ok) throw new RevertError(`hcloud power-on ${s.name}: HTTP ${p.status}`);
-  }
-  return `hcloud power-on [${labelSelector}]: ${off.map((s) => s.name).join(', ') || 'all running'}`;
 }

@@ -4,18 +4,35 @@
  */
 import type { FaultRecord } from '../gates/types.js';
 
-/** One step that undoes (part of) a fault. Steps of a fault run in order; all are attempted. */
+/** The label every object a fault creates carries, valued with the fault's ledger id. */
+export const FAULT_LABEL = 'sovereign-walk.openova.io/fault';
+
+/** Resources the harness creates and may delete again, only ever by its own fault label. */
+export const HARNESS_RESOURCES = [
+  'networkpolicies.networking.k8s.io',
+  'ciliumclusterwidenetworkpolicies.cilium.io',
+  'jobs.batch',
+  'pods',
+  'clusterrolebindings.rbac.authorization.k8s.io',
+  'clusterroles.rbac.authorization.k8s.io',
+  'serviceaccounts',
+] as const;
+export type HarnessResource = (typeof HARNESS_RESOURCES)[number];
+
+/**
+ * One typed revert record: what the harness does to undo (part of) a fault, interpreted by
+ * src/chaos/revert.ts. Nothing in a record is run as given: no command line, no free-form
+ * selector or patch. Records of a fault run in order; all are attempted.
+ */
 export type RevertStep =
-  /** Delete one object (`name`) or every object matching `labelSelector` (all namespaces unless `namespace`). */
-  | { kind: 'k8s-delete'; region: string; resource: string; namespace?: string; name?: string; labelSelector?: string }
-  /** Restore fields a fault changed (a JSON merge patch holding the previous values). */
-  | { kind: 'k8s-merge-patch'; region: string; resource: string; namespace?: string; name: string; patch: Record<string, unknown> }
-  /** Send a signal to local processes, e.g. SIGCONT after a SIGSTOP kill. Gone processes are skipped. */
-  | { kind: 'process-signal'; pids: number[]; signal: NodeJS.Signals }
-  /** Run a local command, e.g. `docker start <node>` or `pg_ctl start -D <dir>`. */
-  | { kind: 'command'; argv: string[]; timeoutMs?: number }
-  /** Power on every Hetzner Cloud server matching the label selector that is off (token from HCLOUD_TOKEN). */
-  | { kind: 'hcloud-power-on'; labelSelector: string };
+  /** Delete the objects of `resource` labelled `sovereign-walk.openova.io/fault=<this fault's id>` (all namespaces unless `namespace`). */
+  | { kind: 'delete-fault-objects'; region: string; resource: HarnessResource; namespace?: string }
+  /** Set `spec.instances` of a CNPG Cluster back to what it was before a cnpg-scale kill. */
+  | { kind: 'cnpg-instances'; region: string; namespace: string; cluster: string; instances: number }
+  /** `<runtime> start` (after stop) or `<runtime> unpause` (after pause) of a kind region's node containers. */
+  | { kind: 'container-start'; runtime: 'docker' | 'podman'; mode: 'stop' | 'pause'; containers: string[] }
+  /** Power on exactly these Hetzner Cloud servers (the ones the kill powered off; token from HCLOUD_TOKEN). */
+  | { kind: 'hcloud-power-on'; servers: { id: number; name: string }[] };
 
 /** Who holds a fault: the janitor leaves a fault alone while its holder is alive and it has not expired. */
 export interface FaultOwner {

@@ -23,7 +23,7 @@ export async function cnpgScalePlan(client: Pick<RegionClient, 'name' | 'get' | 
     description: `spec.instances ${instances} → 0 on CNPG Cluster ${spec.namespace}/${spec.cluster} (weakest mode: only the database stops)`,
     strength: 'weakest',
     heal: `spec.instances back to ${instances}`,
-    revert: [{ kind: 'k8s-merge-patch', region: client.name, resource: RESOURCE, namespace: spec.namespace, name: spec.cluster, patch: { spec: { instances } } }],
+    revert: [{ kind: 'cnpg-instances', region: client.name, namespace: spec.namespace, cluster: spec.cluster, instances }],
     async apply(): Promise<KillOutcome> {
       const issuedAt = Date.now();
       await client.mergePatch(RESOURCE, spec.namespace, spec.cluster, { spec: { instances: 0 } });

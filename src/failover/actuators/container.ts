@@ -45,7 +45,7 @@ export function containerPlan(region: string, spec: ContainerSpec, run: CommandR
     description: kill.join(' '),
     strength: spec.mode === 'pause' ? 'isolation' : 'full',
     heal: heal.join(' '),
-    revert: [{ kind: 'command', argv: heal, timeoutMs: COMMAND_TIMEOUT_MS }],
+    revert: [{ kind: 'container-start', runtime: spec.runtime, mode: spec.mode, containers: spec.containers }],
     async apply(): Promise<KillOutcome> {
       const issuedAt = Date.now();
       await run(kill, COMMAND_TIMEOUT_MS);

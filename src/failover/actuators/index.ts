@@ -44,8 +44,11 @@ export function killSpecFor(region: RegionSpec, killMode: string | undefined, hi
     return region.kill;
   }
   switch (killMode) {
-    case 'hcloud':
-      return { kind: 'hcloud', labelSelector: env.SW_HCLOUD_LABEL_SELECTOR ?? `region=${region.name}` };
+    case 'hcloud': {
+      const labelSelector = env.SW_HCLOUD_LABEL_SELECTOR;
+      if (!labelSelector) throw new Error(`--kill-mode hcloud needs --hcloud-selector (or SW_HCLOUD_LABEL_SELECTOR) naming the servers of ${region.name}: the harness never guesses which servers are this Sovereign's`);
+      return { kind: 'hcloud', labelSelector };
+    }
     case 'cnpg-scale':
       if (!hints.cnpgCluster) throw new Error('--kill-mode cnpg-scale needs a CNPGPair naming the primary CNPG Cluster; none was found');
       return { kind: 'cnpg-scale', ...hints.cnpgCluster };
@@ -64,7 +67,7 @@ export async function planKill(spec: RegionKillSpec, client: RegionClient, fault
     case 'container':
       return containerPlan(client.name, spec, deps.run);
     case 'hcloud':
-      return hcloudPlan(client.name, spec, { env: deps.env, fetch: deps.fetch });
+      return hcloudPlan(client, spec, { env: deps.env, fetch: deps.fetch });
     case 'network-policy':
       return networkPolicyPlan(client, spec, faultId);
     case 'cnpg-scale':
@@ -97,7 +100,7 @@ export async function killRegion(plan: KillPlan, ledger: FaultLedger, runId: str
       expiresAt: new Date(Date.now() + KILL_EXPIRY_MS).toISOString(),
     },
     () => plan.apply(),
-    () => executeRevert(revertDeps, plan.revert),
+    () => executeRevert(revertDeps, id, plan.revert),
   );
   return { plan, outcome: fault.value, fault };
 }

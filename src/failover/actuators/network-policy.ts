@@ -6,11 +6,13 @@
  */
 import type { RegionClient } from '../../target/kube.js';
 import type { RegionKillSpec } from '../../target/types.js';
+import { FAULT_LABEL } from '../../chaos/types.js';
 import type { KillOutcome, KillPlan } from './types.js';
+
+export { FAULT_LABEL };
 
 type NetworkPolicySpec = Extract<RegionKillSpec, { kind: 'network-policy' }>;
 
-export const FAULT_LABEL = 'sovereign-walk.openova.io/fault';
 const RESOURCE = 'networkpolicies.networking.k8s.io';
 
 export function isolationPolicy(namespace: string, faultId: string): { apiVersion: string; kind: string; metadata: { name: string; namespace: string; labels: Record<string, string> }; spec: Record<string, unknown> } {
@@ -31,7 +33,7 @@ export function networkPolicyPlan(client: Pick<RegionClient, 'name' | 'create'>,
     description: `deny-all NetworkPolicy in ${spec.namespaces.join(', ')}`,
     strength: 'isolation',
     heal: `delete the NetworkPolicies labelled ${FAULT_LABEL}=${faultId}`,
-    revert: [{ kind: 'k8s-delete', region: client.name, resource: RESOURCE, labelSelector: `${FAULT_LABEL}=${faultId}` }],
+    revert: [{ kind: 'delete-fault-objects', region: client.name, resource: RESOURCE }],
     async apply(): Promise<KillOutcome> {
       const issuedAt = Date.now();
       for (const ns of spec.namespaces) await client.create(isolationPolicy(ns, faultId));

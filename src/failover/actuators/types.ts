@@ -34,6 +34,8 @@ export interface KillPlan {
   heal: string;
   /** Steps that undo the kill, recorded in the ledger before it happens. */
   revert: RevertStep[];
+  /** What the actuator verified before acting (hcloud: the servers and the nodes they are), written as evidence. */
+  scope?: unknown;
   apply(): Promise<KillOutcome>;
 }
 

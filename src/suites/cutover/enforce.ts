@@ -70,15 +70,13 @@ export async function applyEgressBlock(i: EnforceInput): Promise<EgressBlock> {
   const selector = `${LABEL_FAULT}=${faultId}`;
   const r = i.region.name;
   const revert: RevertStep[] = [
-    mode === 'cilium'
-      ? { kind: 'k8s-delete', region: r, resource: CCNP, name: HARNESS_POLICY }
-      : { kind: 'k8s-delete', region: r, resource: NETWORKPOLICIES, labelSelector: selector },
-    { kind: 'k8s-delete', region: r, resource: 'jobs.batch', namespace: HARNESS_NAMESPACE, labelSelector: selector },
+    { kind: 'delete-fault-objects', region: r, resource: mode === 'cilium' ? CCNP : NETWORKPOLICIES },
+    { kind: 'delete-fault-objects', region: r, resource: 'jobs.batch', namespace: HARNESS_NAMESPACE },
     // Job deletion through the API orphans its pods; delete them too.
-    { kind: 'k8s-delete', region: r, resource: 'pods', namespace: HARNESS_NAMESPACE, labelSelector: selector },
-    { kind: 'k8s-delete', region: r, resource: 'clusterrolebindings.rbac.authorization.k8s.io', labelSelector: selector },
-    { kind: 'k8s-delete', region: r, resource: 'clusterroles.rbac.authorization.k8s.io', labelSelector: selector },
-    { kind: 'k8s-delete', region: r, resource: 'serviceaccounts', namespace: HARNESS_NAMESPACE, labelSelector: selector },
+    { kind: 'delete-fault-objects', region: r, resource: 'pods', namespace: HARNESS_NAMESPACE },
+    { kind: 'delete-fault-objects', region: r, resource: 'clusterrolebindings.rbac.authorization.k8s.io' },
+    { kind: 'delete-fault-objects', region: r, resource: 'clusterroles.rbac.authorization.k8s.io' },
+    { kind: 'delete-fault-objects', region: r, resource: 'serviceaccounts', namespace: HARNESS_NAMESPACE },
   ];
   const resource = mode === 'cilium' ? CCNP : NETWORKPOLICIES;
   const fault = await applyFault(
@@ -100,7 +98,7 @@ export async function applyEgressBlock(i: EnforceInput): Promise<EgressBlock> {
       for (const o of [...backstop, ...policies]) created.push(await i.region.create(o));
       return created;
     },
-    () => executeRevert({ regions: [i.region] }, revert),
+    () => executeRevert({ regions: [i.region] }, faultId, revert),
   );
   return { mode, fault, manifests: [...backstop, ...policies], expiresAt, policy: { resource, name: HARNESS_POLICY, labelSelector: selector } };
 }

@@ -71,13 +71,19 @@ export async function failoverGates(h: FailoverHarness, r: FailoverResult): Prom
     return [preGate, kill.error(why), ...all.slice(2).map((x) => x.block(ids.kill, 'the primary region was not killed'))];
   }
   kill.addStep({ name: `kill ${k.plan.region} (${k.plan.actuator}, ${k.plan.strength})`, status: 'passed', startedAt: iso(k.outcome.issuedAt), finishedAt: iso(k.outcome.killedAt), detail: k.outcome.detail });
+  if (r.evidence.killScope) kill.attach(r.evidence.killScope);
   kill.metric('killConfirmMs', k.outcome.killedAt - k.outcome.issuedAt);
+  kill.metric('observedDownMs', k.down ? k.down.at - k.outcome.killedAt : null);
+  kill.addStep({ name: `${k.plan.region} observed down`, status: k.down ? 'passed' : 'failed', startedAt: iso(k.outcome.killedAt), finishedAt: iso(k.down?.at ?? Date.now()), detail: k.down?.how ?? `its API server kept answering and no write sent after the kill failed within ${formatMs(r.windowMs)}` });
   if (k.healError) kill.addStep({ name: 'heal', status: 'failed', startedAt: iso(k.outcome.killedAt), finishedAt: new Date().toISOString(), detail: k.healError });
   else if (k.heal) kill.addStep({ name: 'heal', status: 'passed', startedAt: iso(k.outcome.killedAt), finishedAt: k.heal.revertedAt ?? new Date().toISOString(), detail: k.plan.heal });
   const strength = k.plan.strength === 'weakest' ? ' — WEAKEST mode: only the database was stopped' : k.plan.strength === 'isolation' ? ' — isolation, not a power-off' : '';
   const killGate = k.healError
     ? kill.error(`killed ${k.plan.region} at ${iso(k.outcome.killedAt)} but the heal failed (the janitor retries it): ${k.healError}`)
-    : kill.pass(`${k.plan.region} down at ${iso(k.outcome.killedAt)} via ${k.plan.actuator}${strength}: ${k.outcome.detail}; heal: ${k.plan.heal}`);
+    : !k.down
+      ? kill.fail(`the ${k.plan.actuator} actuator returned at ${iso(k.outcome.killedAt)}, but nothing showed ${k.plan.region} down within ${formatMs(r.windowMs)}: its API server kept answering and no write sent after the kill failed`)
+      : kill.pass(`${k.plan.region} down at ${iso(k.outcome.killedAt)} via ${k.plan.actuator}${strength} (observed ${formatMs(Math.max(0, k.down.at - k.outcome.killedAt))} later: ${k.down.how}): ${k.outcome.detail}; heal: ${k.plan.heal}`);
+  if (!k.healError && !k.down) return [preGate, killGate, ...all.slice(2).map((x) => x.block(ids.kill, `${k.plan.region} was not shown down`))];
 
   const gates: Gate[] = [preGate, killGate];
   if (r.aborted) {

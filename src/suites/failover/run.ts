@@ -64,6 +64,8 @@ export interface Precondition {
 export interface KillReport {
   plan: KillPlan;
   outcome: KillOutcome;
+  /** The first sign that the region really went down: its API unreachable, or a write sent after the kill refused. */
+  down?: { at: number; how: string };
   heal?: FaultRecord;
   healError?: string;
 }
@@ -84,7 +86,7 @@ export interface FailoverResult {
   switchover?: Switchover & { object: string; region: string };
   continuumObserved: boolean;
   notServed: string[];
-  evidence: { history?: Evidence; final?: Evidence; verdict?: Evidence; testRun?: Evidence };
+  evidence: { history?: Evidence; final?: Evidence; verdict?: Evidence; testRun?: Evidence; killScope?: Evidence };
   thresholds: { rtoMs: number; rpo: number };
 }
 
@@ -140,6 +142,20 @@ async function probeWrite(writer: Writer, emit: (e: HistoryEntry) => void, pre: 
     pre.problems.push(`the probe write was not acknowledged: ${message}`);
   } finally {
     await target.close();
+  }
+}
+
+const PING_TIMEOUT_MS = 3_000;
+const PING_EVERY_MS = 1_000;
+
+/** Why the region's API server counts as unreachable now, or undefined while it answers. */
+async function apiDown(client: RegionClient): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`its API server did not answer within ${PING_TIMEOUT_MS / 1000} s`), PING_TIMEOUT_MS)));
+  try {
+    return await Promise.race([client.ping().then(() => undefined, (e: Error) => `its API server is unreachable (${e.message})`), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -217,12 +233,15 @@ export async function runFailover(h: FailoverHarness, opts: FailoverRunOptions =
       return;
     }
 
+    if (plan.scope !== undefined) result.evidence.killScope = h.evidence.json('failover-kill-scope', plan.scope, `what the ${plan.actuator} actuator verified before the kill: the servers it powers off and the nodes of ${plan.region} they are`);
     let killedAt: number | null = null;
+    let down: KillReport['down'];
     let firstAckAfterKill: number | null = null;
     const endpointsBeforeKill = new Set<string>();
     const killedRegion = new Set([plan.region]);
     const onRecord = (r: WriteRecord): void => {
       emit(r);
+      if (killedAt !== null && r.error !== null && r.sentAt >= killedAt) down ??= { at: r.sentAt, how: `write ${r.key} sent after the kill was refused (${r.error})` };
       if (r.ackAt === null) return;
       if (killedAt === null || r.ackAt <= killedAt) endpointsBeforeKill.add(r.endpoint);
       else if (isRecoveryAck(r, killedAt, endpointsBeforeKill, killedRegion) && (firstAckAfterKill === null || r.ackAt < firstAckAfterKill)) firstAckAfterKill = r.ackAt;
@@ -254,10 +273,18 @@ export async function runFailover(h: FailoverHarness, opts: FailoverRunOptions =
     emit({ event: 'kill', at: killedAt, issuedAt: kill.outcome.issuedAt, region: plan.region, actuator: plan.actuator, strength: plan.strength, detail: kill.outcome.detail });
 
     const deadline = killedAt + windowMs;
+    const killed = client(primarySpec);
+    let nextPing = 0;
     while (Date.now() < deadline && !writerEnded) {
-      if (firstAckAfterKill !== null && Date.now() >= firstAckAfterKill + timing.tailMs) break;
+      if (!down && Date.now() >= nextPing) {
+        nextPing = Date.now() + PING_EVERY_MS;
+        const why = await apiDown(killed);
+        if (why) down ??= { at: Date.now(), how: why };
+      }
+      if (down && firstAckAfterKill !== null && Date.now() >= firstAckAfterKill + timing.tailMs) break;
       await sleep(100);
     }
+    result.kill.down = down;
     stopWriter.abort();
     writerDone = undefined;
     writerReport.stats = await running;
