@@ -11,8 +11,8 @@ import { beyond, spreadOf, type Spread } from './spread.js';
 import type { StoreProblem } from './store.js';
 
 /** Flipping: changed between passing and failing at least FLIP_MIN times within its last FLIP_WINDOW walks. */
-export const FLIP_WINDOW = 5;
-export const FLIP_MIN = 2;
+const FLIP_WINDOW = 5;
+const FLIP_MIN = 2;
 
 export interface GateChange {
   id: string;

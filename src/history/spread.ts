@@ -9,11 +9,11 @@
 import { median, medianAbsoluteDeviation } from 'simple-statistics';
 import type { FigureUnit } from './figures.js';
 
-export const FIGURE_WINDOW = 7;
+const FIGURE_WINDOW = 7;
 export const MIN_SAMPLES = 4;
-export const SPREAD_K = 3;
-export const REL_FLOOR = 0.25;
-export const ABS_FLOOR: Record<FigureUnit, number> = { ms: 1000, writes: 0.5 };
+const SPREAD_K = 3;
+const REL_FLOOR = 0.25;
+const ABS_FLOOR: Record<FigureUnit, number> = { ms: 1000, writes: 0.5 };
 const MAD_TO_SIGMA = 1.4826;
 
 export interface Spread {

@@ -13,7 +13,7 @@ import { ENTRY_FORMAT, ENTRY_VERSION, newestFirst, scopeName, type HistoryEntry,
 import { ENTRY_SCHEMA } from './entry-schema.js';
 
 /** Newest walks kept per Sovereign and scope (a nightly scope: two months). */
-export const HISTORY_KEEP = 60;
+const HISTORY_KEEP = 60;
 
 export const HISTORY_DIR_ENV = 'SW_HISTORY_DIR';
 
