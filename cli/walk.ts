@@ -10,6 +10,7 @@ import type { TargetSpec } from '../src/target/types.js';
 import type { WalkOptions } from '../src/run/context.js';
 import { loadKit } from '../src/kit/load.js';
 import { redact } from '../src/evidence/redact.js';
+import { refuseUnsafeLive } from '../src/walk/live-refusals.js';
 import { assertChaosAllowed, walkJanitor } from '../src/chaos/index.js';
 import { kindPlan, loadKindPlanInputs, KIND_KIT_PATH } from '../src/kind/plan.js';
 import { renderKindDryRun } from '../src/kind/render.js';
@@ -36,7 +37,8 @@ async function main(argv: string[]): Promise<number> {
   let stop = async () => {};
   switch (req.targetKind) {
     case 'live':
-      target = liveTarget({ sovereign: req.sovereign!, kubeconfigs: req.kubeconfigs, resolve: req.resolve, caFile: req.caFile, pool: req.pool, record: req.record, mothershipUrl: req.mothershipUrl, natsUrl: req.natsUrl, env: process.env });
+      target = liveTarget({ sovereign: req.sovereign!, kubeconfigs: req.kubeconfigs, resolve: req.resolve, caFile: req.caFile, pool: req.pool, record: req.record, mothershipUrl: req.mothershipUrl, natsUrl: req.natsUrl, hcloudSelector: req.hcloudSelector, dbCaFile: req.dbCaFile, env: process.env });
+      await refuseUnsafeLive(target, options, process.env);
       break;
     case 'kind': {
       const kitPath = req.kitGiven ? options.kitPath : KIND_KIT_PATH;

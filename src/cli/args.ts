@@ -25,6 +25,10 @@ export interface WalkRequest {
   record?: string;
   mothershipUrl?: string;
   natsUrl?: string;
+  /** Label selector of the primary region's Hetzner Cloud servers (hcloud region kill). */
+  hcloudSelector?: string;
+  /** CA that signs the database's certificate (failover writers and final read on live). */
+  dbCaFile?: string;
   /** Set only when given on the command line: defaults differ per target. */
   slotDeadlineMs?: number;
   settleMs?: number;
@@ -35,6 +39,8 @@ export interface WalkRequest {
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
+const SIM_OPERATOR_EMAIL = 'operator@sovereign-walk.test';
+const SIM_CUSTOMER_EMAIL = 'customer@sovereign-walk.test';
 
 function program(): Command {
   return new Command('walk')
@@ -60,6 +66,8 @@ function program(): Command {
     .option('--rpo <count>', 'acknowledged writes that may be lost', '0')
     .option('--write-rate <perSecond>', 'failover writes per second', '10')
     .option('--kill-mode <mode>', 'region kill actuator override (hcloud, network-policy, cnpg-scale)')
+    .option('--hcloud-selector <selector>', 'Hetzner Cloud label selector of the primary region\'s servers (default $SW_HCLOUD_LABEL_SELECTOR); the kill is refused (exit 2) unless it matches exactly the nodes that region\'s API server lists')
+    .option('--db-ca-file <pem>', 'CA of the database\'s certificate (default $SW_DB_CA_FILE); needed on live when SW_DB_HOST is set: the failover writers and final read verify it')
     .option('--min-nodes <n>', 'Ready nodes required per region (DoD L2; default 4, kind 3)')
     .option('--record <file>', 'deployment record JSON (DoD L1)')
     .option('--dod-hosts <file>', 'DoD L5 host table JSON: [{host, path, expect: [statuses], authWall?}] (default: the platform\'s eight hosts)')
@@ -67,8 +75,8 @@ function program(): Command {
     .option('--pool <domain>', 'org-pool parent domain for new Organizations', 'omani.homes')
     .option('--operator-session', 'use the test-session endpoint instead of PIN sign-in for the operator', false)
     .option('--mail-timeout <duration>', 'how long a journey waits for one mail (default 2m live, 30s sim)')
-    .option('--operator-email <email>', 'operator mailbox address', 'operator@sovereign-walk.test')
-    .option('--customer-email <email>', 'customer mailbox address', 'customer@sovereign-walk.test')
+    .option('--operator-email <email>', `operator mailbox address (default ${SIM_OPERATOR_EMAIL} on sim and kind; on live: required, or derived from SW_IMAP_USER as user+operator@domain)`)
+    .option('--customer-email <email>', `customer mailbox address (default ${SIM_CUSTOMER_EMAIL} on sim and kind; on live: required, or derived from SW_IMAP_USER as user+customer@domain)`)
     .addOption(new Option('--redeem-link <form>', 'expected redeem link form: slash (/redeem/?code=) or plain (/redeem?code=)').choices(['slash', 'plain']).default('slash'))
     .option('--nats-url <url>', 'NATS URL for the D35 event check')
     .option('--resolve <host:port:addr:port>', 'connect to addr:port whenever a URL names host:port (like curl --resolve; repeatable)', collect, [])
@@ -149,6 +157,8 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
     record: str('record'),
     mothershipUrl: str('mothershipUrl'),
     natsUrl: str('natsUrl'),
+    hcloudSelector: str('hcloudSelector'),
+    dbCaFile: str('dbCaFile'),
     slotDeadlineMs: str('slotDeadline') ? parseDuration('--slot-deadline', str('slotDeadline')!) : undefined,
     settleMs: str('settle') ? parseDuration('--settle', str('settle')!) : undefined,
     minNodes: str('minNodes') ? parseCount('--min-nodes', str('minNodes')!) : undefined,
@@ -167,8 +177,9 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
       writeRate,
       killMode: str('killMode'),
       operatorSession: Boolean(o.operatorSession),
-      operatorEmail: String(str('operatorEmail')),
-      customerEmail: String(str('customerEmail')),
+      // On live these stay empty unless given; the live preflight derives them from the mailbox or refuses.
+      operatorEmail: str('operatorEmail') ?? (targetKind === 'live' ? '' : SIM_OPERATOR_EMAIL),
+      customerEmail: str('customerEmail') ?? (targetKind === 'live' ? '' : SIM_CUSTOMER_EMAIL),
       redeemLinkForm: str('redeemLink') as WalkOptions['redeemLinkForm'],
       regions: list('region'),
       dodHostsPath: dodHosts,

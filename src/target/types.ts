@@ -20,7 +20,7 @@ export type RegionKillSpec =
   | { kind: 'process-signal'; pids: number[]; pidFiles?: string[] }
   /** kind / docker node containers. */
   | { kind: 'container'; runtime: 'docker' | 'podman'; containers: string[]; mode: 'stop' | 'pause' }
-  /** Hetzner Cloud power-off of the region's servers (token from HCLOUD_TOKEN). */
+  /** Hetzner Cloud power-off of the servers the operator's label selector names, once shown to be the region's nodes (token from HCLOUD_TOKEN). */
   | { kind: 'hcloud'; labelSelector: string }
   /** NetworkPolicy isolation of the region's namespaces. */
   | { kind: 'network-policy'; namespaces: string[] }
@@ -48,6 +48,8 @@ export interface DatabaseEndpoint {
   user: string;
   /** Environment variable that holds the password; never the password itself. */
   passwordEnv: string;
+  /** CA of the database's certificate: when set, connections use TLS and verify the server (hostname included). */
+  caFile?: string;
 }
 
 export interface TargetSpec {

@@ -4,6 +4,8 @@
  * straight into the database (`target.database`) when the target has no counter URL. The final
  * state comes from the database when the target names one, else from `GET <counterUrl>/final`.
  */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import pg from 'pg';
 import { findK6, runK6Writer, type K6Binary } from '../../failover/k6.js';
 import { parseFinal, type FinalState, type WriteRecord } from '../../failover/history.js';
@@ -36,11 +38,19 @@ export interface Writer {
   run(opts: WriterRun): Promise<WriterStats>;
 }
 
-function databaseConnection(db: DatabaseEndpoint, env: NodeJS.ProcessEnv): pg.ClientConfig {
+/** A database with a CA is reached over TLS only, its certificate verified against that CA and its host name. */
+export function databaseConnection(db: DatabaseEndpoint, env: NodeJS.ProcessEnv): pg.ClientConfig {
   const password = env[db.passwordEnv];
   if (!password) throw new Error(`${db.passwordEnv} is not set: it holds the password of ${db.user}@${db.host}:${db.port}/${db.database}`);
   registerSecret(password);
-  return { host: db.host, port: db.port, user: db.user, password, database: db.database };
+  const ssl = db.caFile ? { ca: readFileSync(db.caFile, 'utf8'), rejectUnauthorized: true, servername: isIP(db.host) ? undefined : db.host } : undefined;
+  return { host: db.host, port: db.port, user: db.user, password, database: db.database, ssl };
+}
+
+/** The k6 SQL writer's connection string: `verify-full` against the database's CA when it has one. */
+export function k6ConnectionString(db: DatabaseEndpoint, password: string): string {
+  const tls = db.caFile ? `sslmode=verify-full&sslrootcert=${encodeURIComponent(db.caFile)}` : 'sslmode=disable';
+  return `postgres://${encodeURIComponent(db.user)}:${encodeURIComponent(password)}@${db.host}:${db.port}/${encodeURIComponent(db.database)}?${tls}`;
 }
 
 function k6Hosts(target: Pick<TargetSpec, 'resolve'>, url: URL): Record<string, string> | undefined {
@@ -98,7 +108,7 @@ export async function chooseWriter(target: TargetSpec, http: HttpClient, choice:
   const k6 = choice.prefer === 'node' ? null : await k6Finder({ sql: true });
   const where = `${db.user}@${db.host}:${db.port}/${db.database} (${db.label})`;
   if (k6) {
-    const connectionString = `postgres://${encodeURIComponent(db.user)}:${encodeURIComponent(String(connection.password))}@${db.host}:${db.port}/${encodeURIComponent(db.database)}?sslmode=disable`;
+    const connectionString = k6ConnectionString(db, String(connection.password));
     return {
       kind: 'k6-sql',
       description: `k6 with xk6-sql (${k6.path}) into ${where}`,
@@ -136,7 +146,7 @@ export async function readFinalState(target: TargetSpec, http: HttpClient, timeo
         client.on('error', () => {});
         await client.connect();
         try {
-          return { final: await readFinal(client), source: `SELECT key, id FROM sw_counter on ${db.host}:${db.port}/${db.database} (${db.label})` };
+          return { final: await readFinal(client), source: `SELECT key, id FROM sw_counter on ${db.host}:${db.port}/${db.database} (${db.label}${db.caFile ? ', TLS verified' : ''})` };
         } finally {
           await client.end().catch(() => {});
         }
