@@ -141,11 +141,6 @@ export class HttpClient {
     return [`--host-resolver-rules=${rules.join(', ')}`];
   }
 
-  /** The browser cannot take a CA file; a target with a private CA has its certificates checked by this client instead. */
-  get browserIgnoresHttpsErrors(): boolean {
-    return Boolean(this.target.caFile);
-  }
-
   async close(): Promise<void> {
     await this.dispatcher.close();
   }

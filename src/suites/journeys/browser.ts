@@ -1,17 +1,16 @@
 /**
  * Debian's Chromium for the journeys (never a downloaded browser), with the target's host
- * mapping, one context per actor recording a HAR, and screenshots written as evidence.
+ * mapping and CA (chromium-trust.ts; certificate checks stay on), one context per actor
+ * recording a HAR, and screenshots written as evidence.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import type { BrowserContext, Locator, Page } from '@playwright/test';
 import type { Harness } from '../../run/harness.js';
 import type { Evidence } from '../../gates/types.js';
 import { harEvidence } from './har.js';
-
-export const CHROMIUM = '/usr/bin/chromium';
-const QUIET_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+import { launchChromium, type LaunchedChromium } from './chromium-trust.js';
 
 /**
  * A page that navigates right after an API call takes the response body with it (Chromium
@@ -72,17 +71,19 @@ export class JourneyBrowser {
   private readonly harDir = mkdtempSync(join(tmpdir(), 'sw-har-'));
   private readonly open = new Map<string, Actor>();
 
-  private constructor(private readonly h: Harness, private readonly browser: Browser) {}
+  private constructor(private readonly h: Harness, private readonly chromium: LaunchedChromium) {}
+
+  private get browser() {
+    return this.chromium.browser;
+  }
 
   static async launch(h: Harness): Promise<JourneyBrowser> {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...QUIET_FLAGS, ...h.http.chromiumArgs()] });
-    return new JourneyBrowser(h, browser);
+    return new JourneyBrowser(h, await launchChromium(h.ctx.target.caFile, h.http.chromiumArgs()));
   }
 
   /** A fresh browser context (own cookies, own storage) recording a HAR. */
   async actor(name: string, timeoutMs: number, storageState?: Awaited<ReturnType<BrowserContext['storageState']>>): Promise<Actor> {
     const context = await this.browser.newContext({
-      ignoreHTTPSErrors: this.h.http.browserIgnoresHttpsErrors,
       recordHar: { path: join(this.harDir, `${name}.har`), content: 'embed' },
       storageState,
       viewport: { width: 1280, height: 900 },
@@ -140,7 +141,7 @@ export class JourneyBrowser {
   async closeAll(): Promise<void> {
     for (const actor of this.open.values()) await actor.context.close().catch(() => {});
     this.open.clear();
-    await this.browser.close();
+    await this.chromium.close();
     rmSync(this.harDir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,63 @@
+/**
+ * Debian's Chromium trusting the target's CA (`--ca-file`) without turning certificate checks
+ * off: the CA goes into a per-run NSS database (certutil, Debian's libnss3-tools) under a HOME of
+ * the browser's own, which Chromium on Linux reads as `$HOME/.pki/nssdb`. Chain, name and
+ * validity are still checked, so a certificate the CA did not sign, or one it signed for another
+ * name, still fails the journey.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from '@playwright/test';
+import { SetupError } from '../../target/errors.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const QUIET_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** A HOME whose NSS database trusts every certificate of `caFile` as a CA for TLS servers. */
+export function nssHome(caFile: string): string {
+  const certs = readFileSync(caFile, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (!certs.length) throw new SetupError(`--ca-file ${caFile} holds no PEM certificate`);
+  const home = mkdtempSync(join(tmpdir(), 'sw-browser-home-'));
+  const db = `sql:${join(home, '.pki', 'nssdb')}`;
+  mkdirSync(join(home, '.pki', 'nssdb'), { recursive: true });
+  const certutil = (args: string[]) => execFileSync('certutil', ['-d', db, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    certutil(['-N', '--empty-password']);
+    certs.forEach((pem, i) => {
+      const file = join(home, `ca-${i}.pem`);
+      writeFileSync(file, `${pem}\n`);
+      certutil(['-A', '-t', 'C,,', '-n', `sovereign-walk-ca-${i}`, '-i', file]);
+    });
+  } catch (e) {
+    rmSync(home, { recursive: true, force: true });
+    const err = e as NodeJS.ErrnoException & { stderr?: Buffer };
+    if (err.code === 'ENOENT') throw new SetupError('the browser trusts --ca-file through an NSS database: certutil is missing (apt-get install libnss3-tools)');
+    throw new SetupError(`certutil could not add --ca-file ${caFile} to the browser's NSS database: ${String(err.stderr ?? err.message).trim().split('\n').pop()}`);
+  }
+  return home;
+}
+
+export interface LaunchedChromium {
+  browser: Browser;
+  /** Closes the browser and removes its trust store. */
+  close(): Promise<void>;
+}
+
+export async function launchChromium(caFile: string | undefined, args: string[] = []): Promise<LaunchedChromium> {
+  const home = caFile ? nssHome(caFile) : undefined;
+  try {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...QUIET_FLAGS, ...args], ...(home ? { env: { ...process.env, HOME: home } } : {}) });
+    return {
+      browser,
+      close: async () => {
+        await browser.close();
+        if (home) rmSync(home, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    if (home) rmSync(home, { recursive: true, force: true });
+    throw e;
+  }
+}
