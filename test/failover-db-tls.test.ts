@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { test } from 'node:test';
+import { redact } from '../src/evidence/redact.js';
 import { k6ConnectionString, readFinalState } from '../src/suites/failover/writers.js';
 import type { HttpClient } from '../src/target/http.js';
 import type { DatabaseEndpoint, TargetSpec } from '../src/target/types.js';
@@ -70,4 +71,6 @@ test('the k6 SQL writer gets verify-full with the database CA (sslmode=disable o
   const db: DatabaseEndpoint = { label: 'rw', host: 'db.t1.omani.works', port: 5432, database: 'app', user: 'app', passwordEnv: 'X', caFile: '/etc/sw/db ca.pem' };
   assert.equal(k6ConnectionString(db, 'p@ss'), 'postgres://app:p%40ss@db.t1.omani.works:5432/app?sslmode=verify-full&sslrootcert=%2Fetc%2Fsw%2Fdb%20ca.pem');
   assert.match(k6ConnectionString({ ...db, caFile: undefined }, 'p'), /\?sslmode=disable$/);
+  const logged = redact(`k6 failed: ${k6ConnectionString(db, PASSWORD)}`);
+  assert.ok(!logged.includes(PASSWORD) && logged.includes('sslrootcert='), 'the password never reaches a log; the CA path may');
 });

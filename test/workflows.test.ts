@@ -142,8 +142,9 @@ test('walk.yml: Node 20, Debian packages, npm ci, kubeconfigs from secrets, the 
   }
   assert.deepEqual(
     Object.keys(steps[run].env ?? {}).filter((k) => /^SW_|HCLOUD/.test(k)).sort(),
-    ['HCLOUD_TOKEN', 'SW_HISTORY_DIR', 'SW_IMAP_HOST', 'SW_IMAP_PASSWORD', 'SW_IMAP_PORT', 'SW_IMAP_USER', 'SW_MOTHERSHIP_TOKEN', 'SW_OPERATOR_SESSION_TOKEN'],
+    ['HCLOUD_TOKEN', 'SW_HCLOUD_LABEL_SELECTOR', 'SW_HISTORY_DIR', 'SW_IMAP_HOST', 'SW_IMAP_PASSWORD', 'SW_IMAP_PORT', 'SW_IMAP_USER', 'SW_MOTHERSHIP_TOKEN', 'SW_OPERATOR_SESSION_TOKEN'],
   );
+  assert.equal(steps[run].env?.SW_HCLOUD_LABEL_SELECTOR, '${{ vars.SW_HCLOUD_LABEL_SELECTOR }}', 'the hcloud kill is scoped by a selector the Sovereign\'s environment names');
 });
 
 const HISTORY_KEY = (sov: string) => `walk-history-\${{ ${sov} }}-\${{ github.run_id }}-\${{ github.run_attempt }}`;
