@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProductContext, ProductModel, ProductRequest, ProductState } from './types.js';
 
-export async function readRequest(req: IncomingMessage): Promise<ProductRequest> {
+async function readRequest(req: IncomingMessage): Promise<ProductRequest> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) };
