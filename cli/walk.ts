@@ -9,6 +9,9 @@ import { runWalk, type WalkIo } from '../src/walk/run-walk.js';
 import type { TargetSpec } from '../src/target/types.js';
 import type { WalkOptions } from '../src/run/context.js';
 import { loadKit } from '../src/kit/load.js';
+import { unlistedDependencies } from '../src/kit/graph.js';
+import type { Kit } from '../src/kit/types.js';
+import { discardIfEmpty, prepareRunFolder } from '../src/walk/run-folder.js';
 import { redact } from '../src/evidence/redact.js';
 import { refuseUnsafeLive } from '../src/walk/live-refusals.js';
 import { assertChaosAllowed, walkJanitor } from '../src/chaos/index.js';
@@ -24,52 +27,81 @@ const DEFAULTS = {
   sim: { slotDeadlineMs: 30_000, settleMs: 2_000, minNodes: 4, holdMs: 60_000, mailTimeoutMs: 30_000 },
 } as const;
 
+/** `-h`/`--help` lists the sim's fault kinds, so only then is the sim's fault registry loaded. */
+async function faultKindsForHelp(argv: string[]): Promise<string | undefined> {
+  if (!argv.includes('-h') && !argv.includes('--help')) return undefined;
+  const { describeFaultKinds } = await import('../sim/index.js');
+  return describeFaultKinds();
+}
+
+/**
+ * The kit, checked before anything starts. A dependency the kit does not list would hold its
+ * slot until the deadline: refused for the sim and kind, whose world is the kit; a live
+ * Sovereign may legitimately deploy releases its kit does not list, so there it is a warning.
+ */
+function readKit(path: string, targetKind: WalkRequest['targetKind'], warn: (s: string) => void): Kit {
+  const kit = loadKit(path);
+  const unlisted = unlistedDependencies(kit.slots);
+  if (!unlisted.length) return kit;
+  const names = unlisted.join(', ');
+  if (targetKind !== 'live') throw new SetupError(`--kit ${path}: dependsOn names slots the kit does not list: ${names}`);
+  warn(`walk: warning: --kit ${path}: dependsOn names slots the kit does not list: ${names}; the walk judges them only if the Sovereign labels them as slots (Flux holds each dependant until they are Ready)\n`);
+  return kit;
+}
+
 async function main(argv: string[]): Promise<number> {
-  const parsed = parseWalkArgs(argv);
+  const parsed = parseWalkArgs(argv, undefined, await faultKindsForHelp(argv));
   if ('help' in parsed) return 0;
   const req: WalkRequest = parsed;
   const d = DEFAULTS[req.targetKind];
   const options: WalkOptions = { ...req.options, slotDeadlineMs: req.slotDeadlineMs ?? d.slotDeadlineMs, settleMs: req.settleMs ?? d.settleMs, minNodes: req.minNodes ?? d.minNodes, holdMs: req.holdMs ?? d.holdMs, mailTimeoutMs: req.mailTimeoutMs ?? d.mailTimeoutMs };
   const terminal = (s: NodeJS.WriteStream) => (s.isTTY && !process.env.CI ? s : undefined);
   const io: WalkIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, ttyOut: terminal(process.stdout), ttyErr: terminal(process.stderr) };
-
-  let target: TargetSpec;
-  let stop = async () => {};
-  switch (req.targetKind) {
-    case 'live':
-      target = liveTarget({ sovereign: req.sovereign!, kubeconfigs: req.kubeconfigs, resolve: req.resolve, caFile: req.caFile, pool: req.pool, record: req.record, mothershipUrl: req.mothershipUrl, natsUrl: req.natsUrl, hcloudSelector: req.hcloudSelector, dbCaFile: req.dbCaFile, env: process.env });
-      await refuseUnsafeLive(target, options, process.env);
-      break;
-    case 'kind': {
-      const kitPath = req.kitGiven ? options.kitPath : KIND_KIT_PATH;
-      if (req.dryRun) {
-        io.out(renderKindDryRun(kindPlan({ stateDir: KIND_STATE_DIR, ...loadKindPlanInputs(process.cwd(), kitPath) })));
-        return 0;
-      }
-      await kindPreflight({ stateDir: KIND_STATE_DIR });
-      exportKindCredentials(KIND_STATE_DIR);
-      target = kindTarget({ stateDir: KIND_STATE_DIR });
-      options.kitPath = kitPath;
-      break;
-    }
-    case 'sim': {
-      const kit = loadKit(options.kitPath);
-      // Loaded only for the sim: a live or kind walk never holds the simulated Sovereign's code.
-      const { startSim, parseSimFaults } = await import('../sim/index.js');
-      let faults;
-      try {
-        faults = parseSimFaults(req.simFaults, kit);
-      } catch (e) {
-        throw new SetupError((e as Error).message);
-      }
-      const sim = await startSim({ kit, faults });
-      target = sim.target;
-      stop = sim.stop;
-      break;
+  if (req.targetKind === 'kind') {
+    if (!req.kitGiven) options.kitPath = KIND_KIT_PATH;
+    if (req.dryRun) {
+      io.out(renderKindDryRun(kindPlan({ stateDir: KIND_STATE_DIR, ...loadKindPlanInputs(process.cwd(), options.kitPath) })));
+      return 0;
     }
   }
+
+  // Everything the walk reads or writes is checked before it starts anything: the kit, then the run folder.
+  const kit = readKit(options.kitPath, req.targetKind, io.err);
+  const live = req.targetKind === 'live' ? liveTarget({ sovereign: req.sovereign!, kubeconfigs: req.kubeconfigs, resolve: req.resolve, caFile: req.caFile, pool: req.pool, record: req.record, mothershipUrl: req.mothershipUrl, natsUrl: req.natsUrl, hcloudSelector: req.hcloudSelector, dbCaFile: req.dbCaFile, env: process.env }) : undefined;
+  const run = prepareRunFolder(options.reportDir, live?.name ?? req.targetKind);
+
+  let stop = async () => {};
   try {
-    return await runWalk(target, options, io, { interlock: (ctx) => assertChaosAllowed(ctx), janitor: (ctx, phase) => walkJanitor(ctx, { strict: phase === 'before' }) }, req.shard);
+    let target: TargetSpec;
+    switch (req.targetKind) {
+      case 'live':
+        await refuseUnsafeLive(live!, options, process.env);
+        target = live!;
+        break;
+      case 'kind':
+        await kindPreflight({ stateDir: KIND_STATE_DIR });
+        exportKindCredentials(KIND_STATE_DIR);
+        target = kindTarget({ stateDir: KIND_STATE_DIR });
+        break;
+      case 'sim': {
+        // Loaded only for the sim: a live or kind walk never holds the simulated Sovereign's code.
+        const { startSim, parseSimFaults } = await import('../sim/index.js');
+        let faults;
+        try {
+          faults = parseSimFaults(req.simFaults, kit);
+        } catch (e) {
+          throw new SetupError((e as Error).message);
+        }
+        const sim = await startSim({ kit, faults });
+        target = sim.target;
+        stop = sim.stop;
+        break;
+      }
+    }
+    return await runWalk(target, options, io, { interlock: (ctx) => assertChaosAllowed(ctx), janitor: (ctx, phase) => walkJanitor(ctx, { strict: phase === 'before' }) }, req.shard, run);
+  } catch (e) {
+    discardIfEmpty(run);
+    throw e;
   } finally {
     await stop();
   }

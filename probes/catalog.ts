@@ -3,7 +3,7 @@
  * probes for slots a live target deploys that the kit does not list. Ordered topologically.
  */
 import type { Kit, KitSlot } from '../src/kit/types.js';
-import { SetupError } from '../src/target/errors.js';
+import { dependencyOrder } from '../src/kit/graph.js';
 
 export interface SlotProbe {
   id: string;
@@ -23,29 +23,18 @@ export interface DiscoveredSlot {
 export const gateIdFor = (slot: Pick<KitSlot, 'slot' | 'name'>) => `readiness/${slot.slot}-${slot.name}`;
 
 export function buildCatalog(kit: Kit, discovered: DiscoveredSlot[] = []): SlotProbe[] {
-  const slots: (KitSlot & { discovered?: boolean })[] = [...kit.slots];
-  const known = new Set(kit.slots.map((s) => s.name));
+  const byName = new Map<string, KitSlot & { discovered?: boolean }>(kit.slots.map((s) => [s.name, s]));
   for (const d of discovered) {
-    if (known.has(d.name)) continue;
-    known.add(d.name);
-    slots.push({ slot: d.slot, name: d.name, dependsOn: [], ready: { kind: 'helmrelease-ready', namespace: d.namespace, name: d.name }, discovered: true });
+    if (!byName.has(d.name)) byName.set(d.name, { slot: d.slot, name: d.name, dependsOn: [], ready: { kind: 'helmrelease-ready', namespace: d.namespace, name: d.name }, discovered: true });
   }
-  const byName = new Map(slots.map((s) => [s.name, s]));
-  const ordered: SlotProbe[] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (s: KitSlot & { discovered?: boolean }, path: string[]) => {
-    const st = state.get(s.name);
-    if (st === 'done') return;
-    if (st === 'visiting') throw new SetupError(`kit dependsOn has a cycle: ${[...path, s.name].join(' → ')}`);
-    state.set(s.name, 'visiting');
-    // A dependency the kit does not list is not ours to walk; Flux itself will hold the HR back.
-    const deps = s.dependsOn.map((d) => byName.get(d)).filter((d): d is KitSlot => Boolean(d));
-    for (const d of deps) visit(d, [...path, s.name]);
-    state.set(s.name, 'done');
-    ordered.push({ id: gateIdFor(s), slot: s, dependsOn: deps.map(gateIdFor), discovered: Boolean(s.discovered) });
-  };
-  for (const s of slots) visit(s, []);
-  return ordered;
+  // A dependency the kit does not list is not ours to walk: the launcher names it when it reads
+  // the kit, and Flux itself holds the dependent HelmRelease back.
+  return dependencyOrder([...byName.values()]).map((s) => ({
+    id: gateIdFor(s),
+    slot: s,
+    dependsOn: s.dependsOn.map((d) => byName.get(d)).filter((d): d is KitSlot => Boolean(d)).map(gateIdFor),
+    discovered: Boolean(s.discovered),
+  }));
 }
 
 /** Every gate that transitively depends on `id`. */

@@ -75,9 +75,19 @@ test('--resolve follows curl with the target port', () => {
   assert.throws(() => parseResolve('nope'), SetupError);
 });
 
-test('--help prints and reports help', () => {
+test('--help prints and reports help, with the fault kinds it is given last', () => {
   let printed = '';
-  assert.deepEqual(parseWalkArgs(['--help'], (s) => (printed += s)), { help: true });
+  assert.deepEqual(parseWalkArgs(['--help'], (s) => (printed += s), '  hr-stuck:<slot>  the HelmRelease never becomes Ready'), { help: true });
   assert.match(printed, /--sov <tNN\|fqdn>/);
   assert.match(printed, /--sim-fault/);
+  assert.match(printed, /Fault kinds for --sim-fault <kind:arg> \(embedded simulated Sovereign only\):\n {2}hr-stuck:<slot> {2}the HelmRelease never becomes Ready\n+$/);
+});
+
+test('naming flags may not be empty; region names keep to the gate-id alphabet', () => {
+  refuses(/^--sov is empty: name a Sovereign/, '--sov', '');
+  refuses(/^--sov is empty/, '--sov', ' \t');
+  refuses(/^--report-dir is empty$/, '--report-dir', '');
+  refuses(/^--kit is empty$/, '--kit', '');
+  refuses(/^--tld is empty$/, '--sov', 't38', '--tld', ' ');
+  refuses(/the region must be a DNS label/, '--sov', 't38', '--kubeconfig', 'Region_1=/a');
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadKit } from '../src/kit/load.js';
 import { buildCatalog, dependentsOf } from '../probes/catalog.js';
+import { unlistedDependencies } from '../src/kit/graph.js';
 import { SetupError } from '../src/target/errors.js';
 
 const kit48 = loadKit('fixtures/bootstrap-kit-48.json');
@@ -30,6 +31,13 @@ test('discovered slots join the catalog with HR-Ready only; known ones are not d
   assert.equal(extra.slot.surface, undefined);
 });
 
+test('a dependency the kit does not list is named by unlistedDependencies and left out of the catalog', () => {
+  const kit = { slots: [{ slot: '01', name: 'a', dependsOn: ['bp-elsewhere'], ready: { kind: 'helmrelease-ready' as const, namespace: 'flux-system', name: 'a' } }] };
+  assert.deepEqual(unlistedDependencies(kit.slots), ['a → bp-elsewhere']);
+  assert.deepEqual(buildCatalog(kit)[0].dependsOn, []);
+  assert.deepEqual(unlistedDependencies(kit48.slots), []);
+});
+
 test('the 2026-04-30 kit (35 slots, no surfaces) builds', () => {
   const c = buildCatalog(loadKit('fixtures/bootstrap-kit-2026-04-30.json'));
   assert.equal(c.length, 35);
@@ -48,6 +56,7 @@ test('bad kits are SetupErrors naming the problem', () => {
   assert.throws(() => loadKit(write('bad.json', '{')), SetupError);
   assert.throws(() => loadKit(write('noslots.json', { slots: [] })), /\/slots/);
   assert.throws(() => loadKit(write('badsurface.json', { slots: [{ ...slot('a', []), surface: { kind: 'rollout' } }] })), /required property/);
-  assert.throws(() => buildCatalog(loadKit(write('cycle.json', { slots: [slot('a', ['b']), slot('b', ['a'])] }))), /cycle: a → b → a|cycle: b → a → b/);
+  assert.throws(() => loadKit(write('cycle.json', { slots: [slot('a', ['b']), slot('b', ['a'])] })), /cycle: a → b → a|cycle: b → a → b/);
+  assert.throws(() => loadKit(write('self.json', { slots: [slot('a', ['a'])] })), /cycle: a → a$/);
   assert.throws(() => loadKit(write('dup.json', { slots: [slot('a', []), slot('a', [])] })), /appears twice/);
 });

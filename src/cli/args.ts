@@ -6,6 +6,7 @@ import type { WalkOptions } from '../run/context.js';
 import { parseCount, parseDuration } from './duration.js';
 import { resolveSovereign, DEFAULT_TLD } from './sovereign.js';
 import { loadHttpsHosts } from '../suites/dod/https-hosts.js';
+import { MAX_KIT_SLOTS } from '../kit/load.js';
 
 export const SUITES = ['readiness', 'dod', 'journeys', 'cutover', 'failover'] as const;
 export type SuiteName = (typeof SUITES)[number];
@@ -42,7 +43,7 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 const SIM_OPERATOR_EMAIL = 'operator@sovereign-walk.test';
 const SIM_CUSTOMER_EMAIL = 'customer@sovereign-walk.test';
 
-function program(): Command {
+function program(faultKinds?: string): Command {
   return new Command('walk')
     .description('Walk an OpenOva Sovereign through its Definition of Done: readiness, DoD layers, journeys, cutover, failover.')
     .option('--sov <tNN|fqdn>', `Sovereign to walk: t38 → t38.${DEFAULT_TLD}, or a full FQDN`)
@@ -51,7 +52,7 @@ function program(): Command {
     .option('--kubeconfig <region=path>', 'kubeconfig of one region (repeatable; the first is the primary)', collect, [])
     .option('--region <name>', 'walk only these regions (repeatable)', collect, [])
     .option('--suite <list>', `comma-separated suites: ${SUITES.join(',')} (default all; live without --allow-chaos: no cutover, failover)`, SUITES.join(','))
-    .option('--kit <file>', 'bootstrap kit JSON (schema of fixtures/bootstrap-kit-48.json)', 'fixtures/bootstrap-kit-48.json')
+    .option('--kit <file>', `bootstrap kit JSON (schema of fixtures/bootstrap-kit-48.json; at most ${MAX_KIT_SLOTS} slots; every dependsOn names a slot of the kit, except on a live Sovereign, where other names get a warning)`, 'fixtures/bootstrap-kit-48.json')
     .option('--report-dir <dir>', 'where runs are written (<dir>/<target>/<timestamp>/)', 'reports')
     .option('--history-dir <dir>', 'walk history store this walk is compared with and added to (default $SW_HISTORY_DIR, else <report-dir>/history)')
     .option('--json', 'print summary.json on stdout (progress goes to stderr)', false)
@@ -84,13 +85,23 @@ function program(): Command {
     .option('--shard <i/n>', 'Playwright shard of the browser suites (CI)')
     .option('--dry-run', 'print what would be done (kind: every command and manifest) and exit', false)
     .helpOption('-h, --help', 'show this help')
+    .addHelpText('after', faultKinds ? `\nFault kinds for --sim-fault <kind:arg> (embedded simulated Sovereign only):\n${faultKinds}\n` : '')
     .allowExcessArguments(false)
     .showHelpAfterError(false);
 }
 
-/** Parses argv (without node and script). Help is printed by commander and surfaces as `{ help: true }`. */
-export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s)): WalkRequest | { help: true } {
-  const cmd = program()
+/** Flags whose value names something: an empty or blank value is a mistake, never a default. */
+const NAMING_FLAGS = { sov: '--sov', tld: '--tld', kit: '--kit', reportDir: '--report-dir' } as const;
+
+/** A region name becomes part of gate ids (`dod/L3.<region>.…`), so it is a DNS label. */
+const REGION = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Parses argv (without node and script). Help is printed by commander and surfaces as
+ * `{ help: true }`; `faultKinds` (one line per `--sim-fault` kind) is printed after it.
+ */
+export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), faultKinds?: string): WalkRequest | { help: true } {
+  const cmd = program(faultKinds)
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: () => {} });
   try {
@@ -106,6 +117,10 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
   const str = (k: string) => o[k] as string | undefined;
   const list = (k: string) => (o[k] as string[] | undefined) ?? [];
 
+  for (const [key, flag] of Object.entries(NAMING_FLAGS)) {
+    const v = str(key);
+    if (v !== undefined && !v.trim()) throw new SetupError(`${flag} is empty${key === 'sov' ? ': name a Sovereign (tNN or an FQDN), or leave --sov out to walk the embedded simulated Sovereign' : ''}`);
+  }
   const sovereign = str('sov') ? resolveSovereign(str('sov')!, str('tld')) : undefined;
   const targetKind = (str('target') as TargetKind | undefined) ?? (sovereign ? 'live' : 'sim');
   if (targetKind === 'live' && !sovereign) throw new SetupError('--target live needs --sov <tNN|fqdn>');
@@ -123,6 +138,7 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
   const kubeconfigs = list('kubeconfig').map((kv) => {
     const i = kv.indexOf('=');
     if (i <= 0 || i === kv.length - 1) throw new SetupError(`--kubeconfig ${JSON.stringify(kv)} must be <region>=<path>`);
+    if (!REGION.test(kv.slice(0, i))) throw new SetupError(`--kubeconfig ${JSON.stringify(kv)}: the region must be a DNS label such as hz-fsn-rtz-prod (it becomes part of gate ids)`);
     return { region: kv.slice(0, i), path: kv.slice(i + 1) };
   });
   const dup = kubeconfigs.find((k, i) => kubeconfigs.findIndex((x) => x.region === k.region) !== i);

@@ -4,8 +4,19 @@ import { Ajv } from 'ajv';
 import { SetupError } from '../target/errors.js';
 import type { Kit } from './types.js';
 import { KIT_SCHEMA } from './schema.js';
+import { dependencyOrder } from './graph.js';
+
+/**
+ * The most slots a kit may list. The platform's kit has 48. Every slot is a readiness probe with
+ * its own watches, one DoD L3 check per region and a row in every report; kits beyond this size
+ * were never walked to a verdict in bounded time, so they are refused before anything starts.
+ */
+export const MAX_KIT_SLOTS = 500;
 
 const validate = new Ajv({ allErrors: false, strict: false }).compile(KIT_SCHEMA);
+
+/** The parser's message whole, on one line (V8 quotes the file's text, line breaks included). */
+const oneLine = (text: string) => text.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
 
 export function loadKit(path: string): Kit {
   let raw: unknown;
@@ -13,7 +24,11 @@ export function loadKit(path: string): Kit {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new SetupError(`--kit ${path}: ${err.code === 'ENOENT' ? 'file not found' : err.message.split('\n')[0]}`);
+    throw new SetupError(`--kit ${path}: ${err.code === 'ENOENT' ? 'file not found' : `${err instanceof SyntaxError ? 'not JSON: ' : ''}${oneLine(err.message)}`}`);
+  }
+  const slots = (raw as { slots?: unknown } | null)?.slots;
+  if (Array.isArray(slots) && slots.length > MAX_KIT_SLOTS) {
+    throw new SetupError(`--kit ${path} lists ${slots.length} slots; the walk takes at most ${MAX_KIT_SLOTS} (the platform's kit has 48; each slot is a watched readiness probe, a DoD check per region and a report row, and larger kits are not walked to a verdict in bounded time)`);
   }
   if (!validate(raw)) {
     const first = validate.errors?.[0];
@@ -24,6 +39,11 @@ export function loadKit(path: string): Kit {
   for (const s of kit.slots) {
     if (names.has(s.name)) throw new SetupError(`--kit ${path}: slot name ${s.name} appears twice`);
     names.add(s.name);
+  }
+  try {
+    dependencyOrder(kit.slots);
+  } catch (e) {
+    throw new SetupError(`--kit ${path}: ${(e as Error).message}`);
   }
   return kit;
 }

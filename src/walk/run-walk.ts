@@ -4,7 +4,7 @@
  * judges the others); then summary.json and the reports. Returns the exit code: 0 every gate
  * passed, 1 a gate failed, 128 + n stopped by signal n (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
  */
-import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, writeFileSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TargetSpec } from '../target/types.js';
@@ -13,6 +13,7 @@ import type { FaultRecord, Gate, SuiteRun } from '../gates/types.js';
 import { readGates, writeGate } from '../gates/recorder.js';
 import { loadKit } from '../kit/load.js';
 import { preflight } from './preflight.js';
+import { prepareRunFolder, type RunFolder } from './run-folder.js';
 import { runSuiteProcess, type SuiteProcess } from './playwright.js';
 import { redact } from '../evidence/redact.js';
 import { REPO_ROOT } from '../repo-root.js';
@@ -52,13 +53,12 @@ function recoverUnreported(runDir: string, suite: string): void {
 /** Ctrl+C, kill, and the terminal going away (SIGHUP) all stop the walk the same way. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-export async function runWalk(target: TargetSpec, options: WalkOptions, io: WalkIo, hooks: WalkHooks = {}, shard?: string): Promise<number> {
+/** `run`: the launcher makes the run folder before it starts the target (prepareRunFolder). */
+export async function runWalk(target: TargetSpec, options: WalkOptions, io: WalkIo, hooks: WalkHooks = {}, shard?: string, run: RunFolder = prepareRunFolder(options.reportDir, target.name)): Promise<number> {
   const kit = loadKit(options.kitPath);
   const { discovered } = await preflight(target, kit);
   const startedAt = new Date();
-  const runId = startedAt.toISOString().replace(/[:.]/g, '-');
-  const runDir = resolve(options.reportDir, target.name, runId);
-  mkdirSync(runDir, { recursive: true });
+  const { runId, runDir } = run;
   const ctx: RunContext = { runId, runDir, target, options: { ...options, kitPath: resolve(options.kitPath), dodHostsPath: options.dodHostsPath && resolve(options.dodHostsPath) }, startedAt: startedAt.toISOString(), discoveredSlots: discovered };
   hooks.interlock?.(ctx);
   const janitor = (await hooks.janitor?.(ctx, 'before')) ?? [];
