@@ -18,7 +18,7 @@ test.beforeAll(async () => {
   gates = await judgeSuite(ctx, 'failover');
 });
 
-for (const id of Object.values(failoverGateIds(ctx.options))) {
+for (const id of Object.values(failoverGateIds())) {
   test(id, async ({}, info) => {
     await reportGate(ctx.runDir, info, gateFor(gates, id, 'failover'));
   });

@@ -33,7 +33,12 @@ for (const [sig, code, group] of [['SIGINT', 130, true], ['SIGTERM', 143, false]
       const [target] = readdirSync(reports);
       const [run] = readdirSync(join(reports, target));
       const summary = JSON.parse(readFileSync(join(reports, target, run, 'summary.json'), 'utf8')) as Summary;
-      assert.match(summary.suites[0].error ?? '', new RegExp(`stopped by ${sig}`));
+      // A stopped walk has its own verdict line, with the fault it applied and reverted.
+      assert.deepEqual(summary.stopped, { signal: sig, during: 'cutover' });
+      assert.equal(summary.suites[0].error, undefined, 'a stop is not a suite error');
+      assert.deepEqual(summary.faults?.map((f) => [f.kind, Boolean(f.revertedAt)]), [['egress-block', true]]);
+      const md = readFileSync(join(reports, target, run, 'summary.md'), 'utf8');
+      assert.match(md.trimEnd().split('\n').at(-1) ?? '', new RegExp(`^⏹ STOPPED — by ${sig} during cutover, before a verdict: .*; 1 fault applied, 1 reverted\\.$`));
       assert.ok(readdirSync(join(reports, target, run)).includes('index.html'), 'the HTML report is written too');
       region.close();
     } finally {

@@ -21,7 +21,7 @@ import { processSignalPlan } from '../src/failover/actuators/process-signal.js';
 
 const KILL_AT = 1_700_000_010_000;
 const OPTIONS = { rtoMs: 30_000, rpo: 0, writeRate: 10 } as WalkOptions;
-const ids = failoverGateIds(OPTIONS);
+const ids = failoverGateIds();
 
 function harness(): FailoverHarness {
   const runDir = mkdtempSync(join(tmpdir(), 'failover-gates-'));

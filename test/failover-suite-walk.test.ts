@@ -44,17 +44,17 @@ test('walk --suite failover on the healthy sim: exit 0, seven gates passed, the 
   assert.equal(code, 0, JSON.stringify(summary.gates.map((g) => `${g.id}: ${g.status} ${g.reason}`), null, 1));
   assert.equal(summary.verdict, 'pass');
   assert.deepEqual(summary.gates.map((g) => g.id).sort(), [
-    'failover/D31 RTO ≤ 30s',
-    'failover/D31 zero acknowledged writes lost',
-    'failover/acknowledged writes intact',
+    'failover/acknowledged-writes-intact',
     'failover/continuum-reported-rpo-matches',
     'failover/continuum-reported-rto-matches',
+    'failover/d31-rto',
+    'failover/d31-zero-acknowledged-writes-lost',
     'failover/preconditions',
     'failover/region-kill',
   ]);
   const timeline = summary.timelines.find((t) => t.id === 'failover/timeline');
   assert.ok(timeline?.svgPath && existsSync(join(runDir, timeline.svgPath)), 'the report rendered the timeline');
-  const rto = summary.gates.find((g) => g.id === 'failover/D31 RTO ≤ 30s');
+  const rto = summary.gates.find((g) => g.id === 'failover/d31-rto');
   assert.ok(typeof rto?.metrics?.rtoMs === 'number');
 });
 
@@ -62,8 +62,8 @@ test('walk --suite failover --sim-fault replication:async-detached: exit 1, the 
   const { code, summary } = await walk(['--sim-fault', 'replication:async-detached']);
   assert.equal(code, 1);
   assert.equal(summary.verdict, 'fail');
-  const loss = summary.gates.find((g) => g.id === 'failover/D31 zero acknowledged writes lost');
+  const loss = summary.gates.find((g) => g.id === 'failover/d31-zero-acknowledged-writes-lost');
   assert.equal(loss?.status, 'failed');
   assert.match(loss?.reason ?? '', /^\d+ of \d+ acknowledged writes lost \(rpo 0\): k6v\d+-\d+/);
-  assert.equal(summary.gates.find((g) => g.id === 'failover/D31 RTO ≤ 30s')?.status, 'passed');
+  assert.equal(summary.gates.find((g) => g.id === 'failover/d31-rto')?.status, 'passed');
 });

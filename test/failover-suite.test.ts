@@ -46,7 +46,7 @@ async function walkFailover(
   try {
     await opts.before?.(sim, target);
     const gates = await runFailoverSuite(h, { writer: opts.writer, ledger });
-    return { gates: new Map(gates.map((g) => [g.id, g])), runDir, ids: failoverGateIds(options), ledger };
+    return { gates: new Map(gates.map((g) => [g.id, g])), runDir, ids: failoverGateIds(), ledger };
   } finally {
     await h.close();
     await sim.stop();
@@ -68,7 +68,8 @@ test('healthy pair: zero acknowledged writes lost, RTO measured and within 30 s,
   const w = await walkFailover([]);
   const { ids } = w;
   assert.deepEqual(Object.values(statuses(w)), Array(7).fill('passed'), JSON.stringify([...w.gates.values()].map((g) => `${g.id}: ${g.status} ${g.reason}`), null, 1));
-  assert.equal(ids.rto, 'failover/D31 RTO ≤ 30s');
+  assert.equal(ids.rto, 'failover/d31-rto');
+  assert.equal(gate(w, ids.rto).title, 'D31 RTO ≤ 30s');
   assert.match(gate(w, ids.preconditions).reason, /writer: k6 \(.*\) over HTTP to https:\/\/counter\.sim\.sovereign-walk\.test/);
   assert.match(gate(w, ids.kill).reason, new RegExp(`${PRIMARY} down at .* via process-signal: SIGKILL → group \\d+, group \\d+; heal: none`));
   const rto = gate(w, ids.rto);
@@ -116,7 +117,7 @@ test('failover:slow with a 3 s RTO: no write acknowledged in the window → RTO 
   const w = await walkFailover(['failover:slow'], { rtoMs: 3_000, writer: 'node' });
   assert.ok(Date.now() - started < 50_000, 'bounded by the RTO window, not by the 35 s promotion delay');
   const rto = gate(w, w.ids.rto);
-  assert.equal(w.ids.rto, 'failover/D31 RTO ≤ 3s');
+  assert.equal(rto.title, 'D31 RTO ≤ 3s');
   assert.equal(rto.status, 'failed');
   assert.match(rto.reason, /no write sent after the kill was acknowledged within 13s \(threshold 3s\)(; \d+ writes in flight at the kill .*)?; no promotion was observed/);
   assert.equal(gate(w, w.ids.reportedRto).status, 'failed');

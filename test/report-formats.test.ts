@@ -95,13 +95,19 @@ test('junit.xml: a testsuite per suite, a testcase per gate, failure/error/skipp
   assert.ok(junit.cases.every((c) => /^\d+\.\d{3}$/.test(c.time)));
 });
 
-test('summary.md: gate table with icons and root causes, the verifier line last (fail and pass)', async () => {
+test('summary.md: root causes first with what they block, blocked and skipped gates folded, one line per suite, the verifier line last', async () => {
   const { runDir } = await failedRun();
   const md = read(runDir, 'summary.md');
   assert.equal(lastLine(md), '❌ NOT READY — 5 of 14 checks failed.');
-  assert.ok(md.includes(`| ❌ | \`${FAILED_GATE}\` | HelmRelease bp-cnpg not Ready after 300s: InstallFailed — timed out waiting for the condition |  |`));
-  for (const id of BLOCKED_GATES) assert.match(md, new RegExp(`\\| ⊘ \\| \`${id}\` \\| .* \\| \`${FAILED_GATE}\` \\|`));
-  assert.match(md, new RegExp(`\\| ⚠️ \\| \`${ERROR_GATE.replace('.', '\\.')}\` \\|`));
+  assert.match(md, /^\*\*2 root causes\*\* · 1 failed · 1 error · 3 blocked · 9 passed · 1 skipped$/m);
+  assert.ok(md.includes(`| ❌ | \`${FAILED_GATE}\` | HelmRelease bp-cnpg not Ready after 300s: InstallFailed — timed out waiting for the condition | 3 gates (readiness 3) |`));
+  assert.match(md, new RegExp(`\\| ⚠️ \\| \`${ERROR_GATE.replace('.', '\\.')}\` \\| kube API`));
+  assert.ok(md.indexOf('## Root causes') < md.indexOf('<summary>3 blocked gates'), 'failures first');
+  for (const id of BLOCKED_GATES) assert.match(md, new RegExp(`\\| ⊘ \\| \`${id}\` \\| \`${FAILED_GATE}\` \\| `));
+  assert.match(md, /<summary>1 skipped gate: not applicable to this walk<\/summary>/);
+  assert.match(md, /^\| readiness \| ❌ 1 failed · ⊘ 3 blocked · ✅ 7 passed \| 6m35s \|$/m);
+  assert.ok(!md.includes('readiness/01-bp-cilium'), 'passing gates are one line per suite, not one row each');
+  assert.match(md, /2026-11-22 10:00:00 UTC → 2026-11-22 10:07:12 UTC/);
 
   const passDir = tempDir('sw-report-formats-pass-');
   const pass = buildSummary(writePassingRun(passDir));

@@ -28,10 +28,11 @@ test('plain mode in a real Playwright run: one timestamped line per gate, blocke
   const r = runGatesThroughPlaywright(work, runDir, ['readiness', 'dod', 'journeys', 'failover'], { holdMs: 2500, holdTickMs: 1000 });
   assert.equal(r.status, 1, r.stderr);
   const out = r.stdout;
-  assert.match(out, new RegExp(`^${TS} readiness ✓ readiness/01-bp-cilium ${DUR}$`, 'm'));
-  assert.match(out, new RegExp(`^${TS} readiness ✗ ${esc(FAILED_GATE)} ${DUR} FAILED: HelmRelease bp-cnpg not Ready after 300s`, 'm'));
+  // Each gate's own duration (startedAt → finishedAt), the same the HTML and junit.xml show.
+  assert.match(out, new RegExp(`^${TS} readiness ✓ readiness/01-bp-cilium \\(21\\.0s\\)$`, 'm'));
+  assert.match(out, new RegExp(`^${TS} readiness ✗ ${esc(FAILED_GATE)} \\(5m00s\\) FAILED: HelmRelease bp-cnpg not Ready after 300s`, 'm'));
   for (const id of BLOCKED_GATES) assert.match(out, new RegExp(`^${TS} readiness ⊘ ${esc(id)} ${DUR} BLOCKED by ${esc(FAILED_GATE)}$`, 'm'));
-  assert.match(out, new RegExp(`^${TS} dod ! ${esc(ERROR_GATE)} ${DUR} HARNESS ERROR: kube API of hz-hel-rtz-prod unreachable`, 'm'));
+  assert.match(out, new RegExp(`^${TS} dod ! ${esc(ERROR_GATE)} \\(15\\.0s\\) HARNESS ERROR: kube API of hz-hel-rtz-prod unreachable`, 'm'));
   assert.match(out, new RegExp(`^${TS} failover – failover/region-kill ${DUR} SKIPPED: chaos not allowed`, 'm'));
   // The first gate (dod/L1.1 in id order) announced a 2.5 s hold: announced, then a countdown with ETA.
   assert.match(out, new RegExp(`^${TS} dod ⏳ dod/L1\\.1-record-ready holding test-hold for 2\\.5s, until ${TS}$`, 'm'));

@@ -5,6 +5,7 @@ export class GateRun {
   private readonly steps: GateStep[] = [];
   private readonly evidence: Evidence[] = [];
   private readonly metrics: Record<string, number | null> = {};
+  private helmReleases?: string[];
   private readonly startedAt = new Date().toISOString();
   private result?: { status: GateStatus; reason: string; rootCause?: string };
 
@@ -40,6 +41,11 @@ export class GateRun {
 
   metric(name: string, value: number | null): void {
     this.metrics[name] = value;
+  }
+
+  /** The HelmReleases (`namespace/name`) this gate judges (see Gate.helmReleases). */
+  aboutHelmReleases(refs: string[]): void {
+    this.helmReleases = refs;
   }
 
   pass(reason: string): Gate {
@@ -78,6 +84,7 @@ export class GateRun {
       steps: this.steps,
       evidence: this.evidence,
       metrics: Object.keys(this.metrics).length ? this.metrics : undefined,
+      helmReleases: this.helmReleases,
     };
   }
 }

@@ -3,10 +3,12 @@ import { mkdirSync, writeFileSync, readdirSync, readFileSync, existsSync } from 
 import { join } from 'node:path';
 import type { Gate, Timeline } from './types.js';
 import { redactJson } from '../evidence/redact.js';
+import { assertGateId } from './id.js';
 
 const slug = (id: string) => id.replace(/[^A-Za-z0-9._-]+/g, '_');
 
 export function writeGate(runDir: string, gate: Gate): void {
+  assertGateId(gate.id);
   const dir = join(runDir, 'gates', gate.suite);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${slug(gate.id)}.json`), JSON.stringify(redactJson(gate), null, 2));

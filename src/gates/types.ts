@@ -21,7 +21,7 @@ export interface Evidence {
 }
 
 export interface GateLabels {
-  /** DoD gate id such as D28, D31, L6.3, or the kit slot (`16`). */
+  /** DoD gate id such as D28, D31, L6.3 (the DoD column of the reports; nothing else). */
   dodGate?: string;
   slot?: string;
   layer?: string;
@@ -39,9 +39,10 @@ export interface GateStep {
 }
 
 export interface Gate {
-  /** `<suite>/<name>`, e.g. `readiness/16-bp-cnpg`. */
+  /** `<suite>/<name>`, e.g. `readiness/16-bp-cnpg`, in the alphabet of src/gates/id.ts. */
   id: string;
   suite: string;
+  /** What the gate checks, for people (`D31 RTO ≤ 30s`); any text. */
   title: string;
   status: GateStatus;
   /** For blocked gates: the id of the failed gate at the root of the chain. */
@@ -56,6 +57,11 @@ export interface Gate {
   evidence: Evidence[];
   /** Named measurements (`rtoMs`, `d35LatencyMs`, `readyAfterMs` …). */
   metrics?: Record<string, number | null>;
+  /**
+   * The HelmReleases (`namespace/name`) the gate judged (for a count, the ones it found wanting),
+   * so a failure another gate already explains is attributed to it (src/gates/attribution.ts).
+   */
+  helmReleases?: string[];
 }
 
 /** A chart another suite contributes to the HTML report (rendered to SVG by the report). */
@@ -103,6 +109,10 @@ export interface Summary {
   timelines: Timeline[];
   /** Faults left by an earlier, killed run that this run's janitor reverted first. */
   janitor: FaultRecord[];
+  /** Faults this walk applied (from the fault ledger), with when each was reverted. */
+  faults?: FaultRecord[];
+  /** Set when a signal stopped the walk: its gates are what was judged before the stop. */
+  stopped?: { signal: string; during?: string };
   options: Record<string, unknown>;
   /** This walk against the earlier walks of its Sovereign in the walk history. */
   history?: HistoryComparison;

@@ -11,7 +11,7 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, Test
 import { createLogUpdate } from 'log-update';
 import type { GateStatus } from '../gates/types.js';
 import { redact } from '../evidence/redact.js';
-import { parseProgressLine, type HoldAnnouncement } from '../report/progress-protocol.js';
+import { GATE_DURATION_ANNOTATION, parseProgressLine, type HoldAnnouncement } from '../report/progress-protocol.js';
 import { TERMINAL_ICON, painter } from '../report/terminal.js';
 import { describeHold, formatDuration } from '../report/format.js';
 
@@ -117,7 +117,7 @@ export default class ProgressReporter implements Reporter {
     const outcome = classify(test, result);
     const c = this.counts.get(suite);
     if (c) c[outcome.status]++;
-    const took = this.paint('dim', `(${formatDuration(result.duration)})`);
+    const took = this.paint('dim', `(${formatDuration(gateDuration(test, result) ?? result.duration)})`);
     let tail = '';
     if (outcome.status === 'blocked') tail = ` ${this.paint('blocked', `BLOCKED by ${outcome.detail ?? 'a failed dependency'}`)}`;
     else if (outcome.status === 'failed') tail = ` ${this.paint('failed', `FAILED: ${outcome.detail ?? ''}`)}`;
@@ -217,6 +217,12 @@ export default class ProgressReporter implements Reporter {
     }
     this.live(redact(rows.join('\n')));
   }
+}
+
+/** The gate's own duration, as reportGate annotated it (the test itself only reports the gate). */
+function gateDuration(test: TestCase, result: TestResult): number | undefined {
+  const note = [...(result.annotations ?? []), ...test.annotations].find((a) => a.type === GATE_DURATION_ANNOTATION);
+  return note?.description ? Number(note.description) : undefined;
 }
 
 function suiteOf(test: TestCase): string {

@@ -28,9 +28,31 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** The report's one clock: 24-hour UTC, the same as every timestamp in the reports. */
+export const CHART_TIME_FORMAT = '%H:%M:%S';
+
+/**
+ * Every temporal encoding on the report's clock, whatever the spec asked for: vega otherwise
+ * draws local time (the renderer's time zone) with a 12-hour clock (`09:06` for 21:06 UTC).
+ */
+export function onUtcClock(spec: unknown): unknown {
+  if (Array.isArray(spec)) return spec.map(onUtcClock);
+  if (!isRecord(spec)) return spec;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(spec)) out[k] = k === 'encoding' && isRecord(v) ? Object.fromEntries(Object.entries(v).map(([c, d]) => [c, c === 'x' || c === 'y' ? utcAxis(d) : d])) : onUtcClock(v);
+  return out;
+}
+
+function utcAxis(channel: unknown): unknown {
+  if (!isRecord(channel) || channel.type !== 'temporal') return channel;
+  const out: Record<string, unknown> = { ...channel, scale: { ...(isRecord(channel.scale) ? channel.scale : {}), type: 'utc' } };
+  if (typeof channel.timeUnit === 'string' && !channel.timeUnit.startsWith('utc')) out.timeUnit = `utc${channel.timeUnit}`;
+  return channel.axis === null ? out : { ...out, axis: { ...(isRecord(channel.axis) ? channel.axis : {}), format: CHART_TIME_FORMAT } };
+}
+
 export async function renderVegaLite(spec: Record<string, unknown>): Promise<string> {
   const own = isRecord(spec.config) ? spec.config : {};
-  const withConfig = { ...spec, config: { ...CHART_CONFIG, ...own } } as vl.TopLevelSpec;
+  const withConfig = onUtcClock({ ...spec, config: { ...CHART_CONFIG, ...own } }) as vl.TopLevelSpec;
   const compiled = vl.compile(withConfig, { logger: quietLogger() }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: offlineLoader, logLevel: vega.Error });
   try {

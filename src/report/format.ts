@@ -10,6 +10,12 @@ export function escapeXml(text: string): string {
   return escapeHtml(text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, ''));
 }
 
+/** The reports' one clock: `2026-11-22 21:06:05 UTC` (24-hour UTC, said so). */
+export function formatTime(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? `${new Date(t).toISOString().slice(0, 19).replace('T', ' ')} UTC` : '—';
+}
+
 export function durationMs(startedAt: string, finishedAt: string): number {
   const d = Date.parse(finishedAt) - Date.parse(startedAt);
   return Number.isFinite(d) && d > 0 ? d : 0;

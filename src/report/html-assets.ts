@@ -32,6 +32,9 @@ h2 .sub { font-weight: 400; color: var(--muted); font-size: 12.5px; }
 .verdict .mark { display: inline-flex; align-items: center; justify-content: center; width: 30px; height: 30px; border-radius: 50%; color: #fff; font-size: 18px; margin-right: 10px; vertical-align: 3px; background: var(--failed); }
 .verdict.pass .mark { background: var(--passed); }
 .verdict.fail .headline { color: #b3262e; } .verdict.pass .headline { color: #1f7a47; }
+.verdict.stopped { border-left-color: var(--skipped); background: linear-gradient(90deg, var(--skipped-bg), #fff 70%); }
+.verdict.stopped .mark { background: var(--skipped); } .verdict.stopped .headline { color: var(--muted); }
+table.gates td.id .title { display: block; font-family: system-ui, sans-serif; color: var(--muted); white-space: normal; margin-left: 12px; }
 .verdict .line { font-family: var(--mono); font-size: 13px; color: var(--ink); margin-top: 4px; }
 .verdict .meta { color: var(--muted); font-size: 12.5px; margin-top: 6px; }
 .tiles { display: flex; gap: 8px; margin-left: auto; }

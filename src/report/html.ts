@@ -3,10 +3,11 @@
  * run folder), readable offline: verdict, root causes, suites, the filterable gate table with
  * expandable details, the readiness Gantt and every contributed timeline.
  */
-import type { Evidence, Gate, GateStatus, Summary, Timeline } from '../gates/types.js';
+import type { Evidence, FaultRecord, Gate, GateStatus, Summary, Timeline } from '../gates/types.js';
 import { REPORT_CSS, REPORT_JS } from './html-assets.js';
-import { STATUSES, checkTotals, countGates, verifierLine } from './verdict.js';
-import { durationMs, escapeHtml as h, formatDuration, slug } from './format.js';
+import { STATUSES, checkTotals, countGates, faultsLine, finalLine, headline } from './verdict.js';
+import { durationMs, escapeHtml as h, formatDuration, formatTime, slug } from './format.js';
+import { blockedCount, rootCauses as rootsOf } from './root-causes.js';
 import { historySectionHtml } from '../history/render-html.js';
 
 export interface RenderedChart {
@@ -23,7 +24,6 @@ export interface HtmlCharts {
 const anchor = (id: string) => `g-${slug(id)}`;
 const pill = (s: GateStatus) => `<span class="pill ${s}">${s}</span>`;
 const gateLink = (id: string) => `<a href="#${h(anchor(id))}">${h(id)}</a>`;
-const clock = (iso: string) => (Number.isFinite(Date.parse(iso)) ? new Date(iso).toISOString().slice(11, 19) : '—');
 
 /** Vega names clip paths `clip1`, `clip2` … in every chart: scope ids so inline charts cannot collide. */
 export function scopeSvgIds(svg: string, prefix: string): string {
@@ -54,38 +54,36 @@ function header(s: Summary, charts: HtmlCharts): string {
 
 function verdict(s: Summary): string {
   const pass = s.verdict === 'pass';
+  const look = s.stopped ? 'stopped' : pass ? 'pass' : 'fail';
   const { checks } = checkTotals(s.counts);
   const tiles = STATUSES.map(
     (st) => `<button class="tile ${st}${s.counts[st] === 0 ? ' zero' : ''}" data-jump-status="${st}" title="show ${st} gates"><span class="n">${s.counts[st]}</span><span class="l">${st}</span></button>`,
   ).join('');
-  return `<section class="card verdict ${pass ? 'pass' : 'fail'}" id="overview">
-<div><div class="headline" data-testid="verdict"><span class="mark">${pass ? '✓' : '✕'}</span>${pass ? 'TRUE READY' : 'NOT READY'}</div>
-<div class="line">${h(verifierLine(s.counts).replace(/^\S+\s/, ''))}</div>
-<div class="meta">${checks} checks · ${s.gates.length} gates · started ${h(s.startedAt)} · took ${formatDuration(durationMs(s.startedAt, s.finishedAt))}</div></div>
+  return `<section class="card verdict ${look}" id="overview">
+<div><div class="headline" data-testid="verdict"><span class="mark">${s.stopped ? '■' : pass ? '✓' : '✕'}</span>${headline(s)}</div>
+<div class="line">${h(finalLine(s).replace(/^\S+\s/, ''))}</div>
+<div class="meta">${checks} checks · ${s.gates.length} gates · started ${h(formatTime(s.startedAt))} · took ${formatDuration(durationMs(s.startedAt, s.finishedAt))}</div></div>
 <div class="tiles">${tiles}</div></section>`;
 }
 
 function rootCauses(s: Summary): string {
-  const roots = s.gates.filter((g) => g.status === 'failed' || g.status === 'error');
-  const blockedBy = (id: string) => s.gates.filter((g) => g.status === 'blocked' && g.rootCause === id).length;
+  const roots = rootsOf(s);
   const notices = [
+    ...(s.stopped ? [`<p class="notice">Stopped by ${h(s.stopped.signal)}${s.stopped.during ? ` during ${h(s.stopped.during)}` : ''}: the gates are what was judged before the stop.</p>`] : []),
     ...s.suites.filter((x) => x.error).map((x) => `<p class="notice">Suite <b>${h(x.name)}</b> could not run: ${h(x.error ?? '')}</p>`),
+    ...(s.faults?.length ? [`<p class="notice">Faults this walk applied: ${h(faultsLine(s.faults))} (see <a href="#run">Run</a>).</p>`] : []),
     ...(s.janitor.length ? [`<p class="notice">The janitor reverted ${s.janitor.length} fault(s) left by an earlier run before this walk started (see <a href="#run">Run</a>).</p>`] : []),
   ].join('');
-  const orphans = s.gates.filter((g) => g.status === 'blocked' && !roots.some((r) => r.id === g.rootCause));
-  if (!roots.length && !orphans.length) {
-    const body = s.verdict === 'pass' ? `<p class="ok-note">Every check passed.</p>` : `<p class="notice">No check ran.</p>`;
+  if (!roots.length) {
+    const body = s.verdict === 'pass' ? `<p class="ok-note">Every check passed.</p>` : s.stopped ? '' : `<p class="notice">No check ran.</p>`;
     return `<section class="card"><h2>Root causes</h2>${notices}${body}</section>`;
   }
-  const items = roots.map((g) => {
-    const n = blockedBy(g.id);
-    return `<li>${pill(g.status)}<span class="mono">${gateLink(g.id)}</span><span>${h(g.reason)}</span><span class="blocks">${n ? `blocks ${n} gate${n === 1 ? '' : 's'}` : ''}</span></li>`;
+  const items = roots.map((r) => {
+    const blocks = blockedCount(r);
+    const what = r.gate ? `${pill(r.gate.status)}<span class="mono">${gateLink(r.id)}</span><span>${h(r.gate.reason)}</span>` : `${pill('blocked')}<span class="mono">${h(r.id)}</span><span>not a gate of this run</span>`;
+    return `<li>${what}<span class="blocks">${blocks ? `blocks ${h(blocks)}` : ''}</span></li>`;
   });
-  for (const root of [...new Set(orphans.map((g) => g.rootCause ?? 'an unrecorded dependency'))]) {
-    const n = orphans.filter((g) => (g.rootCause ?? 'an unrecorded dependency') === root).length;
-    items.push(`<li>${pill('blocked')}<span class="mono">${h(root)}</span><span>not a gate of this run</span><span class="blocks">blocks ${n} gate${n === 1 ? '' : 's'}</span></li>`);
-  }
-  return `<section class="card"><h2>Root causes <span class="sub">failed and harness-error gates; blocked gates name one of these</span></h2>${notices}<ul class="roots">${items.join('')}</ul></section>`;
+  return `<section class="card"><h2>Root causes <span class="sub">one per independent failure; blocked gates, in any suite, name one of these</span></h2>${notices}<ul class="roots">${items.join('')}</ul></section>`;
 }
 
 function suites(s: Summary): string {
@@ -112,7 +110,7 @@ function gateDetail(g: Gate): string {
     ...(g.title !== g.id ? ([['Title', h(g.title)]] as [string, string][]) : []),
     ['Reason', `<span class="reason">${h(g.reason)}</span>`],
     ...(g.rootCause ? ([['Root cause', gateLink(g.rootCause)]] as [string, string][]) : []),
-    ['Time', `${h(g.startedAt)} → ${h(g.finishedAt)} (${formatDuration(durationMs(g.startedAt, g.finishedAt))})`],
+    ['Time', `${h(formatTime(g.startedAt))} → ${h(formatTime(g.finishedAt))} (${formatDuration(durationMs(g.startedAt, g.finishedAt))})`],
     ...(g.dependsOn?.length ? ([['Depends on', g.dependsOn.map(gateLink).join(', ')]] as [string, string][]) : []),
     ...(labels.length ? ([['Labels', labels.map(([k, v]) => `${h(k)}=<b>${h(String(v))}</b>`).join(' · ')]] as [string, string][]) : []),
   ];
@@ -132,7 +130,7 @@ function gateDetail(g: Gate): string {
 function gateRow(g: Gate): string {
   const search = [g.id, g.title, g.reason, g.rootCause ?? '', ...Object.values(g.labels).map(String)].join(' ').toLowerCase();
   return `<tbody class="gate" id="${h(anchor(g.id))}" data-status="${g.status}" data-suite="${h(g.suite)}" data-search="${h(search)}">
-<tr class="row"><td>${pill(g.status)}</td><td class="id"><span class="caret">▸</span>${h(g.id)}</td><td>${h(g.labels.dodGate ?? '')}</td><td>${h(g.labels.slot ?? '')}</td><td class="num dur">${formatDuration(durationMs(g.startedAt, g.finishedAt))}</td><td class="reason">${h(g.reason)}</td><td class="root">${g.rootCause ? gateLink(g.rootCause) : ''}</td></tr>
+<tr class="row"><td>${pill(g.status)}</td><td class="id"><span class="caret">▸</span>${h(g.id)}${g.title !== g.id ? `<span class="title">${h(g.title)}</span>` : ''}</td><td>${h(g.labels.dodGate ?? '')}</td><td>${h(g.labels.slot ?? '')}</td><td class="num dur">${formatDuration(durationMs(g.startedAt, g.finishedAt))}</td><td class="reason">${h(g.reason)}</td><td class="root">${g.rootCause ? gateLink(g.rootCause) : ''}</td></tr>
 <tr class="detail"><td colspan="7">${gateDetail(g)}</td></tr></tbody>`;
 }
 
@@ -156,7 +154,7 @@ function readiness(s: Summary, gantt: NonNullable<HtmlCharts['gantt']>): string 
   const first = ready.map((g) => Date.parse(g.startedAt)).filter(Number.isFinite).sort((a, b) => a - b)[0];
   const path = gantt.critical.length
     ? `<p class="critical" data-testid="critical-path"><span class="legend-key"></span>Critical path: ${gantt.critical.map((id) => `<code>${gateLink(id)}</code>`).join(' → ')}${
-        last && first !== undefined ? ` · last readiness gate finished at ${clock(last.finishedAt)} UTC, ${formatDuration(Date.parse(last.finishedAt) - first)} after the first started` : ''
+        last && first !== undefined ? ` · last readiness gate finished at ${h(formatTime(last.finishedAt))}, ${formatDuration(Date.parse(last.finishedAt) - first)} after the first started` : ''
       }</p>`
     : `<p class="critical">No gate was judged, so there is no critical path.</p>`;
   return `<section class="card" id="readiness"><h2>Readiness <span class="sub">${ready.length} gates, each from start to verdict; colour = status, outlined = critical path</span></h2>${chart(gantt, 'gantt')}${path}</section>`;
@@ -169,31 +167,39 @@ function timelines(charts: HtmlCharts['timelines']): string {
   return `<section class="card" id="timelines"><h2>Timelines</h2>${figs.join('')}</section>`;
 }
 
-function run(s: Summary): string {
+function faultTable(title: string, faults: FaultRecord[]): string {
+  if (!faults.length) return '';
+  const rows = faults.map((f) => `<tr><td class="mono">${h(f.id)}</td><td>${h(f.kind)}</td><td>${h(f.target)}</td><td>${h(f.appliedAt ? formatTime(f.appliedAt) : '—')}</td><td>${h(f.revertedAt ? formatTime(f.revertedAt) : `NOT reverted${f.detail ? `: ${f.detail}` : ''}`)}</td><td class="mono">${h(f.runId)}</td></tr>`);
+  return `<div class="sub-h">${title}</div><table><thead><tr><th>Fault</th><th>Kind</th><th>Target</th><th>Applied</th><th>Reverted</th><th>By run</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** The Allure site is built on demand (`npm run report`), so it is linked only once it exists. */
+function files(links: string[]): string {
+  const linked = links.map((f) => `<a href="${h(f)}">${h(f)}</a>`).join(' · ');
+  return links.includes('allure-report/index.html') ? linked : `${linked} · Allure site: <code>npm run report</code> builds allure-report/`;
+}
+
+function run(s: Summary, links: string[]): string {
   const facts: [string, string][] = [
     ['Sovereign', h(s.sovereign)],
     ['Target', `${h(s.target)} (${h(s.targetKind)})`],
     ['Run id', `<span class="mono">${h(s.runId)}</span>`],
-    ['Started', h(s.startedAt)],
-    ['Finished', h(s.finishedAt)],
+    ['Started', h(formatTime(s.startedAt))],
+    ['Finished', h(formatTime(s.finishedAt))],
     ['Tool', `${h(s.tool.name)} ${h(s.tool.version)}`],
-    ['Files', ['summary.json', 'summary.md', 'junit.xml', 'evidence/', 'allure-report/index.html'].map((f) => `<a href="${f}">${f}</a>`).join(' · ')],
+    ['Files', files(links.filter((f) => f !== 'index.html'))],
   ];
-  const janitor = s.janitor.length
-    ? `<div class="sub-h">Faults reverted by the janitor</div><table><thead><tr><th>Fault</th><th>Kind</th><th>Target</th><th>Applied</th><th>Reverted</th><th>By run</th></tr></thead><tbody>${s.janitor
-        .map((f) => `<tr><td class="mono">${h(f.id)}</td><td>${h(f.kind)}</td><td>${h(f.target)}</td><td>${h(f.appliedAt ?? '')}</td><td>${h(f.revertedAt ?? '')}</td><td class="mono">${h(f.runId)}</td></tr>`)
-        .join('')}</tbody></table>`
-    : '';
-  return `<section class="card" id="run"><h2>Run</h2><dl class="runinfo">${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>${janitor}
+  const faults = faultTable('Faults this walk applied', s.faults ?? []) + faultTable('Faults reverted by the janitor, left by an earlier run', s.janitor);
+  return `<section class="card" id="run"><h2>Run</h2><dl class="runinfo">${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>${faults}
 <div class="sub-h">Options</div><pre class="options">${h(JSON.stringify(s.options, null, 2))}</pre></section>`;
 }
 
-export function renderHtml(s: Summary, charts: HtmlCharts): string {
-  const body = [header(s, charts), '<main>', verdict(s), rootCauses(s), s.history ? historySectionHtml(s.history) : '', suites(s), gates(s), charts.gantt ? readiness(s, charts.gantt) : '', charts.timelines.length ? timelines(charts.timelines) : '', run(s), `<footer>${h(s.tool.name)} ${h(s.tool.version)} · generated ${h(s.finishedAt)}</footer>`, '</main>'];
+export function renderHtml(s: Summary, charts: HtmlCharts, links: string[]): string {
+  const body = [header(s, charts), '<main>', verdict(s), rootCauses(s), s.history ? historySectionHtml(s.history) : '', suites(s), gates(s), charts.gantt ? readiness(s, charts.gantt) : '', charts.timelines.length ? timelines(charts.timelines) : '', run(s, links), `<footer>${h(s.tool.name)} ${h(s.tool.version)} · generated ${h(formatTime(s.finishedAt))} · every time in this report is UTC (24-hour)</footer>`, '</main>'];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
-<title>${h(s.verdict === 'pass' ? 'TRUE READY' : 'NOT READY')} — ${h(s.sovereign)} — ${h(s.tool.name)}</title>
+<title>${h(headline(s))} — ${h(s.sovereign)} — ${h(s.tool.name)}</title>
 <style>${REPORT_CSS}</style></head>
 <body>
 ${body.join('\n')}

@@ -10,6 +10,9 @@
  */
 export const PROGRESS_PREFIX = 'SW-PROGRESS ';
 
+/** Test annotation with the gate's own duration in ms (startedAt → finishedAt), which progress shows. */
+export const GATE_DURATION_ANNOTATION = 'gate-duration-ms';
+
 export interface HoldAnnouncement {
   untilMs: number;
   label?: string;

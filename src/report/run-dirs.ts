@@ -1,4 +1,4 @@
-/** Finding a walk's run folder under the reports root. */
+/** Finding a walk's run folder under the reports root, and what a run folder holds. */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -18,3 +18,14 @@ export function newestRunDir(root: string): string | undefined {
   }
   return best?.dir;
 }
+
+const RUN_REPORTS = ['index.html', 'summary.md', 'junit.xml', 'summary.json'];
+
+/**
+ * The files a run's reports link to: the four reports (written together), and evidence/ and the
+ * Allure site only when they exist (the site exists only after `npm run report`).
+ */
+export function runLinks(runDir: string): string[] {
+  return [...RUN_REPORTS, ...['evidence/', 'allure-report/index.html'].filter((f) => existsSync(join(runDir, f)))];
+}
+

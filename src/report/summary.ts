@@ -6,6 +6,7 @@ import { redactJson, registerSecretsFromEnv } from '../evidence/redact.js';
 import type { TargetSpec } from '../target/types.js';
 import { countGates, verdictOf } from './verdict.js';
 import { naturalCompare } from './format.js';
+import { attributeSymptoms } from '../gates/attribution.js';
 
 export interface SummaryInput {
   runId: string;
@@ -15,6 +16,9 @@ export interface SummaryInput {
   finishedAt: string;
   suites: SuiteRun[];
   janitor: FaultRecord[];
+  /** Faults this walk applied, as the fault ledger has them after the walk. */
+  faults?: FaultRecord[];
+  stopped?: Summary['stopped'];
   options: Record<string, unknown>;
   tool: { name: string; version: string };
 }
@@ -41,7 +45,7 @@ export function buildSummary(input: SummaryInput): Summary {
   registerSecretsFromEnv(Object.values(input.target.secretsEnv ?? {}));
   const suiteOrder = new Map(input.suites.map((s, i) => [s.name, i]));
   const rank = (suite: string) => suiteOrder.get(suite) ?? suiteOrder.size;
-  const gates = [...readGates(input.runDir), ...input.suites.filter((s) => s.error).map(suiteErrorGate)].sort(
+  const gates = attributeSymptoms([...readGates(input.runDir), ...input.suites.filter((s) => s.error).map(suiteErrorGate)]).sort(
     (a, b) => rank(a.suite) - rank(b.suite) || naturalCompare(a.suite, b.suite) || naturalCompare(a.id, b.id),
   );
   const timelines = readTimelines(input.runDir).sort((a, b) => rank(a.suite) - rank(b.suite) || naturalCompare(a.id, b.id));
@@ -55,12 +59,15 @@ export function buildSummary(input: SummaryInput): Summary {
     sovereign: input.target.sovereign,
     startedAt: input.startedAt,
     finishedAt: input.finishedAt,
-    verdict: verdictOf(counts),
+    // A stopped walk judged only part of the Sovereign: never a pass.
+    verdict: input.stopped ? 'fail' : verdictOf(counts),
     counts,
     suites: input.suites,
     gates,
     timelines,
     janitor: input.janitor,
+    faults: input.faults,
+    stopped: input.stopped,
     options: input.options,
   });
 }

@@ -1,7 +1,12 @@
-/** The walk's closing terminal summary: counts per suite, every gate that did not pass, the verifier line last. */
+/** The walk's closing terminal summary: counts per suite, the root causes with what each blocks, the other gates that did not pass, the verifier (or stopped) line last. */
 import type { Gate, GateStatus, Summary } from '../gates/types.js';
 import { redact } from '../evidence/redact.js';
-import { STATUSES, countGates, verifierLine } from './verdict.js';
+import { STATUSES, countGates, faultsLine, finalLine } from './verdict.js';
+import { blockedCount, rootCauses } from './root-causes.js';
+import { runLinks } from './run-dirs.js';
+
+/** Blocked or skipped gates listed before the rest are left to summary.md and index.html. */
+const MAX_LISTED = 20;
 import { durationMs, formatDuration } from './format.js';
 import { historyTerminalLines } from '../history/render-text.js';
 
@@ -34,15 +39,25 @@ export function renderTerminalSummary(summary: Summary, opts: { color: boolean; 
     const took = run ? paint('dim', ` (${formatDuration(durationMs(run.startedAt, run.finishedAt))})`) : '';
     lines.push(`  ${name.padEnd(width)}  ${counts}${took}${run?.error ? paint('error', ` — could not run: ${run.error}`) : ''}`);
   }
-  const notPassed = summary.gates.filter((g) => g.status !== 'passed');
-  if (notPassed.length) {
-    lines.push('', paint('bold', 'Not passed:'));
-    const order: GateStatus[] = ['failed', 'error', 'blocked', 'skipped'];
-    for (const st of order) for (const g of notPassed.filter((x) => x.status === st)) lines.push(gateLine(g, paint));
+  const roots = rootCauses(summary);
+  if (roots.length) {
+    lines.push('', paint('bold', `Root cause${roots.length === 1 ? '' : 's'} (${roots.length}):`));
+    for (const r of roots) {
+      const blocks = blockedCount(r);
+      lines.push(`${r.gate ? gateLine(r.gate, paint) : `  ${paint('blocked', TERMINAL_ICON.blocked)} ${r.id}  not a gate of this run`}${blocks ? paint('dim', ` · blocks ${blocks}`) : ''}`);
+    }
   }
+  for (const [status, title] of [['blocked', 'Blocked'], ['skipped', 'Skipped']] as const) {
+    const listed = summary.gates.filter((g) => g.status === status);
+    if (!listed.length) continue;
+    lines.push('', paint('bold', `${title} (${listed.length}):`), ...listed.slice(0, MAX_LISTED).map((g) => gateLine(g, paint)));
+    if (listed.length > MAX_LISTED) lines.push(paint('dim', `  … and ${listed.length - MAX_LISTED} more in summary.md and index.html`));
+  }
+  if (summary.faults?.length) lines.push('', `Faults this walk applied: ${faultsLine(summary.faults)}.`);
   if (summary.janitor.length) lines.push('', `Janitor reverted ${summary.janitor.length} fault(s) left by an earlier run.`);
   if (summary.history) lines.push('', ...historyTerminalLines(summary.history, { strong: (s) => paint('bold', s), good: (s) => paint('passed', s), bad: (s) => paint('failed', s) }));
-  const dir = opts.runDir ?? '<run folder>';
-  lines.push('', `Evidence and reports: ${dir}  (index.html, summary.md, junit.xml, summary.json, evidence/)`, '', paint(summary.verdict === 'pass' ? 'passed' : 'failed', verifierLine(summary.counts)));
+  const files = opts.runDir ? runLinks(opts.runDir) : ['index.html', 'summary.md', 'junit.xml', 'summary.json'];
+  const last = finalLine(summary);
+  lines.push('', `Evidence and reports: ${opts.runDir ?? '<run folder>'}  (${files.join(', ')})`, '', paint(summary.stopped ? 'blocked' : summary.verdict === 'pass' ? 'passed' : 'failed', last));
   return redact(lines.join('\n'));
 }

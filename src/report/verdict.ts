@@ -7,8 +7,10 @@
  * not applicable to this target or run, so it is neither a check nor a pass), and F counts
  * every gate that did not pass: `failed` + `blocked` + `error` (a blocked or unjudgeable check
  * is not a passing one).
+ * A walk a signal stopped has no verdict: it ends `⏹ STOPPED — …` with what was judged before the
+ * stop and what became of the faults it applied.
  */
-import type { Gate, GateStatus, Summary } from '../gates/types.js';
+import type { FaultRecord, Gate, GateStatus, Summary } from '../gates/types.js';
 
 export const STATUSES: readonly GateStatus[] = ['failed', 'error', 'blocked', 'passed', 'skipped'];
 
@@ -45,4 +47,25 @@ export function verifierLine(counts: Record<GateStatus, number>): string {
   if (verdictOf(counts) === 'pass') return `✅ TRUE READY — all ${checks} checks pass.`;
   const tail = checks === 0 ? ' No check ran.' : '';
   return `❌ NOT READY — ${notPassing} of ${checks} checks failed.${tail}`;
+}
+
+/** `1 fault applied, 1 reverted` (with the ones not reverted named), or `no fault applied`. */
+export function faultsLine(faults: readonly FaultRecord[]): string {
+  if (!faults.length) return 'no fault applied';
+  const open = faults.filter((f) => !f.revertedAt);
+  const tail = open.length ? `; NOT reverted: ${open.map((f) => `${f.kind} on ${f.target}`).join(', ')}` : '';
+  return `${faults.length} fault${faults.length === 1 ? '' : 's'} applied, ${faults.length - open.length} reverted${tail}`;
+}
+
+/** The last line of every report: the verifier line, or the stopped line. */
+export function finalLine(summary: Pick<Summary, 'counts' | 'stopped' | 'faults'>): string {
+  if (!summary.stopped) return verifierLine(summary.counts);
+  const { checks, notPassing } = checkTotals(summary.counts);
+  const { signal, during } = summary.stopped;
+  return `⏹ STOPPED — by ${signal}${during ? ` during ${during}` : ''}, before a verdict: ${checks} check${checks === 1 ? '' : 's'} judged, ${notPassing} not passing; ${faultsLine(summary.faults ?? [])}.`;
+}
+
+/** The verdict in two words: `TRUE READY`, `NOT READY` or `STOPPED`. */
+export function headline(s: Pick<Summary, 'verdict' | 'stopped'>): string {
+  return s.stopped ? 'STOPPED' : s.verdict === 'pass' ? 'TRUE READY' : 'NOT READY';
 }

@@ -14,6 +14,7 @@ import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { writeAllureMeta } from './allure-meta.js';
 import { slug } from './format.js';
+import { runLinks } from './run-dirs.js';
 
 export { buildSummary, type SummaryInput } from './summary.js';
 export { renderTerminalSummary } from './terminal.js';
@@ -56,9 +57,10 @@ export async function writeReports(runDir: string, input: Summary): Promise<{ fi
   }
 
   write('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
-  write('summary.md', renderMarkdown(summary));
+  const links = runLinks(runDir);
+  write('summary.md', renderMarkdown(summary, links));
   write('junit.xml', renderJunit(summary));
-  write('index.html', renderHtml(summary, { gantt, timelines }));
+  write('index.html', renderHtml(summary, { gantt, timelines }, links));
   files.push(...writeAllureMeta(runDir, summary));
   return { files };
 }

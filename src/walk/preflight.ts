@@ -39,7 +39,8 @@ async function discover(clients: RegionClient[], kit: Kit): Promise<{ discovered
   const hrs = await primary.list(HELMRELEASES, { labelSelector: SLOT_LABEL });
   const discovered = hrs.items
     .filter((o) => !known.has(o.metadata.name))
-    .map((o) => ({ slot: o.metadata.labels?.[SLOT_LABEL] ?? '?', name: o.metadata.name, namespace: o.metadata.namespace ?? 'flux-system' }))
+    // The slot label's value (a label value: [A-Za-z0-9._-], possibly empty) becomes part of a gate id.
+    .map((o) => ({ slot: o.metadata.labels?.[SLOT_LABEL] || 'unslotted', name: o.metadata.name, namespace: o.metadata.namespace ?? 'flux-system' }))
     .sort((a, b) => a.slot.localeCompare(b.slot, 'en', { numeric: true }));
   return { discovered };
 }

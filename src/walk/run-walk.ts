@@ -11,6 +11,7 @@ import type { TargetSpec } from '../target/types.js';
 import { RUN_CONTEXT_ENV, type RunContext, type WalkOptions } from '../run/context.js';
 import type { FaultRecord, Gate, SuiteRun } from '../gates/types.js';
 import { readGates, writeGate } from '../gates/recorder.js';
+import { FaultLedger, LedgerError, toFaultRecord } from '../chaos/ledger.js';
 import { loadKit } from '../kit/load.js';
 import { preflight } from './preflight.js';
 import { prepareRunFolder, type RunFolder } from './run-folder.js';
@@ -50,6 +51,17 @@ function recoverUnreported(runDir: string, suite: string): void {
   for (const g of JSON.parse(readFileSync(state, 'utf8')) as Gate[]) if (!reported.has(g.id)) writeGate(runDir, g);
 }
 
+/** The faults this walk applied, as the fault ledger has them now (reverted or not). */
+function faultsOf(ctx: RunContext): FaultRecord[] {
+  const ledger = FaultLedger.forSovereign(ctx.target.sovereign);
+  try {
+    return ledger.entries().filter((e) => e.runId === ctx.runId).map(toFaultRecord);
+  } catch (e) {
+    if (!(e instanceof LedgerError)) throw e;
+    return [{ id: 'fault-ledger', kind: 'fault-ledger', target: ledger.path, runId: ctx.runId, detail: `revert failed: ${e.message}` }];
+  }
+}
+
 /** Ctrl+C, kill, and the terminal going away (SIGHUP) all stop the walk the same way. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -72,11 +84,14 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
   const suites: SuiteRun[] = [];
   let current: SuiteProcess | undefined;
   let stopSignal: NodeJS.Signals | undefined;
+  let stoppedDuring: string | undefined;
   let stopWalk = false;
   let onStopped: (sig: NodeJS.Signals) => void = () => {};
   const stopped = new Promise<NodeJS.Signals>((resolve) => (onStopped = resolve));
   const onSignal = (sig: NodeJS.Signals) => {
-    stopSignal = sig;
+    stopSignal ??= sig;
+    const last = suites.at(-1);
+    if (last && !last.finishedAt) stoppedDuring ??= last.name;
     onStopped(sig);
     // A suite's worker reverts its faults on this signal (faults of a suite judged here are
     // reverted by this process's own handler); the janitor below double-checks.
@@ -85,10 +100,6 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
   deferExitOnSignal();
   for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
   const progress = new JudgeProgress({ write: options.json ? io.err : io.out, tty: options.json ? io.ttyErr : io.ttyOut });
-  const failSuite = (run: SuiteRun, reason: string) => {
-    run.error = reason;
-    writeGate(runDir, { id: `${run.name}/harness`, suite: run.name, title: `${run.name}/harness`, status: 'error', reason, startedAt: run.startedAt, finishedAt: run.finishedAt, labels: { severity: 'blocker' }, evidence: [] });
-  };
   try {
     for (const suite of options.suites) {
       if (stopSignal || stopWalk) break;
@@ -101,7 +112,8 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
         if (!judged.ok) {
           stopWalk = judged.stopWalk;
           run.finishedAt = new Date().toISOString();
-          failSuite(run, judged.reason);
+          // A stopped suite is not an error: the summary says what the stop interrupted.
+          if (!stopSignal) run.error = judged.reason;
           continue;
         }
       }
@@ -111,16 +123,14 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
       run.finishedAt = new Date().toISOString();
       recoverUnreported(runDir, suite);
       const produced = readGates(runDir).some((g) => g.suite === suite);
-      if ((code !== 0 && code !== 1) || !produced) {
-        failSuite(run, stopSignal ? `stopped by ${stopSignal}` : `suite ${suite} did not complete (playwright exit ${code}${produced ? '' : ', no gate judged'})`);
-      }
+      if (!stopSignal && ((code !== 0 && code !== 1) || !produced)) run.error = `suite ${suite} did not complete (playwright exit ${code}${produced ? '' : ', no gate judged'})`;
     }
   } finally {
     for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
   }
   if (stopSignal) {
+    // This run's own faults: the summary lists them from the ledger, reverted or not.
     for (const f of (await hooks.janitor?.(ctx, 'after-stop')) ?? []) {
-      janitor.push(f);
       io.err(redact(`janitor: ${f.revertedAt ? 'reverted' : 'could NOT revert'} ${f.kind} on ${f.target} after ${stopSignal}${f.revertedAt ? '' : `: ${f.detail}`}\n`));
     }
   }
@@ -128,7 +138,7 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
   const tool = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
   // Loaded only now: the report writers (vega among them) would otherwise sit in memory through every suite.
   const { reportWalk } = await import('./report-walk.js');
-  const summary = await reportWalk({ runId, runDir, target, startedAt: ctx.startedAt, finishedAt: new Date().toISOString(), suites, janitor, options: { ...options, ...(shard ? { shard } : {}) }, tool: { name: tool.name, version: tool.version } }, options, io);
+  const summary = await reportWalk({ runId, runDir, target, startedAt: ctx.startedAt, finishedAt: new Date().toISOString(), suites, janitor, faults: faultsOf(ctx), stopped: stopSignal && { signal: stopSignal, during: stoppedDuring }, options: { ...options, ...(shard ? { shard } : {}) }, tool: { name: tool.name, version: tool.version } }, options, io);
   if (stopSignal) return 128 + (constants.signals[stopSignal] ?? 0);
   return summary.verdict === 'pass' ? 0 : 1;
 }

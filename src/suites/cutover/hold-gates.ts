@@ -82,7 +82,7 @@ export function judgeReconcile(g: GateRun, c: JudgeContext, rc: ReconcileOutcome
   g.attach(c.evidence.json('cutover-forced-reconcile', rc, 'reconcile.fluxcd.io/requestedAt → status.lastHandledReconcileAt, with Ready'));
   for (const o of rc) {
     g.addStep({ name: `reconcile ${o.object}`, status: o.ok ? 'passed' : 'failed', startedAt: o.requestedAt, finishedAt: o.readyAt ?? o.handledAt ?? o.requestedAt, detail: o.ok ? `handled ${o.handledAt}, Ready ${o.readyAt}` : o.problem });
-    c.events.push({ lane: 'forced reconcile', label: `${o.object}: ${o.ok ? 'Ready' : o.problem}`, at: Date.parse(o.readyAt ?? o.handledAt ?? o.requestedAt) });
+    c.events.push({ lane: 'forced reconcile', label: `${o.object}: ${o.ok ? 'Ready' : o.problem}`, at: Date.parse(o.readyAt ?? o.handledAt ?? o.requestedAt), ok: o.ok });
   }
   if (rc.some((o) => c.afterBlock(o.readyAt ?? o.handledAt))) return g.block(POLICY_GATE, 'the egress block ended before the forced reconcile concluded');
   const bad = rc.filter((o) => !o.ok);
@@ -95,7 +95,7 @@ export function judgeCallHome(g: GateRun, c: JudgeContext, ch: CallHomeOutcome |
   if (ch.message) g.attach(c.evidence.write({ surface: 'cutover-call-home', kind: 'log', ext: 'log', content: ch.message, description: `termination message of ${ch.pod}` }));
   if (ch.harnessProblem) return g.error(ch.harnessProblem);
   const finished = ch.finishedAt ?? new Date().toISOString();
-  c.events.push({ lane: 'call-home', label: `${ch.attempts.filter((a) => !a.blocked).length} of ${ch.attempts.length} reached`, at: Date.parse(finished) });
+  c.events.push({ lane: 'call-home', label: `${ch.attempts.filter((a) => !a.blocked).length} of ${ch.attempts.length} reached`, at: Date.parse(finished), ok: ch.attempts.every((a) => a.blocked) });
   if (c.afterBlock(ch.finishedAt)) return g.block(POLICY_GATE, 'the egress block ended before the call-home probe finished');
   for (const a of ch.attempts) g.addStep({ name: `curl ${a.url}`, status: a.blocked ? 'passed' : 'failed', startedAt: finished, finishedAt: finished, detail: `curl exit ${a.curlExit}, http ${a.http}` });
   const reached = ch.attempts.filter((a) => !a.blocked);
@@ -109,7 +109,7 @@ export function judgeFreshPull(g: GateRun, c: JudgeContext, choice: FreshPullCho
   if (!fp || 'error' in fp || 'blockEnded' in fp) return unfinished(g, 'fresh-pull proof', fp);
   g.attach(c.evidence.json('cutover-fresh-pull', fp, `restart of ${fp.deployment} during the hold`));
   const finished = fp.readyAt ?? fp.failure?.at ?? new Date().toISOString();
-  c.events.push({ lane: 'fresh pull', label: `${fp.deployment}: ${fp.ok ? 'Ready' : fp.problem}`, at: Date.parse(finished) });
+  c.events.push({ lane: 'fresh pull', label: `${fp.deployment}: ${fp.ok ? 'Ready' : fp.problem}`, at: Date.parse(finished), ok: fp.ok });
   g.addStep({ name: `restart ${fp.deployment} (${fp.why})`, status: fp.ok ? 'passed' : 'failed', startedAt: fp.restartedAt ?? finished, finishedAt: finished, detail: fp.ok ? `new pods ${fp.newPods.join(', ')} Ready ${fp.readyAt}` : fp.problem });
   if (fp.ok && c.afterBlock(fp.readyAt)) return g.block(POLICY_GATE, 'the egress block ended before the restarted pods were Ready');
   return fp.ok ? g.pass(`${fp.deployment} restarted at ${fp.restartedAt}; new pod(s) ${fp.newPods.join(', ')} pulled and Ready at ${fp.readyAt}`) : g.fail(fp.problem ?? 'fresh pull failed');

@@ -130,8 +130,8 @@ export async function runHold(d: HoldDeps): Promise<HoldResult> {
     const flips = [...watch.flips, ...watch.unresolved()].sort((a, b) => a.at.localeCompare(b.at));
     const heldMs = Math.min(holdEnd, blockEnd) - holdStart;
     events.push({ lane: 'egress block', label: 'hold', at: holdStart, end: Math.min(holdEnd, blockEnd) });
-    for (const f of flips) events.push({ lane: 'Ready lost', label: `${f.object} ${f.condition}=${f.status} ${f.reason ?? ''}`, at: Date.parse(f.at) });
-    for (const p of watch.imagePull) events.push({ lane: 'image pull', label: `${p.pod} ${p.reason}`, at: Date.parse(p.at) });
+    for (const f of flips) events.push({ lane: 'Ready lost', label: `${f.object} ${f.condition}=${f.status} ${f.reason ?? ''}`, at: Date.parse(f.at), ok: false });
+    for (const p of watch.imagePull) events.push({ lane: 'image pull', label: `${p.pod} ${p.reason}`, at: Date.parse(p.at), ok: false });
 
     gates.push(judgePolicy(policyGate, d, block, heldMs));
     const holdGate = gate('hold', 'L7.5');

@@ -8,10 +8,16 @@ export interface TimelineEvent {
   at: number;
   /** A span (the hold itself) rather than an instant. */
   end?: number;
+  /** Whether the event is what a passing hold expects; absent for plain facts (policy applied). */
+  ok?: boolean;
 }
 
+/** Point colours: green as expected, red a problem, grey a fact; the legend says which. */
+const OUTCOMES = { 'as expected': '#2f9e5e', problem: '#d8434b', event: '#6b7785' } as const;
+const outcomeOf = (e: TimelineEvent): keyof typeof OUTCOMES => (e.ok === undefined ? 'event' : e.ok ? 'as expected' : 'problem');
+
 export function holdTimeline(events: readonly TimelineEvent[], mode: string): Timeline {
-  const values = events.map((e) => ({ lane: e.lane, label: e.label, at: new Date(e.at).toISOString(), ...(e.end !== undefined ? { end: new Date(e.end).toISOString() } : {}) }));
+  const values = events.map((e) => ({ lane: e.lane, label: e.label, outcome: outcomeOf(e), at: new Date(e.at).toISOString(), ...(e.end !== undefined ? { end: new Date(e.end).toISOString() } : {}) }));
   return {
     id: `${SUITE}/hold`,
     suite: SUITE,
@@ -26,7 +32,7 @@ export function holdTimeline(events: readonly TimelineEvent[], mode: string): Ti
       },
       layer: [
         { transform: [{ filter: 'datum.end' }], mark: { type: 'bar', height: 10, color: '#9ecae1' }, encoding: { x: { field: 'at', type: 'temporal', title: 'time (UTC)' }, x2: { field: 'end' } } },
-        { transform: [{ filter: '!datum.end' }], mark: { type: 'point', filled: true, size: 70 }, encoding: { x: { field: 'at', type: 'temporal' }, color: { field: 'lane', type: 'nominal', legend: null } } },
+        { transform: [{ filter: '!datum.end' }], mark: { type: 'point', filled: true, size: 70 }, encoding: { x: { field: 'at', type: 'temporal' }, color: { field: 'outcome', type: 'nominal', title: 'event', scale: { domain: Object.keys(OUTCOMES), range: Object.values(OUTCOMES) } } } },
       ],
     },
   };

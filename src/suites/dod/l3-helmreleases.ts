@@ -80,15 +80,17 @@ export function helmReleaseChecks(regions: RegionSpec[], kit: Kit): DodCheckSpec
         region: r.name,
         slot: slot.slot,
         text: `${r.name} slot ${slot.slot} ${slot.ready.namespace}/${slot.ready.name} Ready=True`,
-        judge: (s, g) =>
-          inRegion(s, g, r.name, async () => {
+        judge: (s, g) => {
+          g.aboutHelmReleases([`${slot.ready.namespace}/${slot.ready.name}`]);
+          return inRegion(s, g, r.name, async () => {
             const { rows, evidence, notServed } = await releases(s, r.name);
             g.attach(evidence);
             const hr = rows.get(`${slot.ready.namespace}/${slot.ready.name}`);
             if (!hr) return g.fail(`HelmRelease ${slot.ready.namespace}/${slot.ready.name} (slot ${slot.slot}) not found in ${r.name}${notServed ? `: ${notServed}` : ''}`);
             const why = notReadyBecause(hr);
             return why ? g.fail(`${why} in ${r.name}`) : g.pass(`${hr.ref} Ready=True (${hr.reason ?? 'no reason'}) at generation ${hr.generation}`);
-          }),
+          });
+        },
       }),
     ),
     {
@@ -102,7 +104,9 @@ export function helmReleaseChecks(regions: RegionSpec[], kit: Kit): DodCheckSpec
           g.attach(evidence);
           const nothing = nothingListed(r.name, rows.size, notServed);
           if (nothing) return g.fail(nothing);
-          const bad = [...rows.values()].filter((x) => x.ready === 'False' && x.reason !== 'Suspended').map((x) => `${x.ref} (${x.reason ?? 'no reason'})`);
+          const wanting = [...rows.values()].filter((x) => x.ready === 'False' && x.reason !== 'Suspended');
+          const bad = wanting.map((x) => `${x.ref} (${x.reason ?? 'no reason'})`);
+          g.aboutHelmReleases(wanting.map((x) => x.ref));
           g.metric('readyFalse', bad.length);
           return bad.length ? g.fail(`${bad.length} HelmRelease(s) Ready=False in ${r.name}: ${listSome(bad)}`) : g.pass(`0 of ${rows.size} HelmReleases Ready=False`);
         }),
@@ -118,7 +122,9 @@ export function helmReleaseChecks(regions: RegionSpec[], kit: Kit): DodCheckSpec
           g.attach(evidence);
           const nothing = nothingListed(r.name, rows.size, notServed);
           if (nothing) return g.fail(nothing);
-          const bad = [...rows.values()].filter((x) => x.ready === 'Unknown' || x.ready === 'missing').map((x) => `${x.ref} (Ready=${x.ready}${x.reason ? `, ${x.reason}` : ''})`);
+          const wanting = [...rows.values()].filter((x) => x.ready === 'Unknown' || x.ready === 'missing');
+          const bad = wanting.map((x) => `${x.ref} (Ready=${x.ready}${x.reason ? `, ${x.reason}` : ''})`);
+          g.aboutHelmReleases(wanting.map((x) => x.ref));
           g.metric('readyUnknown', bad.length);
           return bad.length ? g.fail(`${bad.length} HelmRelease(s) Ready=Unknown in ${r.name}: ${listSome(bad)}`) : g.pass(`0 of ${rows.size} HelmReleases Ready=Unknown`);
         }),

@@ -11,7 +11,7 @@ import type { Evidence, Gate } from '../../gates/types.js';
 import { renderVegaLite } from '../../report/charts.js';
 import type { FailoverHarness, FailoverResult } from './run.js';
 import { failoverTimeline } from './timeline.js';
-import { failoverGateIds, formatMs, SUITE } from './ids.js';
+import { failoverGateIds, failoverGateTitles, formatMs, SUITE } from './ids.js';
 
 const LISTED = 20;
 /** Reported and measured figures agree within this much (the platform's detection granularity). */
@@ -35,16 +35,17 @@ async function timelineEvidence(h: FailoverHarness, r: FailoverResult): Promise<
 }
 
 export async function failoverGates(h: FailoverHarness, r: FailoverResult): Promise<Gate[]> {
-  const ids = failoverGateIds(h.ctx.options);
+  const ids = failoverGateIds();
+  const titles = failoverGateTitles(h.ctx.options);
   const primary = r.kill?.plan.region ?? h.ctx.target.regions.find((x) => x.role === 'primary')?.name;
   const d31 = { dodGate: 'D31', severity: 'blocker' as const, region: primary };
-  const pre = new GateRun(ids.preconditions, SUITE, ids.preconditions, { dodGate: 'D31', severity: 'critical', region: primary });
-  const kill = new GateRun(ids.kill, SUITE, ids.kill, { dodGate: 'D31', severity: 'blocker', region: primary }, [ids.preconditions]);
-  const loss = new GateRun(ids.loss, SUITE, ids.loss, d31, [ids.preconditions, ids.kill]);
-  const rto = new GateRun(ids.rto, SUITE, ids.rto, d31, [ids.preconditions, ids.kill]);
-  const intact = new GateRun(ids.intact, SUITE, ids.intact, { dodGate: 'D31', severity: 'critical', region: primary }, [ids.loss]);
-  const reportedRto = new GateRun(ids.reportedRto, SUITE, ids.reportedRto, { dodGate: 'D31', severity: 'normal' }, [ids.kill]);
-  const reportedRpo = new GateRun(ids.reportedRpo, SUITE, ids.reportedRpo, { dodGate: 'D31', severity: 'normal' }, [ids.kill, ids.loss]);
+  const pre = new GateRun(ids.preconditions, SUITE, titles.preconditions, { dodGate: 'D31', severity: 'critical', region: primary });
+  const kill = new GateRun(ids.kill, SUITE, titles.kill, { dodGate: 'D31', severity: 'blocker', region: primary }, [ids.preconditions]);
+  const loss = new GateRun(ids.loss, SUITE, titles.loss, d31, [ids.preconditions, ids.kill]);
+  const rto = new GateRun(ids.rto, SUITE, titles.rto, d31, [ids.preconditions, ids.kill]);
+  const intact = new GateRun(ids.intact, SUITE, titles.intact, { dodGate: 'D31', severity: 'critical', region: primary }, [ids.loss]);
+  const reportedRto = new GateRun(ids.reportedRto, SUITE, titles.reportedRto, { dodGate: 'D31', severity: 'normal' }, [ids.kill]);
+  const reportedRpo = new GateRun(ids.reportedRpo, SUITE, titles.reportedRpo, { dodGate: 'D31', severity: 'normal' }, [ids.kill, ids.loss]);
   const all = [pre, kill, loss, rto, intact, reportedRto, reportedRpo];
   for (const s of r.precondition.steps) pre.addStep(s);
   if (r.evidence.history) pre.attach(r.evidence.history);

@@ -1,4 +1,4 @@
-/** The failover suite's gate ids (declared by the spec before anything is judged). */
+/** The failover suite's gate ids (declared by the spec before anything is judged) and titles. */
 import type { WalkOptions } from '../../run/context.js';
 
 export const SUITE = 'failover';
@@ -18,14 +18,27 @@ export interface FailoverGateIds {
   reportedRpo: string;
 }
 
-export function failoverGateIds(options: Pick<WalkOptions, 'rtoMs'>): FailoverGateIds {
+export function failoverGateIds(): FailoverGateIds {
   return {
     preconditions: `${SUITE}/preconditions`,
     kill: `${SUITE}/region-kill`,
-    loss: `${SUITE}/D31 zero acknowledged writes lost`,
-    rto: `${SUITE}/D31 RTO ≤ ${formatMs(options.rtoMs)}`,
-    intact: `${SUITE}/acknowledged writes intact`,
+    loss: `${SUITE}/d31-zero-acknowledged-writes-lost`,
+    rto: `${SUITE}/d31-rto`,
+    intact: `${SUITE}/acknowledged-writes-intact`,
     reportedRto: `${SUITE}/continuum-reported-rto-matches`,
     reportedRpo: `${SUITE}/continuum-reported-rpo-matches`,
+  };
+}
+
+/** What each gate checks, in words; the RTO threshold is part of it. */
+export function failoverGateTitles(options: Pick<WalkOptions, 'rtoMs'>): FailoverGateIds {
+  return {
+    preconditions: 'Preconditions: the database pair is healthy and the writer runs before the kill',
+    kill: 'The primary region is killed under write load',
+    loss: 'D31 zero acknowledged writes lost',
+    rto: `D31 RTO ≤ ${formatMs(options.rtoMs)}`,
+    intact: 'Acknowledged writes are intact on the survivor',
+    reportedRto: 'The RTO Continuum reports matches what clients saw',
+    reportedRpo: 'The RPO Continuum reports matches what clients lost',
   };
 }

@@ -27,9 +27,10 @@ export function slotGate(r: SlotResult, regions: string[], evidence: EvidenceWri
     startedAt: iso(r.startedAt),
     finishedAt: iso(r.finishedAt),
     dependsOn: r.probe.dependsOn,
-    labels: { slot: slot.slot, dodGate: `slot-${slot.slot}`, layer: slot.layer, tier: slot.tier, region: regions.join(', '), severity: slot.tier === 0 ? 'blocker' : 'critical' },
+    labels: { slot: slot.slot, layer: slot.layer, tier: slot.tier, region: regions.join(', '), severity: slot.tier === 0 ? 'blocker' : 'critical' },
     steps,
     evidence: files,
     metrics: { readyAfterMs: r.status === 'passed' ? r.finishedAt - r.startedAt : null },
+    helmReleases: [`${slot.ready.namespace}/${slot.ready.name}`],
   };
 }
