@@ -27,11 +27,15 @@ const DEFAULTS = {
   sim: { slotDeadlineMs: 30_000, settleMs: 2_000, minNodes: 4, holdMs: 60_000, mailTimeoutMs: 30_000 },
 } as const;
 
-/** `-h`/`--help` lists the sim's fault kinds, so only then is the sim's fault registry loaded. */
+/** `-h`/`--help` lists the sim's fault kinds, so only then is the sim's fault registry loaded; help never fails for it. */
 async function faultKindsForHelp(argv: string[]): Promise<string | undefined> {
   if (!argv.includes('-h') && !argv.includes('--help')) return undefined;
-  const { describeFaultKinds } = await import('../sim/index.js');
-  return describeFaultKinds();
+  try {
+    const { describeFaultKinds } = await import('../sim/index.js');
+    return describeFaultKinds();
+  } catch (e) {
+    return `  (the simulated Sovereign could not be loaded to list them: ${(e as Error).message.split('\n')[0]})`;
+  }
 }
 
 /**
