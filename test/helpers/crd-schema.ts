@@ -92,6 +92,8 @@ function compile(group: string, kind: string, version: string): CrdSchema {
   const v = crd.spec.versions.find((x) => x.name === version);
   if (!v?.schema) throw new Error(`${kind}.${group} has no schema for ${version} (versions: ${crd.spec.versions.map((x) => x.name).join(', ')})`);
   const root = structural(v.schema.openAPIV3Schema) as Schema;
+  // The API server allows apiVersion, kind and metadata on every object, declared or not.
+  root.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...(root.properties as Schema | undefined) };
   const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false, formats: { 'date-time': RFC3339, int32: true, int64: true, byte: true, double: true, float: true, 'int-or-string': true, duration: true, uri: true, quantity: true } });
   const whole = ajv.compile(root);
   const statusSchema = ((root.properties ?? {}) as Schema).status;
