@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { KubeObject } from '../sim/kube-client/api.js';
 import { crossplane } from '../sim/operators/crossplane.js';
 import { sigstore } from '../sim/operators/sigstore.js';
 import { FakeWorld, SOVEREIGN } from './helpers/operator-world.js';
@@ -22,6 +23,17 @@ describe('apiextensions.crossplane.io model', () => {
     assert.match((rev.metadata as { name: string }).name, /^crossplane-claims-[0-9a-f]{7}$/);
     assert.equal((rev.spec as { revision: number }).revision, 1);
     assert.equal(crossplane.owned!(comp, new FakeWorld()), undefined);
+  });
+
+  it('a changed Composition gets the next revision number; an unchanged one keeps its revision', () => {
+    const comp = sampleObject(crossplane, 'Composition', 'crossplane-claims', undefined);
+    const world = new FakeWorld().operatorUp(crossplane);
+    const [first] = crossplane.owned!(comp, world)!;
+    world.add(first as unknown as KubeObject);
+    assert.equal((crossplane.owned!(comp, world)![0].spec as { revision: number }).revision, 1);
+    const changed = { ...comp, spec: { ...(comp.spec as object), writeConnectionSecretsToNamespace: 'crossplane-system' } } as KubeObject;
+    assert.equal((crossplane.owned!(changed, world)![0].spec as { revision: number }).revision, 2);
+    assert.equal(crossplane.owned!(first as unknown as KubeObject, world), undefined, 'a revision owns nothing');
   });
 });
 

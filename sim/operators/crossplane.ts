@@ -1,7 +1,8 @@
 // Source: crossplane v2.1 internal/controller/apiextensions/composition (the revision controller
 // snapshots each Composition into a CompositionRevision `<name>-<hash[0:7]>` labelled with the
 // composition's name and hash, numbering revisions from 1 and reusing the number of a revision whose
-// hash matches). A Composition itself has no status.
+// hash matches). Compositions have no status. CompositionRevision is among the kinds so that the
+// revisions, whose numbers the model reads, are watched.
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../kube-client/api.js';
 import type { OperatorModel, OperatorWorld } from './types.js';
@@ -23,7 +24,7 @@ function revisionNumber(obj: KubeObject, hash: string, world: OperatorWorld): nu
 
 export const crossplane: OperatorModel = {
   group: 'apiextensions.crossplane.io',
-  kinds: { Composition: 'v1' },
+  kinds: { Composition: 'v1', CompositionRevision: 'v1' },
   workload: { kind: 'Deployment', namespace: NAMESPACE, name: 'crossplane' },
   sample: () => ({
     spec: {
@@ -45,7 +46,7 @@ export const crossplane: OperatorModel = {
     },
   }),
   owned(obj, world) {
-    if (!running(world)) return undefined;
+    if (obj.kind !== 'Composition' || !running(world)) return undefined;
     const hash = createHash('sha256').update(JSON.stringify(obj.spec ?? {})).digest('hex');
     return [{
       apiVersion: REVISIONS,

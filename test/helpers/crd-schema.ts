@@ -21,7 +21,7 @@ interface CrdVersion {
 }
 
 interface Crd {
-  spec: { group: string; names: { kind: string }; versions: CrdVersion[] };
+  spec: { group: string; scope: 'Namespaced' | 'Cluster'; names: { kind: string }; versions: CrdVersion[] };
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
