@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything sovereign-walk needs on a fresh Debian machine (idempotent):
-# Debian's Chromium, nats-server and PostgreSQL 15; Debian's kubectl (kept in .tools/ so it
-# never clobbers a kubectl the machine already has); npm dependencies; k6 where it can be built.
+# Debian's Chromium, nats-server, PostgreSQL 15 and Redis (the embedded Sovereign's Valkey); Debian's
+# kubectl (kept in .tools/ so it never clobbers a kubectl the machine already has); npm dependencies;
+# the embedded Sovereign's real control plane and Flux controllers, built from the Go module proxy
+# into a per-user cache (scripts/build-control-plane.ts). k6 is never built here: the failover suite
+# uses the k6 the user installed, if any.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -11,6 +14,10 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
 command -v ip >/dev/null || need+=(iproute2)
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v redis-cli >/dev/null || need+=(redis-tools)
+command -v certutil >/dev/null || need+=(libnss3-tools)
+command -v git >/dev/null || need+=(git)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   $SUDO apt-get update -qq
@@ -29,7 +36,6 @@ fi
 
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
 
-if [ "${SW_SKIP_K6:-}" != "1" ] && [ -x scripts/build-k6.sh ]; then
-  bash scripts/build-k6.sh || true
-fi
+command -v go >/dev/null || { echo "setup: Go is needed to build the embedded Sovereign's control plane (https://go.dev/dl)" >&2; exit 1; }
+npx tsx scripts/build-control-plane.ts
 echo "setup: done (chromium $(chromium --version 2>/dev/null | awk '{print $2}'), $(.tools/kubectl-debian version --client --short 2>/dev/null))"

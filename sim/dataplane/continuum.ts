@@ -15,7 +15,7 @@ import type { DataplaneFaults } from './faults.js';
 import { at, CONTINUUM_NAME, goDuration, LEASE, markPromoted, writeContinuumStatus, writePairStatus } from './objects.js';
 import type { DbPair } from './pair.js';
 import type { Backend, DataplaneRouter } from './router.js';
-import { appendLog } from './processes.js';
+import { appendLog } from '../host/processes.js';
 
 /** Status refresh period while nothing changes (lease expiry time, lag). */
 const STATUS_REFRESH_MS = 1_000;

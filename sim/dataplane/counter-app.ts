@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../src/repo-root.js';
 import { createInterface } from 'node:readline';
-import { appendLog, spawnGroup, type GroupProcess } from './processes.js';
+import { appendLog, spawnGroup, type GroupProcess } from '../host/processes.js';
 
 const SERVER = join(REPO_ROOT, 'fixtures/counter-app/server.mjs');
 const START_TIMEOUT_MS = 15_000;

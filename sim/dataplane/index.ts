@@ -19,7 +19,7 @@ import { ContinuumController } from './continuum.js';
 import { dataplaneFaults, DETACH_AFTER_FIRST_USE_MS } from './faults.js';
 import { seedPrimaryRegion, seedReplicaRegion } from './objects.js';
 import { DbPair, type PairNames } from './pair.js';
-import { appendLog, postgresUser } from './processes.js';
+import { appendLog, postgresUser } from '../host/processes.js';
 import { DataplaneRouter, type Backend } from './router.js';
 
 export { DATAPLANE_FAULT_KINDS } from './faults.js';

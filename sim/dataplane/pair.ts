@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { ensureCounterTable } from '../../src/failover/targets/pg-target.js';
 import { PgServer } from './postgres.js';
-import type { RunAs } from './processes.js';
+import type { RunAs } from '../host/processes.js';
 
 export const REPLICATION_USER = 'streaming_replica';
 const STREAMING_TIMEOUT_MS = 15_000;

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { spawnGroup, type GroupProcess, type RunAs } from './processes.js';
+import { spawnGroup, type GroupProcess, type RunAs } from '../host/processes.js';
 
 const run = promisify(execFile);
 

@@ -99,3 +99,18 @@ export async function createSimPki(dir: string, hosts: string[]): Promise<SimPki
   ]);
   return { caPem: ca.certPem, certPem: leaf.certPem, keyPem: leaf.keyPem, caPath, ca };
 }
+
+/** A client certificate for a Kubernetes user: CN is the user name, each O a group. */
+export async function issueClient(ca: SimCa, user: string, groups: readonly string[] = []): Promise<LeafCert> {
+  const pems = await generate([{ name: 'commonName', value: user }, ...groups.map((g) => ({ name: 'organizationName', value: g }))], {
+    ...KEY_OPTIONS,
+    ...validity(365),
+    ca: { cert: ca.certPem, key: ca.keyPem },
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, critical: true },
+      { name: 'extKeyUsage', clientAuth: true },
+    ],
+  });
+  return { certPem: pems.cert, keyPem: pems.private, caPem: ca.certPem };
+}

@@ -9,9 +9,12 @@ import type { AddressInfo, Socket } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { HostHandler, SimWeb } from '../context.js';
 import { issueLeaf, type SimCa } from '../pki/tls.js';
+import type { GatewayRoutes } from './gateway.js';
 import { RouteTable } from './route-table.js';
 
 export interface FrontDoor extends SimWeb {
+  /** Routes by the region's HTTPRoutes first (the Gateway's data path); module routes serve what no route claims. */
+  setGateway(gateway: GatewayRoutes): void;
   close(): Promise<void>;
 }
 
@@ -31,6 +34,7 @@ function covered(names: string[], host: string): boolean {
 
 export async function startFrontDoor(opts: FrontDoorOptions): Promise<FrontDoor> {
   const routes = new RouteTable();
+  let gateway: GatewayRoutes | undefined;
   const sockets = new Set<Socket>();
   let defaultContext = createSecureContext({ cert: opts.certPem, key: opts.keyPem });
   /** Set when a module replaced the certificate: every name then gets that one. */
@@ -63,6 +67,11 @@ export async function startFrontDoor(opts: FrontDoorOptions): Promise<FrontDoor>
     (req, res) => {
       const host = (req.headers.host ?? '').replace(/:\d+$/, '');
       const path = new URL(req.url ?? '/', 'https://front-door.invalid').pathname;
+      const backend = gateway?.match(host, path);
+      if (backend) {
+        gateway!.proxy(backend, req, res);
+        return;
+      }
       const hit = routes.match(host, path);
       if (hit.kind !== 'route') {
         const [code, text] = hit.kind === 'no-host' ? [421, `misdirected request: no route for host "${host}"\n`] : [404, 'route not found\n'];
@@ -91,6 +100,9 @@ export async function startFrontDoor(opts: FrontDoorOptions): Promise<FrontDoor>
 
   return {
     port,
+    setGateway(g: GatewayRoutes) {
+      gateway = g;
+    },
     route(host: string, handler: HostHandler, routeOpts?: { paths?: string[] }) {
       routes.add(host, handler, routeOpts?.paths);
     },

@@ -1,11 +1,13 @@
 /**
- * Child processes of the data plane: each runs in its own process group (a region kill signals
- * the whole group, as a power-off takes every process of a node), its output goes to a log file
- * in the data plane's directory, and nothing outlives the sim: stop() ends the group, and an
- * exit hook SIGKILLs what is left if the sim process ends without stop().
+ * Child processes of the embedded Sovereign: each runs in its own process group (a region kill
+ * signals the whole group, as a power-off takes every process of a node), its output goes to a log
+ * file in the instance's directory, and nothing outlives the sim: stop() ends the group, an exit
+ * hook SIGKILLs what is left if the sim process ends without stop(), and the instance's ownership
+ * ledger lets the next instance reap it after a `kill -9`.
  */
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { appendFileSync, closeSync, openSync } from 'node:fs';
+import type { Ownership } from './ownership.js';
 
 export interface RunAs {
   uid: number;
@@ -59,11 +61,11 @@ function installExitHook(): void {
 }
 
 /** Spawns `command` as the leader of a new process group with stdout and stderr appended to `logPath`. */
-export function spawnGroup(command: string, args: string[], opts: { env: NodeJS.ProcessEnv; logPath: string; runAs?: RunAs; stdout?: 'pipe' }): GroupProcess {
+export function spawnGroup(command: string, args: string[], opts: { env: NodeJS.ProcessEnv; logPath: string; runAs?: RunAs; stdout?: 'pipe'; owner?: Ownership }): GroupProcess {
   installExitHook();
   const logFd = openSync(opts.logPath, 'a');
   const spawnOpts: SpawnOptions = {
-    env: opts.env,
+    env: opts.owner ? opts.owner.env(opts.env) : opts.env,
     detached: true,
     stdio: ['ignore', opts.stdout === 'pipe' ? 'pipe' : logFd, logFd],
     ...(opts.runAs ? { uid: opts.runAs.uid, gid: opts.runAs.gid } : {}),
@@ -76,6 +78,7 @@ export function spawnGroup(command: string, args: string[], opts: { env: NodeJS.
   }
   if (child.pid === undefined) throw new Error(`cannot start ${command}`);
   const pid = child.pid;
+  opts.owner?.process(pid, command);
   const done = new Promise<void>((resolve) => {
     child.once('exit', () => resolve());
     child.once('error', () => resolve());

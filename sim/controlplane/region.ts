@@ -1,0 +1,171 @@
+/**
+ * One region's real Kubernetes control plane as plain processes: etcd, kube-apiserver (HTTPS with
+ * the instance's CA, RBAC, a client identity per component), kube-controller-manager,
+ * kube-scheduler and kwok, whose fake nodes run the pods. Every component authenticates as its own
+ * user; the harness gets a bearer token of its own.
+ */
+import { randomBytes, generateKeyPairSync } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../src/repo-root.js';
+import { spawnGroup, type GroupProcess } from '../host/processes.js';
+import type { Ownership } from '../host/ownership.js';
+import { freePorts } from '../host/ports.js';
+import { issueClient, issueLeaf, type SimCa } from '../pki/tls.js';
+import { resolveBinary, type BinaryName } from './assets.js';
+import { writeKubeconfig, type Credential } from './kubeconfig.js';
+import { baseCrdManifest } from './crds.js';
+import { applyServerSide, kubectl } from './kubectl.js';
+import { kwokConfig } from './kwok-config.js';
+import { nodesManifest } from './nodes.js';
+import { HARNESS_USER, rbacManifest } from './rbac.js';
+import { waitHttps, waitUntil } from './wait.js';
+
+export const KUBERNETES_VERSION = 'v1.34.4';
+
+/** Users of a region's API server: who they are and how they authenticate. */
+export type RegionUser = 'admin' | 'harness' | 'kube-controller-manager' | 'kube-scheduler' | 'kwok' | 'world'
+  | 'source-controller' | 'helm-controller' | 'kustomize-controller';
+
+const CERT_USERS: Record<Exclude<RegionUser, 'harness'>, { user: string; groups: string[] }> = {
+  admin: { user: 'sim-admin', groups: ['system:masters'] },
+  'kube-controller-manager': { user: 'system:kube-controller-manager', groups: [] },
+  'kube-scheduler': { user: 'system:kube-scheduler', groups: [] },
+  kwok: { user: 'kwok-controller', groups: [] },
+  world: { user: 'sovereign-world', groups: [] },
+  'source-controller': { user: 'system:serviceaccount:flux-system:source-controller', groups: ['system:serviceaccounts', 'system:serviceaccounts:flux-system'] },
+  'helm-controller': { user: 'system:serviceaccount:flux-system:helm-controller', groups: ['system:serviceaccounts', 'system:serviceaccounts:flux-system'] },
+  'kustomize-controller': { user: 'system:serviceaccount:flux-system:kustomize-controller', groups: ['system:serviceaccounts', 'system:serviceaccounts:flux-system'] },
+};
+
+export interface RegionControlPlaneOptions {
+  name: string;
+  index: number;
+  /** The region's scratch directory (0700, removed with the instance). */
+  dir: string;
+  ca: SimCa;
+  owner: Ownership;
+  podCidr: string;
+  serviceCidr: string;
+  /** Bearer token of the harness's user (the redaction tests seed a known one). */
+  harnessToken?: string;
+}
+
+export interface RegionControlPlane {
+  name: string;
+  server: string;
+  dir: string;
+  kubeletPort: number;
+  /** Kubeconfig path per user. */
+  kubeconfigs: Record<RegionUser, string>;
+  harnessToken: string;
+  processes: Map<string, GroupProcess>;
+  /** Starts one more process of the region (Flux controllers, product runtimes) under the same ownership. */
+  spawn(name: string, binary: string, args: string[], env?: NodeJS.ProcessEnv): GroupProcess;
+  stop(): Promise<void>;
+}
+
+export async function startRegionControlPlane(o: RegionControlPlaneOptions): Promise<RegionControlPlane> {
+  await mkdir(join(o.dir, 'pki'), { recursive: true, mode: 0o700 });
+  const [etcdPort, peerPort, apiPort, kubeletPort] = await freePorts(4);
+  const server = `https://127.0.0.1:${apiPort}`;
+  const pki = join(o.dir, 'pki');
+  const file = (name: string) => join(pki, name);
+  const serving = await issueLeaf(o.ca, ['127.0.0.1', 'localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', serviceIp(o.serviceCidr)]);
+  const sa = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const harnessToken = o.harnessToken ?? randomBytes(24).toString('base64url');
+  await Promise.all([
+    writeFile(file('ca.crt'), o.ca.certPem),
+    writeFile(file('apiserver.crt'), serving.certPem),
+    writeFile(file('apiserver.key'), serving.keyPem, { mode: 0o600 }),
+    writeFile(file('sa.key'), sa.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 }),
+    writeFile(file('sa.pub'), sa.publicKey.export({ type: 'spki', format: 'pem' })),
+    writeFile(file('tokens.csv'), `${harnessToken},${HARNESS_USER},${HARNESS_USER},""\n`, { mode: 0o600 }),
+  ]);
+
+  const kubeconfigs = {} as Record<RegionUser, string>;
+  const credentials: [RegionUser, string, Credential][] = [['harness', HARNESS_USER, { token: harnessToken }]];
+  for (const [key, who] of Object.entries(CERT_USERS) as [Exclude<RegionUser, 'harness'>, { user: string; groups: string[] }][]) {
+    const cert = await issueClient(o.ca, who.user, who.groups);
+    credentials.push([key, who.user, { certPem: cert.certPem, keyPem: cert.keyPem }]);
+  }
+  for (const [key, user, credential] of credentials) {
+    kubeconfigs[key] = join(o.dir, `${key}.kubeconfig`);
+    await writeKubeconfig(kubeconfigs[key], { clusterName: o.name, server, caPem: o.ca.certPem, user, credential });
+  }
+  const admin = credentials.find(([k]) => k === 'admin')![2] as { certPem: string; keyPem: string };
+
+  const processes = new Map<string, GroupProcess>();
+  const spawn = (name: string, binary: string, args: string[], env: NodeJS.ProcessEnv = process.env): GroupProcess => {
+    const p = spawnGroup(binary, args, { env, logPath: join(o.dir, `${name}.log`), owner: o.owner });
+    processes.set(name, p);
+    return p;
+  };
+  const bin = (name: BinaryName) => resolveBinary(name);
+  const stop = async () => {
+    // Controllers first, etcd last, as a node shuts down.
+    const order = [...processes.keys()].reverse();
+    for (const name of order) await processes.get(name)!.stop('SIGTERM', 5_000);
+  };
+
+  try {
+    const etcd = spawn('etcd', bin('etcd'), [
+      '--name', o.name, '--data-dir', join(o.dir, 'etcd'),
+      '--listen-client-urls', `http://127.0.0.1:${etcdPort}`, '--advertise-client-urls', `http://127.0.0.1:${etcdPort}`,
+      '--listen-peer-urls', `http://127.0.0.1:${peerPort}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peerPort}`,
+      '--initial-cluster', `${o.name}=http://127.0.0.1:${peerPort}`,
+      // A scratch cluster that is thrown away with the instance: no fsync per write.
+      '--unsafe-no-fsync', '--log-level', 'error', '--quota-backend-bytes', String(2 * 1024 ** 3),
+    ]);
+    await waitUntil(`etcd of ${o.name}`, async () => (await fetch(`http://127.0.0.1:${etcdPort}/health`)).ok, 20_000, () => etcd.alive());
+
+    const apiserver = spawn('kube-apiserver', bin('kube-apiserver'), [
+      '--etcd-servers', `http://127.0.0.1:${etcdPort}`,
+      '--bind-address', '127.0.0.1', '--secure-port', String(apiPort), '--advertise-address', '127.0.0.1',
+      // The apiserver refuses a loopback endpoint for the default/kubernetes Service; nothing here needs it.
+      '--endpoint-reconciler-type', 'none',
+      '--tls-cert-file', file('apiserver.crt'), '--tls-private-key-file', file('apiserver.key'),
+      '--client-ca-file', file('ca.crt'), '--token-auth-file', file('tokens.csv'),
+      '--service-account-issuer', 'https://kubernetes.default.svc.cluster.local',
+      '--service-account-key-file', file('sa.pub'), '--service-account-signing-key-file', file('sa.key'),
+      '--service-cluster-ip-range', o.serviceCidr,
+      '--authorization-mode', 'RBAC', '--allow-privileged=true',
+      '--kubelet-preferred-address-types', 'InternalIP',
+      '--profiling=false', '--v', '0',
+    ]);
+    await waitHttps(`kube-apiserver of ${o.name}`, `${server}/readyz`, { ca: o.ca.certPem, cert: admin.certPem, key: admin.keyPem }, 60_000, () => apiserver.alive());
+    await applyServerSide(kubeconfigs.admin, rbacManifest(), 'sovereign-world');
+    await applyServerSide(kubeconfigs.admin, baseCrdManifest(), 'sovereign-world');
+    await kubectl(kubeconfigs.admin, ['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
+    await applyServerSide(kubeconfigs.admin, nodesManifest(o.name, o.index), 'hcloud-cloud-controller-manager');
+
+    spawn('kube-controller-manager', bin('kube-controller-manager'), [
+      '--kubeconfig', kubeconfigs['kube-controller-manager'], '--secure-port', '0', '--leader-elect=false',
+      '--allocate-node-cidrs=true', '--cluster-cidr', o.podCidr, '--node-cidr-mask-size', '24', '--service-cluster-ip-range', o.serviceCidr,
+      '--service-account-private-key-file', file('sa.key'), '--root-ca-file', file('ca.crt'), '--use-service-account-credentials=true',
+      '--kube-api-qps', '200', '--kube-api-burst', '400', '--concurrent-deployment-syncs', '20', '--concurrent-replicaset-syncs', '20',
+      '--concurrent-statefulset-syncs', '10', '--concurrent-daemonset-syncs', '10', '--concurrent-job-syncs', '10',
+      '--controllers', '*,-cloud-node-lifecycle,-persistentvolume-expander', '--v', '0',
+    ]);
+    spawn('kube-scheduler', bin('kube-scheduler'), [
+      '--kubeconfig', kubeconfigs['kube-scheduler'], '--authentication-kubeconfig', kubeconfigs['kube-scheduler'],
+      '--authorization-kubeconfig', kubeconfigs['kube-scheduler'], '--bind-address', '127.0.0.1', '--secure-port', '0',
+      '--leader-elect=false', '--kube-api-qps', '200', '--kube-api-burst', '400', '--v', '0',
+    ]);
+    const kwokConfigPath = join(o.dir, 'kwok.yaml');
+    await writeFile(kwokConfigPath, kwokConfig({ kubeletPort }));
+    spawn('kwok', bin('kwok'), ['--kubeconfig', kubeconfigs.kwok, '--config', kwokConfigPath, '--v', 'ERROR'],
+      // Commands exec'd in a pod are looked up on kwok's PATH: the products' CLIs first.
+      { ...process.env, PATH: `${join(REPO_ROOT, 'sim/products/bin')}:${process.env.PATH ?? ''}` });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { name: o.name, server, dir: o.dir, kubeletPort, kubeconfigs, harnessToken, processes, spawn, stop };
+}
+
+/** The first address of the service range: the default/kubernetes Service's ClusterIP. */
+function serviceIp(cidr: string): string {
+  const [a, b, c, d] = cidr.split('/')[0].split('.').map(Number);
+  return `${a}.${b}.${c}.${d + 1}`;
+}

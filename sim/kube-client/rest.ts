@@ -1,0 +1,85 @@
+/**
+ * The world's own Kubernetes client: one keep-alive connection pool per region, authenticated as
+ * the kubeconfig's user (a client certificate), over TLS verified against the region's CA. The
+ * embedded Sovereign's actors (operators, product runtimes, the provisioner) write through it with
+ * their own field managers; the harness never uses it.
+ */
+import { readFileSync } from 'node:fs';
+import { Pool, type Dispatcher } from 'undici';
+import { parse } from 'yaml';
+
+export class KubeError extends Error {
+  constructor(readonly status: number, readonly reason: string, message: string) {
+    super(message);
+  }
+}
+
+interface KubeconfigFile {
+  clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
+  users: { user: { 'client-certificate-data'?: string; 'client-key-data'?: string; token?: string } }[];
+}
+
+export class KubeRest {
+  readonly server: string;
+  private readonly pool: Pool;
+  /** Watches hold a connection each for minutes: they get their own unbounded pool, never starving requests. */
+  private readonly watchPool: Pool;
+  private readonly token?: string;
+
+  constructor(kubeconfigPath: string) {
+    const kc = parse(readFileSync(kubeconfigPath, 'utf8')) as KubeconfigFile;
+    const cluster = kc.clusters[0].cluster;
+    const user = kc.users[0].user;
+    const b64 = (s?: string) => (s ? Buffer.from(s, 'base64').toString() : undefined);
+    this.server = cluster.server;
+    this.token = user.token;
+    const connect = { ca: b64(cluster['certificate-authority-data']), cert: b64(user['client-certificate-data']), key: b64(user['client-key-data']) };
+    this.pool = new Pool(cluster.server, { connections: 8, pipelining: 1, connect });
+    this.watchPool = new Pool(cluster.server, { connect });
+  }
+
+  async request<T = Record<string, unknown>>(method: Dispatcher.HttpMethod, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    const res = await this.pool.request({
+      method,
+      path,
+      headers: {
+        accept: 'application/json',
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...(body !== undefined ? { 'content-type': contentType } : {}),
+      },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      headersTimeout: 30_000,
+      bodyTimeout: 60_000,
+    });
+    const text = await res.body.text();
+    if (res.statusCode >= 400) {
+      let reason = '';
+      let message = text;
+      try {
+        const status = JSON.parse(text) as { reason?: string; message?: string };
+        reason = status.reason ?? '';
+        message = status.message ?? text;
+      } catch {
+        // Not a Status object.
+      }
+      throw new KubeError(res.statusCode, reason, `${method} ${path}: ${res.statusCode} ${message}`);
+    }
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  /** A streaming GET (watches): the raw body, ended by the server or by `signal`. */
+  async stream(path: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+    return this.watchPool.request({
+      method: 'GET',
+      path,
+      signal,
+      headers: { accept: 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+      headersTimeout: 30_000,
+      bodyTimeout: 0,
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.pool.close(), this.watchPool.destroy()]);
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * Starts an embedded Sovereign: two regions, each a real Kubernetes control plane with real Flux,
+ * installing the bootstrap kit from the Sovereign's GitOps repository and its Harbor the way a
+ * Sovereign does, plus the world around them (the Gateway's front door, the mothership). Returns
+ * once Flux holds the kit; the kit installs while the caller watches, as on a live Sovereign.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Kit } from '../../src/kit/types.js';
+import { kitCharts, brokenChart } from '../charts/kit-charts.js';
+import { startFlux } from '../controlplane/flux.js';
+import { applyServerSide } from '../controlplane/kubectl.js';
+import { startRegionControlPlane, type RegionControlPlane } from '../controlplane/region.js';
+import { gitHttpHandler } from '../gitops/git-server.js';
+import { fluxBootstrapManifest } from '../gitops/flux-bootstrap.js';
+import { KitRepo, repoFiles, type ReleaseEdit } from '../gitops/kit-repo.js';
+import { Ownership } from '../host/ownership.js';
+import { allocatePodCidrs } from '../host/pod-network.js';
+import { WorldApi, type Informer } from '../kube-client/api.js';
+import { startEgressProxy, type EgressProxy, type EgressRules } from '../net/egress-proxy.js';
+import { OciRegistry } from '../registry/oci-registry.js';
+import { startFrontDoor, type FrontDoor } from '../web/front-door.js';
+import { OperatorRunner } from '../operators/runner.js';
+import { PodRuntime } from '../runtime/pod-runtime.js';
+import { GatewayRoutes } from '../web/gateway.js';
+import { ClusterDns } from './cluster-dns.js';
+import { MOTHERSHIP_HOSTS, startMothership, type Mothership } from './mothership.js';
+import { createWorldPki, type WorldPki } from './pki.js';
+
+export const SIM_SOVEREIGN = 'sim.sovereign-walk.test';
+export const SIM_POOL_DOMAIN = 'homes.sovereign-walk.test';
+export const SIM_REGIONS: readonly { name: string; role: 'primary' | 'secondary' }[] = [
+  { name: 'hz-fsn-rtz-prod', role: 'primary' },
+  { name: 'hz-hel-rtz-prod', role: 'secondary' },
+];
+const SERVICE_CIDR = '10.96.0.0/16';
+const CHARTS_PATH = 'openova-io';
+
+export interface WorldOptions {
+  kit: Kit;
+  /** Parent of the world's scratch directory (default os.tmpdir()). */
+  dir?: string;
+  /** Releases as the GitOps repository states them (faults are edits of it). */
+  edits?: Map<string, ReleaseEdit>;
+  /** HelmRepositories left pointing somewhere else (e.g. at the mothership). */
+  repositoryUrls?: Map<string, string>;
+  /** Egress rules per region (default: everything reachable). */
+  rules?: (region: string) => EgressRules;
+  /** Progress lines (start-up phases and their times). */
+  log?: (line: string) => void;
+}
+
+export interface WorldRegion {
+  name: string;
+  role: 'primary' | 'secondary';
+  index: number;
+  cp: RegionControlPlane;
+  /** The world's own client (its actors write with their own field managers). */
+  api: WorldApi;
+  proxy: EgressProxy;
+  services: Informer;
+  slices: Informer;
+  pods: Informer;
+  dns: ClusterDns;
+  runtime: PodRuntime;
+  operators: OperatorRunner;
+}
+
+export interface World {
+  sovereign: string;
+  poolDomain: string;
+  kit: Kit;
+  dir: string;
+  owner: Ownership;
+  pki: WorldPki;
+  regions: WorldRegion[];
+  frontDoor: FrontDoor;
+  mothership: Mothership;
+  harbor: OciRegistry;
+  ghcr: OciRegistry;
+  repo: KitRepo;
+  /** Robot credentials (`user:password`) of the registries. */
+  registryAuth: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+const allowAll: EgressRules = { allows: () => true };
+
+export async function startWorld(o: WorldOptions): Promise<World> {
+  const t0 = Date.now();
+  const log = (line: string) => o.log?.(`${((Date.now() - t0) / 1000).toFixed(1)}s ${line}`);
+  const owner = Ownership.open();
+  const dir = owner.dir(await mkdtemp(join(o.dir ?? tmpdir(), 'sovereign-walk-sim-')));
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const fn of cleanups.splice(0).reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        process.stderr.write(`[sim] stop: ${(err as Error).message}\n`);
+      }
+    }
+    owner.close();
+  };
+  try {
+    const sovereign = SIM_SOVEREIGN;
+    const poolDomain = SIM_POOL_DOMAIN;
+    const pki = await createWorldPki(join(dir, 'pki'), sovereign, poolDomain);
+    const robot = `robot$flux:${randomBytes(12).toString('hex')}`;
+    const registryAuth = { [`registry.${sovereign}`]: robot, 'ghcr.io': robot };
+    const harbor = new OciRegistry(`registry.${sovereign}`, [robot]);
+    const ghcr = new OciRegistry('ghcr.io', [robot]);
+    const charts = await kitCharts(o.kit, sovereign, poolDomain);
+    for (const c of charts) {
+      for (const registry of [harbor, ghcr]) registry.pushChart(`${CHARTS_PATH}/${c.chart.name}`, { name: c.chart.name, version: c.chart.version }, c.tgz);
+      const broken = await brokenChart(c);
+      for (const registry of [harbor, ghcr]) registry.pushChart(`${CHARTS_PATH}/${c.chart.name}`, { name: c.chart.name, version: broken.version }, broken.tgz);
+    }
+    log(`${charts.length} charts packaged`);
+
+    const repo = new KitRepo(join(dir, 'git'));
+    await repo.init();
+    const namespaces = [...new Set(charts.flatMap((c) => c.chart.namespaces))];
+    await repo.commit(repoFiles({ sovereign, chartsUrl: `oci://registry.${sovereign}/${CHARTS_PATH}`, kit: o.kit, namespaces, edits: o.edits ?? new Map(), repositoryUrls: o.repositoryUrls ?? new Map() }), 'bootstrap kit');
+    const git: Server = createServer(gitHttpHandler(join(dir, 'git', 'served')));
+    await new Promise<void>((resolve) => git.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => git.close(() => resolve())));
+    const gitPort = (git.address() as AddressInfo).port;
+
+    const frontDoor = await startFrontDoor({ certPem: pki.gateway.certPem, keyPem: pki.gateway.keyPem, ca: pki.ca, domains: [sovereign, poolDomain], certNames: pki.gatewayNames });
+    cleanups.push(() => frontDoor.close());
+    frontDoor.route(`registry.${sovereign}`, harbor.handle, { paths: ['/v2'] });
+    const mothership = await startMothership(pki.publicCa);
+    cleanups.push(() => mothership.close());
+    mothership.route('ghcr.io', ghcr.handle);
+    mothership.route('github.com', gitHttpHandler(join(dir, 'git', 'served')));
+    log('front door, mothership and git up');
+
+    const cidrs = allocatePodCidrs(owner, SIM_REGIONS.length);
+    const regions = await Promise.all(SIM_REGIONS.map(async (spec, index): Promise<WorldRegion> => {
+      const cp = await startRegionControlPlane({ name: spec.name, index, dir: join(dir, spec.name), ca: pki.ca, owner, podCidr: cidrs[index], serviceCidr: SERVICE_CIDR, harnessToken: harnessToken(index) });
+      cleanups.push(() => cp.stop());
+      log(`${spec.name}: control plane up`);
+      const api = new WorldApi(cp.kubeconfigs.world, 'sovereign-world');
+      cleanups.push(() => api.close());
+      const [services, slices, pods] = await Promise.all([api.informer('v1', 'Service'), api.informer('discovery.k8s.io/v1', 'EndpointSlice'), api.informer('v1', 'Pod')]);
+      cleanups.push(() => services.stop(), () => slices.stop(), () => pods.stop());
+      const dns = new ClusterDns(services, slices);
+      const runtime = new PodRuntime({ region: spec.name, sovereign, api, pods, owner, logDir: cp.dir });
+      runtime.start();
+      cleanups.push(() => runtime.stop());
+      const operators = new OperatorRunner(api, sovereign, cidrs[index].replace(/\.0\.0\/16$/, '.255.254'), (err: unknown) => process.stderr.write(`[sim ${spec.name}] operators: ${(err as Error).message}\n`));
+      await operators.start();
+      cleanups.push(() => operators.stop());
+      if (spec.role === 'primary') {
+        const routes = await api.informer('gateway.networking.k8s.io/v1', 'HTTPRoute');
+        cleanups.push(() => routes.stop());
+        frontDoor.setGateway(new GatewayRoutes(routes, dns));
+      }
+      const statics: Record<string, { address: string; port: number }> = {
+        [`gitea-http.gitea.svc.cluster.local:3000`]: { address: '127.0.0.1', port: gitPort },
+      };
+      const proxy = await startEgressProxy({
+        namespace: 'flux-system',
+        rules: o.rules?.(spec.name) ?? allowAll,
+        resolve: async (to) => {
+          const key = `${to.host}:${to.port}`;
+          if (statics[key]) return { ...statics[key], scope: 'cluster' };
+          if (to.host === sovereign || to.host.endsWith(`.${sovereign}`) || to.host.endsWith(`.${poolDomain}`)) return { address: '127.0.0.1', port: frontDoor.port, scope: 'external' };
+          if ((MOTHERSHIP_HOSTS as readonly string[]).includes(to.host)) return { address: '127.0.0.1', port: mothership.port, scope: 'external' };
+          const svc = dns.resolve(to.host, to.port);
+          return svc ? { ...svc, scope: 'cluster' } : undefined;
+        },
+      });
+      cleanups.push(() => proxy.close());
+      await startFlux(cp, { proxyUrl: proxy.url, caBundlePath: pki.bundlePath });
+      log(`${spec.name}: flux up`);
+      await applyServerSide(cp.kubeconfigs.admin, fluxBootstrapManifest({ sovereign, region: spec.name, role: spec.role, registryAuth }), 'sovereign-provisioner');
+      return { name: spec.name, role: spec.role, index, cp, api, proxy, services, slices, pods, dns, runtime, operators };
+    }));
+    log('kit handed to Flux');
+    return { sovereign, poolDomain, kit: o.kit, dir, owner, pki, regions, frontDoor, mothership, harbor, ghcr, repo, registryAuth, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** SW_SIM_API_TOKEN seeds the harness's token (the redaction tests grep every artifact for it). */
+function harnessToken(index: number): string | undefined {
+  return process.env.SW_SIM_API_TOKEN ? `${process.env.SW_SIM_API_TOKEN}-${index}` : undefined;
+}
