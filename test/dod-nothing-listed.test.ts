@@ -61,6 +61,6 @@ test('L6 audits fail when nothing was audited', async () => {
   const managers = await judge(byKey(l6, 'managers'), session({}));
   assert.equal(managers.status, 'failed');
   assert.match(managers.reason ?? '', /nothing audited in hz-fsn-rtz-prod/);
-  const created = { ...hr, metadata: { ...hr.metadata, creationTimestamp: '2030-01-01T00:00:00Z' } } as KubeObject;
+  const created = { ...hr, metadata: { ...hr.metadata, creationTimestamp: '2030-01-01T00:00:00Z' } } as unknown as KubeObject;
   assert.equal((await judge(byKey(l6, 'managers'), session({ [HELMRELEASES]: [created] }))).status, 'passed');
 });
