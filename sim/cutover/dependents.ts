@@ -1,81 +1,116 @@
 /**
- * Workloads whose health depends on reaching their configured upstream, re-checked every
- * second through the sim's network rule (short, so a 30 s hold sees them fail):
- * - catalyst-api's readiness checks its GitOps remote (CATALYST_GITOPS_REPO_URL): while it is
- *   unreachable its pods report not Ready, and the Deployment loses availability;
- * - Crossplane re-resolves each Provider's package: while the registry is unreachable the
- *   Provider reports Healthy=False.
+ * Workloads whose health follows an upstream they reach through the region's egress path,
+ * checked every second with real requests:
+ * - catalyst-api's readiness probe checks its GitOps remote (CATALYST_GITOPS_REPO_URL, git's
+ *   info/refs) from each pod: while it is unreachable the pod reports not Ready, and the real
+ *   Deployment controller takes the Deployment's availability away;
+ * - Crossplane's package manager resolves each Provider's package from its registry: while the
+ *   registry is unreachable the Provider reports Healthy=False.
  */
-import type { SimNet, SimRegion } from '../context.js';
-import type { KubeObject } from '../kube/types.js';
-import { getCondition, record, rfc3339, setCondition, writeStatus } from '../runtime/objects.js';
+import type { SimRegion } from '../context.js';
+import type { KubeObject } from '../kube-client/api.js';
+import { reach, type Reach } from './egress-client.js';
+import { podIdentity } from './policy-agent.js';
+import { isIpv4, publicAddress } from './destinations.js';
 
 const CHECK_MS = 1000;
+const TIMEOUT_MS = 3000;
 const CATALYST_API = { namespace: 'catalyst-system', name: 'catalyst-api', env: 'CATALYST_GITOPS_REPO_URL' };
+const CROSSPLANE_NS = 'crossplane-system';
 
 function gitopsUrl(d: KubeObject | undefined): string | undefined {
-  const containers = (record(record(record(d?.spec).template).spec).containers as { env?: { name: string; value?: string }[] }[] | undefined) ?? [];
+  const containers = ((d?.spec as { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } | undefined)?.template?.spec?.containers) ?? [];
   return containers.flatMap((c) => c.env ?? []).find((e) => e.name === CATALYST_API.env)?.value;
 }
 
-function setPodReady(region: SimRegion, pod: KubeObject, ready: boolean, message: string): void {
-  writeStatus(region.store, pod, 'k3s', (o) => {
-    const s = record(o.status);
-    const now = rfc3339();
-    s.conditions = ((s.conditions as Record<string, unknown>[] | undefined) ?? []).map((c) =>
-      c.type === 'Ready' || c.type === 'ContainersReady'
-        ? { ...c, status: ready ? 'True' : 'False', lastTransitionTime: now, ...(ready ? { reason: undefined, message: undefined } : { reason: 'ContainersNotReady', message }) }
-        : c,
-    );
-    s.containerStatuses = ((s.containerStatuses as Record<string, unknown>[] | undefined) ?? []).map((c) => ({ ...c, ready }));
-  });
+function cause(host: string, r: Exclude<Reach, { ok: true }>): string {
+  return r.error === 'timeout' ? `dial tcp ${isIpv4(host) ? host : publicAddress(host)}:443: i/o timeout` : r.detail;
 }
 
-export function installEgressDependents(region: SimRegion, net: SimNet): () => void {
-  const { store } = region;
+const ready = (pod: KubeObject) => (pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+
+export function installEgressDependents(region: SimRegion, ca: string, onError: (err: unknown) => void): () => Promise<void> {
   const unready = new Set<string>();
-  const unhealthy = new Set<string>();
+  const health = new Map<string, boolean>();
+  const check = (from: string, url: string) => reach({ proxyUrl: region.proxy.url, from, url, timeoutMs: TIMEOUT_MS, ca });
 
-  const checkCatalystApi = () => {
-    const d = store.get('apps/v1', 'Deployment', CATALYST_API.namespace, CATALYST_API.name);
+  const setPodReady = (pod: KubeObject, ok: boolean, message: string) => {
+    const s = pod.status as { conditions?: Record<string, unknown>[]; containerStatuses?: Record<string, unknown>[] };
+    const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const status = {
+      conditions: (s.conditions ?? []).map((c) => (c.type === 'Ready' || c.type === 'ContainersReady'
+        ? { type: c.type, status: ok ? 'True' : 'False', lastTransitionTime: at, ...(ok ? {} : { reason: 'ContainersNotReady', message }) }
+        : c)),
+      containerStatuses: (s.containerStatuses ?? []).map((c) => ({ ...c, ready: ok })),
+    };
+    return region.api.mergePatch({ apiVersion: 'v1', kind: 'Pod', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace } }, { status }, { subresource: 'status', manager: 'kubelet' });
+  };
+
+  const catalystApi = async () => {
+    const d = await region.api.get('apps/v1', 'Deployment', CATALYST_API.namespace, CATALYST_API.name);
     const url = gitopsUrl(d);
-    const ok = !url || net.canReach(CATALYST_API.namespace, url);
-    const pods = store.list('v1', 'Pod', { namespace: CATALYST_API.namespace, labelSelector: `app.kubernetes.io/name=${CATALYST_API.name}` });
-    for (const pod of pods) {
-      const key = pod.metadata.name;
-      const ready = getCondition(pod, 'Ready')?.status === 'True';
-      if (!ok && ready && record(pod.status).phase === 'Running') {
+    if (!url) return;
+    const pods = region.pods.list(CATALYST_API.namespace).filter((p) => p.metadata.labels?.['app.kubernetes.io/name'] === CATALYST_API.name && (p.status as { phase?: string } | undefined)?.phase === 'Running' && !p.metadata.deletionTimestamp);
+    await Promise.all(pods.map(async (pod) => {
+      const r = await check(podIdentity(CATALYST_API.namespace, pod.metadata.name), `${url.replace(/\/$/, '')}/info/refs?service=git-upload-pack`);
+      const key = pod.metadata.uid ?? pod.metadata.name;
+      if (!r.ok && ready(pod)) {
         unready.add(key);
-        setPodReady(region, pod, false, `containers with unready status: [${CATALYST_API.name}] (readiness: gitops remote ${url} unreachable)`);
-      } else if (ok && unready.has(key)) {
+        await setPodReady(pod, false, `containers with unready status: [${CATALYST_API.name}] (readiness: gitops remote ${url} unreachable: ${cause(new URL(url).hostname, r)})`);
+      } else if (r.ok && unready.has(key)) {
         unready.delete(key);
-        setPodReady(region, pod, true, '');
+        await setPodReady(pod, true, '');
       }
-    }
+    }));
   };
 
-  const checkProviders = () => {
-    if (!store.typeFor('pkg.crossplane.io/v1', 'Provider')) return;
-    for (const p of store.list('pkg.crossplane.io/v1', 'Provider')) {
-      const pkg = String(record(p.spec).package ?? '');
+  const providers = async () => {
+    const list = await region.api.list('pkg.crossplane.io/v1', 'Provider').catch(() => []);
+    await Promise.all(list.map(async (p) => {
+      const pkg = String((p.spec as { package?: string } | undefined)?.package ?? '');
       const host = pkg.split('/')[0];
-      const ok = net.canReach('crossplane-system', `https://${host}/`);
-      const name = p.metadata.name;
-      if (!ok && !unhealthy.has(name)) {
-        unhealthy.add(name);
-        writeStatus(store, p, 'crossplane', (o) =>
-          setCondition(o, { type: 'Healthy', status: 'False', reason: 'UnhealthyPackageRevision', message: `cannot resolve package ${pkg}: dial tcp ${host}:443: i/o timeout` }),
-        );
-      } else if (ok && unhealthy.has(name)) {
-        unhealthy.delete(name);
-        writeStatus(store, p, 'crossplane', (o) => setCondition(o, { type: 'Healthy', status: 'True', reason: 'HealthyPackageRevision', message: '' }));
-      }
-    }
+      const r = await check(CROSSPLANE_NS, `https://${host}/v2/`);
+      if (health.get(p.metadata.name) === r.ok) return;
+      health.set(p.metadata.name, r.ok);
+      const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      await region.api.applyStatus({
+        apiVersion: 'pkg.crossplane.io/v1',
+        kind: 'Provider',
+        metadata: { name: p.metadata.name },
+        status: {
+          currentRevision: `${p.metadata.name}-${pkg.length.toString(16)}a1b2c3d4`,
+          currentIdentifier: pkg,
+          conditions: [
+            r.ok
+              ? { type: 'Healthy', status: 'True', reason: 'HealthyPackageRevision', message: '', lastTransitionTime: at }
+              : { type: 'Healthy', status: 'False', reason: 'UnhealthyPackageRevision', message: `cannot resolve package ${pkg}: ${cause(host, r)}`, lastTransitionTime: at },
+            { type: 'Installed', status: 'True', reason: 'ActivePackageRevision', message: '', lastTransitionTime: at },
+          ],
+        },
+      }, 'crossplane');
+    }));
   };
 
-  const timer = setInterval(() => {
-    checkCatalystApi();
-    checkProviders();
-  }, CHECK_MS);
-  return () => clearInterval(timer);
+  let stopped = false;
+  let wake: () => void = () => {};
+  const loop = async () => {
+    while (!stopped) {
+      await Promise.all([catalystApi(), providers()]).catch((err: unknown) => {
+        if (!stopped) onError(err);
+      });
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, CHECK_MS);
+        wake = () => {
+          clearTimeout(t);
+          r();
+        };
+      });
+    }
+  };
+  const running = loop();
+  return async () => {
+    stopped = true;
+    wake();
+    await running;
+  };
 }

@@ -1,83 +1,57 @@
 /**
- * The cutover model of the simulated Sovereign: the network policy model behind `ctx.net`
- * (CiliumClusterwideNetworkPolicies and NetworkPolicies of the primary region decide what any
- * workload can reach; the mothership hosts are stand-in names that never see traffic), the
- * image-pull model, the Jobs the cutover walk runs, the workloads whose health follows their
- * upstream, the tether faults and the platform's own step-08 hold for observe mode.
+ * The cutover world of the embedded Sovereign, on real traffic: per region a policy agent (its
+ * CNI) that turns the real API server's Cilium and Kubernetes network policies into the rules of
+ * the region's egress proxy; the kubelet's image pulls and a host runtime that runs the walk's
+ * Jobs (and the platform's step-08 Job) for real through that path; the state a finished
+ * bp-self-sovereign-cutover left; the workloads whose health follows their upstream; the tether
+ * faults and the platform's own step-08 loop for observe mode.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { SimContext } from '../context.js';
-import type { KubeObject, ResourceType } from '../kube/types.js';
-import { regionHooks } from '../region-hooks.js';
-import { NETWORKPOLICY } from '../resources.js';
-import { inform, record } from '../runtime/objects.js';
-import { resolveUrl } from './dns.js';
+import { resolveBinary } from '../controlplane/assets.js';
 import type { Tether } from './faults.js';
 import { installEgressDependents } from './dependents.js';
-import { installCutoverJobs } from './jobs.js';
+import { installKubeletPulls } from './kubelet-pulls.js';
 import { installPlatformHold } from './platform-hold.js';
-import { egressAllowed } from './policy-model.js';
-import { PULL_FAILURE_MARK, pullFailure, type PullContext } from './pulls.js';
+import { HostPodRuntime } from './pod-runner.js';
+import { PolicyAgent } from './policy-agent.js';
+import { seedCutoverState } from './state.js';
 import { seedCutoverWorld } from './world.js';
 import './faults.js';
 
 export { CUTOVER_FAULT_KINDS, TETHERS } from './faults.js';
 
-/** Types the walk's backstop needs (a ServiceAccount allowed to delete one policy). */
-const RBAC_TYPES: ResourceType[] = [
-  { group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', singular: 'serviceaccount', namespaced: true, shortNames: ['sa'], hasStatus: false },
-  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole', plural: 'clusterroles', singular: 'clusterrole', namespaced: false, hasStatus: false },
-  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', singular: 'clusterrolebinding', namespaced: false, hasStatus: false },
-];
-const CCNP_TYPE: [string, string] = ['cilium.io/v2', 'CiliumClusterwideNetworkPolicy'];
-const RETRY_OWNERS = new Set(['ReplicaSet', 'StatefulSet', 'DaemonSet']);
-
 export async function installCutover(ctx: SimContext): Promise<void> {
-  const local = { sovereign: ctx.sovereign, poolDomain: ctx.poolDomain };
-  const { store } = ctx.primary;
-  for (const r of ctx.regions) for (const rt of RBAC_TYPES) if (!r.store.typeFor(rt.group ? `${rt.group}/${rt.version}` : rt.version, rt.kind)) r.store.registerType(rt);
-
-  ctx.net.setRule((fromNamespace, url) => {
-    const ep = resolveUrl(url, local);
-    return ep !== undefined && egressAllowed(store, fromNamespace, ep);
+  const stops: (() => Promise<void> | void)[] = [];
+  ctx.onStop(async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
   });
+  const onError = (err: unknown) => process.stderr.write(`[sim cutover] ${(err as Error).message}\n`);
+  const tethers = new Set(ctx.faults.filter((f) => f.kind === 'tether').map((f) => f.arg as Tether));
+  const roots = await readFile(ctx.world.pki.bundlePath, 'utf8');
 
-  const tethers = new Set(ctx.faults.filter((f) => f.kind === 'tether').map((f) => f.arg));
-  const stops: (() => void)[] = seedCutoverWorld(ctx, (t: Tether) => tethers.has(t));
-
-  const pulls: PullContext = { store, local };
-  stops.push(regionHooks(ctx.primary).addPodHealthRule((pod) => pullFailure(pulls, pod)));
-  stops.push(retryFailedPulls(pulls));
-  stops.push(installCutoverJobs(ctx.primary, ctx.net));
-  stops.push(installEgressDependents(ctx.primary, ctx.net));
+  for (const region of ctx.regions) {
+    const agent = await PolicyAgent.start(region, { sovereign: ctx.sovereign, poolDomain: ctx.poolDomain });
+    stops.push(() => agent.stop());
+  }
+  stops.push(await installKubeletPulls(ctx, roots));
+  for (const region of ctx.regions) {
+    const runtime = new HostPodRuntime({
+      region,
+      puller: { region, sovereign: ctx.sovereign, ca: roots },
+      dir: join(ctx.dir, 'host-pods', region.name),
+      rootsPem: roots,
+      clusterCaPem: ctx.world.pki.ca.certPem,
+      kubectl: resolveBinary('kubectl'),
+      owner: ctx.world.owner,
+    });
+    runtime.start();
+    stops.push(() => runtime.stop());
+  }
+  for (const region of ctx.regions) await seedCutoverState(region, region === ctx.primary && tethers.has('registries') ? 'v1' : 'v2');
+  await seedCutoverWorld(ctx, (t) => tethers.has(t));
+  for (const region of ctx.regions) stops.push(installEgressDependents(region, roots, onError));
   const hold = ctx.faults.find((f) => f.kind === 'cutover-hold')?.arg;
-  if (hold !== undefined) stops.push(installPlatformHold(ctx.primary, Number(hold)));
-  ctx.onStop(() => {
-    for (const stop of stops) stop();
-  });
-}
-
-/** The kubelet retries a failed pull: when a policy changes, pods the pull model failed are replaced if they can pull now. */
-function retryFailedPulls(c: PullContext): () => void {
-  let pending: NodeJS.Timeout | undefined;
-  const sweep = () => {
-    pending = undefined;
-    for (const pod of c.store.list('v1', 'Pod')) {
-      const owner = (pod.metadata.ownerReferences ?? []).find((r) => r.controller);
-      if (!owner || !RETRY_OWNERS.has(owner.kind) || !failedByUs(pod) || pullFailure(c, pod)) continue;
-      c.store.delete('v1', 'Pod', pod.metadata.namespace, pod.metadata.name);
-    }
-  };
-  const onChange = () => {
-    pending ??= setTimeout(sweep, 50);
-  };
-  const unsubscribe = [NETWORKPOLICY, c.store.typeFor(...CCNP_TYPE)].filter((rt): rt is ResourceType => rt !== undefined).map((rt) => inform(c.store, rt, onChange));
-  return () => {
-    clearTimeout(pending);
-    for (const u of unsubscribe) u();
-  };
-}
-
-function failedByUs(pod: KubeObject): boolean {
-  const statuses = (record(pod.status).containerStatuses as { state?: { waiting?: { reason?: string; message?: string } } }[] | undefined) ?? [];
-  return statuses.some((s) => s.state?.waiting?.reason === 'ImagePullBackOff' && (s.state.waiting.message ?? '').includes(PULL_FAILURE_MARK));
+  if (hold !== undefined) stops.push(installPlatformHold(ctx.primary, Number(hold), onError));
 }
