@@ -55,6 +55,7 @@ export const FLUX = {
   kustomizations: 'kustomizations.kustomize.toolkit.fluxcd.io',
   gitrepositories: 'gitrepositories.source.toolkit.fluxcd.io',
   helmrepositories: 'helmrepositories.source.toolkit.fluxcd.io',
+  helmcharts: 'helmcharts.source.toolkit.fluxcd.io',
   ocirepositories: 'ocirepositories.source.toolkit.fluxcd.io',
 } as const;
 

@@ -14,13 +14,17 @@ interface WatchedKind {
   conditions: string[];
   /** Served only on some Sovereigns: skipped when not served. */
   optional: boolean;
+  /** Objects of the kind that have no conditions to watch. */
+  stateless?: (obj: KubeObject) => boolean;
 }
 
 export const HOLD_KINDS: readonly WatchedKind[] = [
   { resource: FLUX.helmreleases, conditions: ['Ready'], optional: false },
   { resource: FLUX.kustomizations, conditions: ['Ready'], optional: false },
   { resource: FLUX.gitrepositories, conditions: ['Ready'], optional: false },
-  { resource: FLUX.helmrepositories, conditions: ['Ready'], optional: false },
+  // Since Flux 2.1 an OCI HelmRepository is only data for its HelmCharts, which do the fetching: no status.
+  { resource: FLUX.helmrepositories, conditions: ['Ready'], optional: false, stateless: (o) => (o.spec as { type?: string } | undefined)?.type === 'oci' },
+  { resource: FLUX.helmcharts, conditions: ['Ready'], optional: false },
   { resource: FLUX.ocirepositories, conditions: ['Ready'], optional: true },
   { resource: 'deployments.apps', conditions: ['Available'], optional: false },
   { resource: 'providers.pkg.crossplane.io', conditions: ['Installed', 'Healthy'], optional: true },
@@ -163,6 +167,7 @@ export class HoldWatch {
   }
 
   private onObject(k: WatchedKind, type: string, obj: KubeObject, at: number): void {
+    if (k.stateless?.(obj)) return;
     const key = `${k.resource}|${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
     const prev = this.objects.get(key);
     const next: Tracked = {

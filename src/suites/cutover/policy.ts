@@ -77,7 +77,7 @@ const BACKSTOP_SCRIPT = [
   'rc=0',
   'for p in $DELETE_PATHS; do',
   '  code=$(curl -sS -o /dev/null -w "%{http_code}" --cacert "$SA/ca.crt" -H "Authorization: Bearer $(cat $SA/token)" -X DELETE "https://kubernetes.default.svc$p")',
-  '  echo "DELETE $p -> $code"',
+  '  echo "DELETE $p -> $code" | tee -a /dev/termination-log',
   '  case "$code" in 200|202|404) ;; *) rc=1 ;; esac',
   'done',
   'exit $rc',
