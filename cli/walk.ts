@@ -24,8 +24,21 @@ import { KIND_STATE_DIR } from '../src/kind/topology.js';
 const DEFAULTS = {
   live: { slotDeadlineMs: 10 * 60_000, settleMs: 10_000, minNodes: 4, holdMs: 10 * 60_000, mailTimeoutMs: 2 * 60_000 },
   kind: { slotDeadlineMs: 10 * 60_000, settleMs: 10_000, minNodes: 3, holdMs: 10 * 60_000, mailTimeoutMs: 2 * 60_000 },
-  sim: { slotDeadlineMs: 30_000, settleMs: 2_000, minNodes: 4, holdMs: 60_000, mailTimeoutMs: 30_000 },
+  sim: { slotDeadlineMs: 180_000, settleMs: 10_000, minNodes: 4, holdMs: 60_000, mailTimeoutMs: 30_000 },
 } as const;
+
+/** The embedded Sovereign's platform modules each suite walks (readiness needs only the kit). */
+const SIM_MODULES: Record<string, ('dod' | 'cutover' | 'journeys' | 'dataplane')[]> = {
+  readiness: [],
+  dod: ['dod', 'cutover'],
+  journeys: ['journeys'],
+  cutover: ['cutover'],
+  failover: ['dataplane', 'journeys'],
+};
+
+function simModulesFor(suites: readonly string[]): ('dod' | 'cutover' | 'journeys' | 'dataplane')[] {
+  return [...new Set(suites.flatMap((s) => SIM_MODULES[s] ?? []))];
+}
 
 /** `-h`/`--help` lists the sim's fault kinds, so only then is the sim's fault registry loaded; help never fails for it. */
 async function faultKindsForHelp(argv: string[]): Promise<string | undefined> {
@@ -96,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
         } catch (e) {
           throw new SetupError((e as Error).message);
         }
-        const sim = await startSim({ kit, faults });
+        const sim = await startSim({ kit, faults, modules: simModulesFor(options.suites) });
         target = sim.target;
         stop = sim.stop;
         break;

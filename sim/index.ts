@@ -1,47 +1,19 @@
 /**
- * The simulated Sovereign: a franchised, cut-over Sovereign with two regions, each a real
- * Kubernetes API (REST + watch + exec + service proxy) over its own object store, plus one
- * HTTPS front door for every public host. The harness reaches it only through the TargetSpec
+ * The embedded Sovereign: a franchised, cut-over Sovereign with two regions, each a real
+ * Kubernetes control plane with real Flux installing the bootstrap kit, plus the platform modules
+ * (DoD world, cutover, journeys, data plane). The harness reaches it only through the TargetSpec
  * this returns, exactly as it reaches a live Sovereign.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Kit } from '../src/kit/types.js';
 import type { ResolveRule, TargetSpec } from '../src/target/types.js';
-import { seedNodes } from './cluster/nodes.js';
-import { seedCluster } from './cluster/seed.js';
-import { installWorkloadControllers } from './cluster/workloads.js';
-import type { SimContext, SimFault, SimRegion } from './context.js';
-import { registerFaultKinds } from './faults.js';
-import { DEFAULT_FLUX_TIMING, installFlux } from './flux/index.js';
-import { FLUX_FAULT_KINDS } from './flux/faults.js';
-import { writeKubeconfig } from './kube/kubeconfig.js';
-import { startKubeApiServer } from './kube/server.js';
-import { ObjectStore } from './kube/store.js';
-import { createSimPki, SIM_CA_CN } from './pki/tls.js';
-import { createSimNet } from './net.js';
-import { regionHooks } from './region-hooks.js';
-import { kitResourceTypes, SIM_RESOURCE_TYPES, type SimResourceType } from './resources.js';
-import { between } from './runtime/queue.js';
-import { installSurfaces } from './surfaces/index.js';
-import { installDod } from './dod/index.js';
-import { installJourneys } from './journeys/index.js';
-import { installCutover } from './cutover/index.js';
-import { installDataplane } from './dataplane/index.js';
-import { startFrontDoor } from './web/front-door.js';
+import type { SimContext, SimFault } from './context.js';
+import type { Informer } from './kube-client/api.js';
+import { initialEdits, runLaterFaults } from './kit-faults.js';
+import { startWorld, SIM_POOL_DOMAIN, SIM_REGIONS, SIM_SOVEREIGN, type World } from './world/start.js';
+import { SIM_CA_CN } from './world/pki.js';
 
 export { SIM_FAULT_KINDS, describeFaultKinds, parseSimFaults, registerFaultKinds, type SimFaultKind } from './faults.js';
-
-registerFaultKinds(FLUX_FAULT_KINDS);
-
-export const SIM_SOVEREIGN = 'sim.sovereign-walk.test';
-export const SIM_POOL_DOMAIN = 'homes.sovereign-walk.test';
-export const SIM_REGIONS: readonly { name: string; role: 'primary' | 'secondary' }[] = [
-  { name: 'hz-fsn-rtz-prod', role: 'primary' },
-  { name: 'hz-hel-rtz-prod', role: 'secondary' },
-];
+export { SIM_POOL_DOMAIN, SIM_REGIONS, SIM_SOVEREIGN };
 
 export type SimModule = 'dod' | 'cutover' | 'journeys' | 'dataplane';
 export const ALL_MODULES: SimModule[] = ['dod', 'cutover', 'journeys', 'dataplane'];
@@ -51,112 +23,93 @@ export interface SimOptions {
   faults: SimFault[];
   /** Parent of the sim's scratch directory (default os.tmpdir()); the scratch directory is removed on stop. */
   dir?: string;
-  /** Per-HelmRelease install time (default 20..120 ms). */
-  timing?: { minDelayMs: number; maxDelayMs: number };
-  /** Kubernetes API latency (ms, ±20% jitter); a `latency:<ms>` fault takes precedence. */
-  latencyMs?: number;
   /** Platform modules to install on top of the cluster world (default all; [] = the world alone). */
   modules?: SimModule[];
+  /** Start-up progress lines. */
+  log?: (line: string) => void;
 }
 
 export interface RunningSim {
   target: TargetSpec;
   ctx: SimContext;
-  /** Closes every server, watch and timer and removes the scratch directory; safe to call twice. */
+  /** Stops every process, server and watch and removes the scratch directory; safe to call twice. */
   stop(): Promise<void>;
 }
 
-/** Kubelet start delay of a new Pod (ms). */
-const POD_START_MS: [number, number] = [10, 40];
+/** Platform modules load only when asked for: each brings its own servers and dependencies. */
+const INSTALLERS: Record<SimModule, () => Promise<(ctx: SimContext) => Promise<void>>> = {
+  dod: async () => (await import('./dod/index.js')).installDod,
+  cutover: async () => (await import('./cutover/index.js')).installCutover,
+  journeys: async () => (await import('./journeys/index.js')).installJourneys,
+  dataplane: async () => (await import('./dataplane/index.js')).installDataplane,
+};
 
-async function runCleanups(cleanups: (() => Promise<void> | void)[]): Promise<void> {
-  for (const fn of cleanups.splice(0).reverse()) {
-    try {
-      await fn();
-    } catch (err) {
-      process.stderr.write(`[sim] cleanup failed: ${(err as Error)?.message ?? String(err)}\n`);
-    }
-  }
-}
-
-export async function startSim(opts: SimOptions): Promise<RunningSim> {
-  const dir = await mkdtemp(join(opts.dir ?? tmpdir(), 'sovereign-walk-sim-'));
-  const cleanups: (() => Promise<void> | void)[] = [() => rm(dir, { recursive: true, force: true })];
-  try {
-    return await build(opts, dir, cleanups);
-  } catch (err) {
-    await runCleanups(cleanups);
-    throw err;
-  }
-}
-
-async function build(opts: SimOptions, dir: string, cleanups: (() => Promise<void> | void)[]): Promise<RunningSim> {
-  const sovereign = SIM_SOVEREIGN;
-  const poolDomain = SIM_POOL_DOMAIN;
-  const certNames = [`*.${sovereign}`, sovereign, `*.${poolDomain}`];
-  const pki = await createSimPki(join(dir, 'pki'), certNames);
-  const faultArg = opts.faults.find((f) => f.kind === 'latency')?.arg;
-  const latency = faultArg !== undefined ? Number(faultArg) : opts.latencyMs ?? 0;
-
-  // Types a kit's api-resource-served check names appear when that slot installs; the rest now.
-  const types: SimResourceType[] = [...SIM_RESOURCE_TYPES, ...kitResourceTypes(opts.kit).filter((t) => !t.servedBy).map((t) => t.rt)];
-  const regions: SimRegion[] = [];
-  for (const [index, spec] of SIM_REGIONS.entries()) {
-    const store = new ObjectStore();
-    for (const rt of types) store.registerType(rt);
-    // SW_SIM_API_TOKEN seeds a known credential (the redaction tests grep every artifact for it).
-    const token = process.env.SW_SIM_API_TOKEN ? `${process.env.SW_SIM_API_TOKEN}-${index}` : randomBytes(24).toString('base64url');
-    const api = await startKubeApiServer({ store, token, tls: { cert: pki.certPem, key: pki.keyPem } });
-    cleanups.push(() => api.close());
-    if (latency > 0) api.setLatency(() => between(latency * 0.8, latency * 1.2));
-    const kubeconfigPath = join(dir, `${spec.name}.kubeconfig`);
-    await writeKubeconfig(kubeconfigPath, { clusterName: spec.name, server: api.url, caPem: pki.caPem, token });
-    const region: SimRegion = { name: spec.name, role: spec.role, store, api, kubeconfigPath };
-    seedCluster(store, { sovereign, poolDomain, types });
-    seedNodes(store, spec.name, index);
-    cleanups.push(installWorkloadControllers(store, regionHooks(region), { podStartMs: POD_START_MS }));
-    regions.push(region);
-  }
-
-  const web = await startFrontDoor({ certPem: pki.certPem, keyPem: pki.keyPem, ca: pki.ca, domains: [sovereign, poolDomain], certNames });
-  cleanups.push(() => web.close());
-
-  const ctx: SimContext = {
-    sovereign,
-    poolDomain,
-    kit: opts.kit,
-    regions,
-    primary: regions.find((r) => r.role === 'primary') ?? regions[0],
-    web,
-    faults: opts.faults,
-    net: createSimNet(),
+function context(world: World, faults: SimFault[], cleanups: (() => Promise<void> | void)[]): SimContext {
+  const informers = new Map<string, Promise<Informer>>();
+  return {
+    sovereign: world.sovereign,
+    poolDomain: world.poolDomain,
+    kit: world.kit,
+    world,
+    regions: world.regions,
+    primary: world.regions.find((r) => r.role === 'primary') ?? world.regions[0],
+    web: world.frontDoor,
+    gitops: world.gitops,
+    faults,
     targetExtras: {},
-    dir,
-    caFile: pki.caPath,
-    faultActive: (kind, arg) => opts.faults.some((f) => f.kind === kind && (arg === undefined || f.arg === arg)),
+    dir: world.dir,
+    caFile: world.pki.caPath,
+    informer(region, apiVersion, kind) {
+      const key = `${region.name}|${apiVersion}|${kind}`;
+      let inf = informers.get(key);
+      if (!inf) {
+        inf = region.api.informer(apiVersion, kind);
+        inf.then((i) => cleanups.push(() => i.stop()), () => informers.delete(key));
+        informers.set(key, inf);
+      }
+      return inf;
+    },
+    faultActive: (kind, arg) => faults.some((f) => f.kind === kind && (arg === undefined || f.arg === arg)),
     onStop: (fn) => {
       cleanups.push(fn);
     },
   };
-
-  await installFlux(ctx, { ...DEFAULT_FLUX_TIMING, ...opts.timing, latencyMs: latency });
-  await installSurfaces(ctx);
-  const modules = new Set(opts.modules ?? ALL_MODULES);
-  if (modules.has('dod')) await installDod(ctx);
-  if (modules.has('cutover')) await installCutover(ctx);
-  await Promise.all([modules.has('journeys') ? installJourneys(ctx) : undefined, modules.has('dataplane') ? installDataplane(ctx) : undefined]);
-
-  let stopping: Promise<void> | undefined;
-  return {
-    ctx,
-    target: targetSpec(ctx, web.port, pki.caPath),
-    stop: () => (stopping ??= runCleanups(cleanups)),
-  };
 }
 
-function targetSpec(ctx: SimContext, port: number, caFile: string): TargetSpec {
+export async function startSim(opts: SimOptions): Promise<RunningSim> {
+  const world = await startWorld({ kit: opts.kit, dir: opts.dir, edits: initialEdits(opts.faults, opts.kit), log: opts.log });
+  const cleanups: (() => Promise<void> | void)[] = [];
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      for (const fn of cleanups.splice(0).reverse()) {
+        try {
+          await fn();
+        } catch (err) {
+          process.stderr.write(`[sim] cleanup failed: ${(err as Error)?.message ?? String(err)}\n`);
+        }
+      }
+      await world.stop();
+    })());
+  try {
+    const ctx = context(world, opts.faults, cleanups);
+    const hrs = await ctx.informer(ctx.primary, 'helm.toolkit.fluxcd.io/v2', 'HelmRelease');
+    cleanups.push(runLaterFaults(opts.faults, opts.kit, ctx.gitops, hrs, (err) => process.stderr.write(`[sim] fault: ${(err as Error).message}\n`)));
+    for (const module of opts.modules ?? ALL_MODULES) {
+      const install = await INSTALLERS[module]();
+      await install(ctx);
+      opts.log?.(`module ${module} installed`);
+    }
+    return { ctx, target: targetSpec(ctx, world), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function targetSpec(ctx: SimContext, world: World): TargetSpec {
   const { regionKill, resolve: extraResolve, ...extras } = ctx.targetExtras;
-  const rule = (host: string): ResolveRule => ({ host, port: 443, address: '127.0.0.1', targetPort: port });
+  const rule = (host: string): ResolveRule => ({ host, port: 443, address: '127.0.0.1', targetPort: world.frontDoor.port });
   return {
     kind: 'sim',
     name: 'sim',
@@ -165,11 +118,11 @@ function targetSpec(ctx: SimContext, port: number, caFile: string): TargetSpec {
     regions: ctx.regions.map((r) => ({
       name: r.name,
       role: r.role,
-      kubeconfigPath: r.kubeconfigPath,
+      kubeconfigPath: r.cp.kubeconfigs.harness,
       ...(regionKill?.[r.name] ? { kill: regionKill[r.name] } : {}),
     })),
     resolve: [rule(`*.${ctx.sovereign}`), rule(ctx.sovereign), rule(`*.${ctx.poolDomain}`), ...(extraResolve ?? [])],
-    caFile,
+    caFile: ctx.caFile,
     tls: { issuerMustMatch: SIM_CA_CN, issuerMustNotMatch: 'STAGING|Fake' },
     ...extras,
   };

@@ -6,6 +6,7 @@
  */
 import type { Kit, KitSlot } from '../../src/kit/types.js';
 import { packageChart } from './package.js';
+import { workloadKind } from './manifests.js';
 import { slotChart, type SlotChart } from './slot-chart.js';
 
 export interface PackagedChart {
@@ -37,12 +38,27 @@ export function groupOwners(kit: Kit): Map<string, string> {
   return owners;
 }
 
+/** `Kind/namespace/name` of every workload a kit surface rolls out or execs into. */
+export function kitWorkloads(kit: Kit): Set<string> {
+  const out = new Set<string>();
+  for (const slot of kit.slots) {
+    const s = slot.surface;
+    if (s?.kind === 'rollout') out.add(`${workloadKind(s.workload)}/${s.namespace}/${s.name}`);
+    if (s?.kind === 'exec') {
+      const [word, name] = s.target.split('/');
+      out.add(`${workloadKind(word ?? '') ?? 'Deployment'}/${s.namespace}/${name}`);
+    }
+  }
+  return out;
+}
+
 export async function kitCharts(kit: Kit, sovereign: string, poolDomain: string): Promise<PackagedChart[]> {
   const owners = groupOwners(kit);
+  const workloads = kitWorkloads(kit);
   const placeholder = kit.sovPlaceholder ?? '<sov>';
   return Promise.all(kit.slots.map(async (slot) => {
     const ownedGroups = [...owners].filter(([, owner]) => owner === slot.name).map(([group]) => group);
-    const chart = slotChart(slot, { sovereign, poolDomain, placeholder, ownedGroups });
+    const chart = slotChart(slot, { sovereign, poolDomain, placeholder, ownedGroups, kitWorkloads: workloads });
     return { slot, chart, tgz: await packageChart({ name: chart.name, files: chart.files }) };
   }));
 }

@@ -19,6 +19,8 @@ export interface ChartContext {
   placeholder: string;
   /** API groups whose operator (and CRDs, unless a base group) this slot's chart installs. */
   ownedGroups: string[];
+  /** Workloads (`Kind/namespace/name`) another slot's chart renders as its own surface: an operator already installed there. */
+  kitWorkloads: Set<string>;
 }
 
 export interface SlotChart {
@@ -130,7 +132,11 @@ export function slotChart(slot: KitSlot, ctx: ChartContext): SlotChart {
     const operator = operatorFor(group);
     if (!operator) continue;
     namespaces.add(operator.workload.namespace);
-    manifests.push(workloadManifest({ ...operator.workload }, component, imageOf(ctx.sovereign, operator.workload.name)));
+    const hook = operator.webhook;
+    const w = operator.workload;
+    if (ctx.kitWorkloads.has(`${w.kind}/${w.namespace}/${w.name}`) && !hook) continue;
+    manifests.push(workloadManifest({ ...operator.workload, ...(hook ? { port: hook.targetPort } : {}) }, component, imageOf(ctx.sovereign, operator.workload.name)));
+    if (hook) manifests.push(serviceManifest({ namespace: operator.workload.namespace, name: hook.service, port: hook.port, targetPort: hook.targetPort, selectorName: operator.workload.name }, component));
   }
   manifests.push(...extras.manifests);
   const files: Record<string, string> = {
@@ -141,6 +147,7 @@ export function slotChart(slot: KitSlot, ctx: ChartContext): SlotChart {
     files[`templates/${String(i).padStart(2, '0')}.yaml`] = m;
   });
   let n = 0;
-  for (const group of ctx.ownedGroups.filter((g) => !isBaseGroup(g))) for (const file of groupCrdFiles(group)) files[`crds/${String(n++).padStart(2, '0')}-${group}.yaml`] = readFileSync(file, 'utf8');
+  const crdGroups = ctx.ownedGroups.flatMap((g) => [g, ...(operatorFor(g)?.crdGroups ?? [])]).filter((g) => !isBaseGroup(g));
+  for (const group of new Set(crdGroups)) for (const file of groupCrdFiles(group)) files[`crds/${String(n++).padStart(2, '0')}-${group}.yaml`] = readFileSync(file, 'utf8');
   return { name: chartName(slot), version: chartVersion(slot), files, namespaces: [...namespaces] };
 }

@@ -10,6 +10,14 @@ import { stringify } from 'yaml';
 import { cachedFiles } from './assets.js';
 
 export const CONTAINER_STATE = 'sim.openova.io/container-state';
+/** The message the kubelet reports with that state (default: kwok's back-off line). */
+export const CONTAINER_MESSAGE = 'sim.openova.io/container-message';
+/** Set while a kubelet pull model has not pulled the pod's images yet: kwok does not start it. */
+export const IMAGE_PULL = 'sim.openova.io/image-pull';
+/** `host`: a host runtime runs the pod's containers for real and reports its status, not kwok. */
+export const RUNTIME = 'sim.openova.io/runtime';
+/** Namespaces whose pods a host runtime runs (the walk's probe and backstop Jobs). */
+export const HOST_RUN_NAMESPACES = ['sovereign-walk'];
 
 function options(kubeletPort: number): string {
   return stringify({
@@ -37,10 +45,23 @@ function options(kubeletPort: number): string {
 const NOT_FAULTED = `    - key: '.metadata.annotations["${CONTAINER_STATE}"]'
       operator: 'DoesNotExist'`;
 
-/** Upstream's pod-ready stage must leave faulted pods to the stages below. */
-function guardPodReady(doc: string): string {
-  if (!/name: pod-ready\b/.test(doc)) return doc;
-  return doc.replace(/(  selector:\n    matchExpressions:\n)/, `$1${NOT_FAULTED}\n`);
+const NOT_HOST_RUN = `    - key: '.metadata.namespace'
+      operator: 'NotIn'
+      values: [${HOST_RUN_NAMESPACES.map((n) => `'${n}'`).join(', ')}]
+    - key: '.metadata.annotations["${RUNTIME}"]'
+      operator: 'DoesNotExist'`;
+
+const PULLED = `    - key: '.metadata.annotations["${IMAGE_PULL}"]'
+      operator: 'DoesNotExist'`;
+
+/**
+ * Upstream's pod-ready stage must leave faulted pods to the stages below and wait for the pull
+ * model; neither it nor pod-complete may touch the pods a host runtime runs.
+ */
+function guardPodStages(doc: string): string {
+  const guards = /name: pod-ready\b/.test(doc) ? [NOT_FAULTED, PULLED, NOT_HOST_RUN] : /name: pod-complete\b/.test(doc) ? [NOT_HOST_RUN] : [];
+  if (!guards.length) return doc;
+  return doc.replace(/(  selector:\n    matchExpressions:\n)/, `$1${guards.join('\n')}\n`);
 }
 
 const FAULT_STAGES = `apiVersion: kwok.x-k8s.io/v1alpha1
@@ -109,6 +130,7 @@ spec:
     statusTemplate: |
       {{ $now := Now }}
       {{ $reason := index .metadata.annotations "${CONTAINER_STATE}" }}
+      {{ $message := index .metadata.annotations "${CONTAINER_MESSAGE}" }}
       conditions:
       - {lastTransitionTime: {{ $now | Quote }}, status: "True", type: PodScheduled}
       - {lastTransitionTime: {{ $now | Quote }}, status: "False", type: Ready, reason: ContainersNotReady}
@@ -121,12 +143,12 @@ spec:
         state:
           waiting:
             reason: {{ $reason | Quote }}
-            message: {{ printf "Back-off pulling image %q" .image | Quote }}
+            message: {{ if $message }}{{ $message | Quote }}{{ else }}{{ printf "Back-off pulling image %q" .image | Quote }}{{ end }}
       {{ end }}
       phase: Pending
 `;
 
 export function kwokConfig(o: { kubeletPort: number }): string {
-  const stages = cachedFiles('kwok-stages').map((f) => guardPodReady(readFileSync(f, 'utf8').trim()));
+  const stages = cachedFiles('kwok-stages').map((f) => guardPodStages(readFileSync(f, 'utf8').trim()));
   return [options(o.kubeletPort).trim(), ...stages, FAULT_STAGES.trim()].join('\n---\n') + '\n';
 }

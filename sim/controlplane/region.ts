@@ -15,7 +15,8 @@ import { issueClient, issueLeaf, type SimCa } from '../pki/tls.js';
 import { resolveBinary, type BinaryName } from './assets.js';
 import { writeKubeconfig, type Credential } from './kubeconfig.js';
 import { baseCrdManifest } from './crds.js';
-import { applyServerSide, kubectl } from './kubectl.js';
+import { WorldApi } from '../kube-client/api.js';
+import { applyManifest, manifestObjects, waitEstablished } from '../kube-client/apply.js';
 import { kwokConfig } from './kwok-config.js';
 import { nodesManifest } from './nodes.js';
 import { HARNESS_USER, rbacManifest } from './rbac.js';
@@ -49,6 +50,8 @@ export interface RegionControlPlaneOptions {
   serviceCidr: string;
   /** Bearer token of the harness's user (the redaction tests seed a known one). */
   harnessToken?: string;
+  /** Start-up progress. */
+  log?: (line: string) => void;
 }
 
 export interface RegionControlPlane {
@@ -118,6 +121,7 @@ export async function startRegionControlPlane(o: RegionControlPlaneOptions): Pro
       '--unsafe-no-fsync', '--log-level', 'error', '--quota-backend-bytes', String(2 * 1024 ** 3),
     ]);
     await waitUntil(`etcd of ${o.name}`, async () => (await fetch(`http://127.0.0.1:${etcdPort}/health`)).ok, 20_000, () => etcd.alive());
+    o.log?.('etcd ready');
 
     const apiserver = spawn('kube-apiserver', bin('kube-apiserver'), [
       '--etcd-servers', `http://127.0.0.1:${etcdPort}`,
@@ -131,13 +135,12 @@ export async function startRegionControlPlane(o: RegionControlPlaneOptions): Pro
       '--service-cluster-ip-range', o.serviceCidr,
       '--authorization-mode', 'RBAC', '--allow-privileged=true',
       '--kubelet-preferred-address-types', 'InternalIP',
+      // No kube-proxy here: webhooks' Services are reached at their endpoints (pod IPs), not ClusterIPs.
+      '--enable-aggregator-routing=true',
       '--profiling=false', '--v', '0',
     ]);
     await waitHttps(`kube-apiserver of ${o.name}`, `${server}/readyz`, { ca: o.ca.certPem, cert: admin.certPem, key: admin.keyPem }, 60_000, () => apiserver.alive());
-    await applyServerSide(kubeconfigs.admin, rbacManifest(), 'sovereign-world');
-    await applyServerSide(kubeconfigs.admin, baseCrdManifest(), 'sovereign-world');
-    await kubectl(kubeconfigs.admin, ['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
-    await applyServerSide(kubeconfigs.admin, nodesManifest(o.name, o.index), 'hcloud-cloud-controller-manager');
+    o.log?.('kube-apiserver ready');
 
     spawn('kube-controller-manager', bin('kube-controller-manager'), [
       '--kubeconfig', kubeconfigs['kube-controller-manager'], '--secure-port', '0', '--leader-elect=false',
@@ -152,6 +155,16 @@ export async function startRegionControlPlane(o: RegionControlPlaneOptions): Pro
       '--authorization-kubeconfig', kubeconfigs['kube-scheduler'], '--bind-address', '127.0.0.1', '--secure-port', '0',
       '--leader-elect=false', '--kube-api-qps', '200', '--kube-api-burst', '400', '--v', '0',
     ]);
+    const api = new WorldApi(kubeconfigs.admin, 'sovereign-world');
+    try {
+      const crds = baseCrdManifest();
+      await Promise.all([applyManifest(api, rbacManifest(), 'sovereign-world'), applyManifest(api, crds, 'sovereign-world')]);
+      await waitEstablished(api, manifestObjects(crds).map((c) => c.metadata.name));
+      await applyManifest(api, nodesManifest(o.name, o.index), 'hcloud-cloud-controller-manager');
+    } finally {
+      await api.close();
+    }
+    o.log?.('RBAC, base CRDs and nodes applied');
     const kwokConfigPath = join(o.dir, 'kwok.yaml');
     await writeFile(kwokConfigPath, kwokConfig({ kubeletPort }));
     spawn('kwok', bin('kwok'), ['--kubeconfig', kubeconfigs.kwok, '--config', kwokConfigPath, '--v', 'ERROR'],

@@ -3,18 +3,20 @@
  * and renews it every LEASE.renewMs while its PostgreSQL is alive and answers (postmaster
  * running and a query on the control connection within the renew period). When the lease
  * expires (LEASE.ttlMs without a renewal) it runs the lease-loss switchover: SwitchingOver →
- * promote the standby → flip the router → FailedOver with lastSwitchover, the CNPG replica
- * Cluster promoted, and a `continuum-switchover` audit on NATS when the sim runs one.
+ * promote the standby → flip the router → the survivor's Cluster out of replica mode
+ * (`spec.replica.enabled=false`, the platform's switchover step 6; the CNPG operator follows) →
+ * FailedOver with lastSwitchover, and a `continuum-switchover` audit on NATS when the sim runs one.
  * The lease loop runs in the secondary region's controller, so only the survivor's objects move.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import type { ObjectStore } from '../kube/store.js';
+import type { WorldApi } from '../kube-client/api.js';
 import { publishAudit } from './audit.js';
 import type { DataplaneFaults } from './faults.js';
-import { at, CONTINUUM_NAME, goDuration, LEASE, markPromoted, writeContinuumStatus, writePairStatus } from './objects.js';
+import { at, clusterRef, CONTINUUM_MANAGER, CONTINUUM_NAME, goDuration, LEASE } from './objects.js';
 import type { DbPair } from './pair.js';
 import type { Backend, DataplaneRouter } from './router.js';
+import { StatusBook, type ContinuumStatus, type PairStatus, type RegionStatusWriter } from './status.js';
 import { appendLog } from '../host/processes.js';
 
 /** Status refresh period while nothing changes (lease expiry time, lag). */
@@ -27,10 +29,12 @@ interface PrimaryState {
 }
 
 export interface ContinuumDeps {
-  /** Stores that show the Continuum while the primary lives (both regions). */
-  stores: ObjectStore[];
-  /** The survivor's store: the only one that moves after the lease is lost. */
-  replicaStore: ObjectStore;
+  /** Regions that show the Continuum while the primary lives (both). */
+  writers: RegionStatusWriter[];
+  /** The survivor's: the only region whose objects move after the lease is lost. */
+  survivor: RegionStatusWriter;
+  /** The survivor's API server (its Cluster leaves replica mode there). */
+  survivorApi: WorldApi;
   pair: DbPair;
   router: DataplaneRouter;
   replicaBackend: Backend;
@@ -52,6 +56,7 @@ export class ContinuumController {
   private streaming = true;
   private lastWriteAt = 0;
   private switching?: Promise<void>;
+  private readonly book = new StatusBook();
 
   constructor(private readonly deps: ContinuumDeps) {}
 
@@ -68,6 +73,15 @@ export class ContinuumController {
 
   private log(line: string): void {
     appendLog(this.deps.logPath, `${new Date().toISOString()} ${line}\n`);
+  }
+
+  private write(writers: RegionStatusWriter[], pair: PairStatus, continuum: ContinuumStatus, now: number): void {
+    const pairStatus = this.book.pair(pair, now);
+    const continuumStatus = this.book.continuum(continuum, now);
+    for (const w of writers) {
+      w.put('CNPGPair', pairStatus);
+      w.put('Continuum', continuumStatus);
+    }
   }
 
   private schedule(): void {
@@ -132,29 +146,27 @@ export class ContinuumController {
     this.streaming = state.streaming;
     this.lastWriteAt = now;
     const { names } = this.deps.pair;
-    for (const store of this.deps.stores) {
-      writePairStatus(store, { phase: state.streaming ? 'Streaming' : 'Degraded', streaming: state.streaming, currentPrimaryRegion: names.primaryRegion, walLagSeconds: state.lagMs / 1000 }, now);
-      writeContinuumStatus(
-        store,
-        { phase, primaryRegion: names.primaryRegion, leaseHolder: names.primaryRegion, leaseExpiresAt: at(now + LEASE.ttlMs), standbyAvailable: true, lagMs: { [names.replicaRegion]: state.lagMs } },
-        now,
-      );
-    }
+    this.write(
+      this.deps.writers,
+      { phase: state.streaming ? 'Streaming' : 'Degraded', streaming: state.streaming, currentPrimaryRegion: names.primaryRegion, walLagSeconds: state.lagMs / 1000 },
+      { phase, primaryRegion: names.primaryRegion, leaseHolder: names.primaryRegion, leaseExpiresAt: at(now + LEASE.ttlMs), standbyAvailable: true, lagMs: { [names.replicaRegion]: state.lagMs } },
+      now,
+    );
   }
 
   private async switchover(detectedAt: number): Promise<void> {
-    const { pair, router, replicaBackend, replicaStore, faults } = this.deps;
+    const { pair, router, replicaBackend, survivor, survivorApi, faults } = this.deps;
     const { names } = pair;
     const from = names.primaryRegion;
     const to = names.replicaRegion;
     this.phase = 'SwitchingOver';
     this.log(`lease of ${from} expired (last renewal ${at(this.lastRenewAt)}): switching over to ${to}`);
-    writeContinuumStatus(
-      replicaStore,
+    this.write(
+      [survivor],
+      { phase: 'SwitchingOver', streaming: false, currentPrimaryRegion: from, walLagSeconds: this.lastLagMs / 1000 },
       { phase: 'SwitchingOver', primaryRegion: from, leaseHolder: '', leaseExpiresAt: at(this.lastRenewAt + LEASE.ttlMs), standbyAvailable: true, lagMs: { [to]: this.lastLagMs }, message: `lease of ${from} lost at ${at(detectedAt)}` },
       detectedAt,
     );
-    writePairStatus(replicaStore, { phase: 'SwitchingOver', streaming: false, currentPrimaryRegion: from, walLagSeconds: this.lastLagMs / 1000 }, detectedAt);
     if (faults.promotionDelayMs === null) {
       this.log('failover:none: no promotion');
       return;
@@ -169,14 +181,14 @@ export class ContinuumController {
     router.flip(replicaBackend);
     const promotedAt = Date.now();
     this.phase = 'FailedOver';
-    markPromoted(replicaStore, names.replicaCluster, promotedAt);
+    await this.untilDone(`${names.replicaCluster} out of replica mode`, () => survivorApi.mergePatch(clusterRef(names.replicaCluster), { spec: { replica: { enabled: false } } }, { manager: CONTINUUM_MANAGER }));
 
     const rtoMs = faults.misreport ? promotedAt - promoteStart : promotedAt - this.lastRenewAt;
     const rpoMs = faults.misreport || this.lastSync ? 0 : Math.max(0, this.lastRenewAt - (replayedAt ?? this.lastRenewAt));
     const lastSwitchover = { at: at(promotedAt), from, to, reason: 'lease-loss', rtoObserved: goDuration(rtoMs), rpoObserved: goDuration(rpoMs), initiatedBy: 'auto-failover' };
-    writePairStatus(replicaStore, { phase: 'Degraded', streaming: false, currentPrimaryRegion: to, walLagSeconds: 0 }, promotedAt);
-    writeContinuumStatus(
-      replicaStore,
+    this.write(
+      [survivor],
+      { phase: 'Degraded', streaming: false, currentPrimaryRegion: to, walLagSeconds: 0 },
       { phase: 'FailedOver', primaryRegion: to, leaseHolder: to, leaseExpiresAt: at(promotedAt + LEASE.ttlMs), standbyAvailable: false, lagMs: {}, lastSwitchover, message: `failed over from ${from} to ${to}` },
       promotedAt,
     );
@@ -199,6 +211,20 @@ export class ContinuumController {
     }).catch((err: unknown) => this.log(`audit publish failed: ${(err as Error).message}`));
   }
 
+  /** Retries `fn` (an API write) until it succeeds or the controller stops, as a requeued reconcile would. */
+  private async untilDone(what: string, fn: () => Promise<unknown>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await fn();
+        return;
+      } catch (err) {
+        if (this.abort.signal.aborted) throw err;
+        this.log(`${what} failed (attempt ${attempt}): ${(err as Error).message}`);
+        await sleep(Math.min(2_000, 100 * attempt), undefined, { signal: this.abort.signal });
+      }
+    }
+  }
+
   private failed(err: unknown): void {
     if (this.abort.signal.aborted) return;
     const { names } = this.deps.pair;
@@ -206,10 +232,9 @@ export class ContinuumController {
     this.phase = 'Failed';
     this.log(message);
     const now = Date.now();
-    writeContinuumStatus(
-      this.deps.replicaStore,
-      { phase: 'Failed', primaryRegion: names.primaryRegion, leaseHolder: '', leaseExpiresAt: at(this.lastRenewAt + LEASE.ttlMs), standbyAvailable: true, lagMs: {}, message },
-      now,
+    this.deps.survivor.put(
+      'Continuum',
+      this.book.continuum({ phase: 'Failed', primaryRegion: names.primaryRegion, leaseHolder: '', leaseExpiresAt: at(this.lastRenewAt + LEASE.ttlMs), standbyAvailable: true, lagMs: {}, message }, now),
     );
   }
 }

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../src/repo-root.js';
 import { createInterface } from 'node:readline';
+import type { Ownership } from '../host/ownership.js';
 import { appendLog, spawnGroup, type GroupProcess } from '../host/processes.js';
 
 const SERVER = join(REPO_ROOT, 'fixtures/counter-app/server.mjs');
@@ -17,6 +18,7 @@ export interface CounterAppOptions {
   logPath: string;
   /** Marker argument: every leftover can be found by it (`pgrep -f`). */
   tag: string;
+  owner: Ownership;
 }
 
 export interface CounterApp {
@@ -52,6 +54,7 @@ export async function startCounterApp(opts: CounterAppOptions): Promise<CounterA
     },
     logPath: opts.logPath,
     stdout: 'pipe',
+    owner: opts.owner,
   });
   const listening = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`counter app of ${opts.region} did not listen within ${START_TIMEOUT_MS} ms (log: ${opts.logPath})`)), START_TIMEOUT_MS);

@@ -8,10 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ensureCounterTable } from '../../src/failover/targets/pg-target.js';
+import { REPLICATION_USER } from './objects.js';
 import { PgServer } from './postgres.js';
 import type { RunAs } from '../host/processes.js';
-
-export const REPLICATION_USER = 'streaming_replica';
+import type { Ownership } from '../host/ownership.js';
 const STREAMING_TIMEOUT_MS = 15_000;
 
 export interface PairNames {
@@ -65,10 +65,11 @@ export class DbPair {
     tag: string,
     runAs: RunAs | undefined,
     ownerPassword: string,
+    owner: Ownership,
   ) {
     this.ownerPassword = ownerPassword;
-    this.primary = new PgServer({ region: names.primaryRegion, clusterName: `${tag}-${names.primaryCluster}`, dir: join(dir, names.primaryCluster), runAs });
-    this.standby = new PgServer({ region: names.replicaRegion, clusterName: `${tag}-${names.replicaCluster}`, dir: join(dir, names.replicaCluster), runAs });
+    this.primary = new PgServer({ region: names.primaryRegion, clusterName: `${tag}-${names.primaryCluster}`, dir: join(dir, names.primaryCluster), runAs, owner });
+    this.standby = new PgServer({ region: names.replicaRegion, clusterName: `${tag}-${names.replicaCluster}`, dir: join(dir, names.replicaCluster), runAs, owner });
   }
 
   /** Primary up with roles, database and table; standby streaming; sync replication on unless `synchronous` is false. */

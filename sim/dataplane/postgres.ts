@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import type { Ownership } from '../host/ownership.js';
 import { spawnGroup, type GroupProcess, type RunAs } from '../host/processes.js';
 
 const run = promisify(execFile);
@@ -75,6 +76,8 @@ export interface PgServerOptions {
   clusterName: string;
   dir: string;
   runAs?: RunAs;
+  /** The instance's ownership ledger: the next instance reaps a killed walk's postmaster. */
+  owner?: Ownership;
 }
 
 export class PgServer {
@@ -82,6 +85,7 @@ export class PgServer {
   readonly socketDir: string;
   private proc?: GroupProcess;
   private portNumber = 0;
+  private logPath = '';
 
   constructor(readonly opts: PgServerOptions) {
     this.dataDir = join(opts.dir, 'data');
@@ -132,12 +136,23 @@ export class PgServer {
   async start(logPath: string): Promise<void> {
     await ownedDir(this.socketDir, this.opts.runAs);
     this.portNumber = await freePort();
+    this.logPath = logPath;
+    await this.spawn();
+  }
+
+  /** Starts the stopped postmaster again on the port its clients know. */
+  async restart(): Promise<void> {
+    if (this.alive()) return;
+    await this.spawn();
+  }
+
+  private async spawn(): Promise<void> {
     this.proc = spawnGroup(
       join(PG_BIN, 'postgres'),
       ['-D', this.dataDir, '-p', String(this.portNumber), '-k', this.socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', `cluster_name=${this.opts.clusterName}`],
-      { env: pgEnv(), logPath, runAs: this.opts.runAs },
+      { env: pgEnv(), logPath: this.logPath, runAs: this.opts.runAs, owner: this.opts.owner },
     );
-    await this.waitReady(logPath);
+    await this.waitReady(this.logPath);
   }
 
   private async waitReady(logPath: string): Promise<void> {

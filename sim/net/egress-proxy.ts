@@ -33,20 +33,42 @@ export interface EgressProxyOptions {
   resolve(to: Destination): Promise<Resolved | undefined>;
   rules: EgressRules;
   /** Records every connection attempt (the cutover suite's evidence reads them from the region). */
-  onAttempt?(attempt: { at: number; to: Destination; outcome: 'allowed' | 'dropped' | 'unresolved' }): void;
+  onAttempt?(attempt: { at: number; from: string; to: Destination; outcome: 'allowed' | 'dropped' | 'unresolved' }): void;
 }
 
 export interface EgressProxy {
   url: string;
+  /** Replaces the region's egress rules (the policy agent installs its own). */
+  setRules(rules: EgressRules): void;
   close(): Promise<void>;
+}
+
+/**
+ * Who is connecting: a pod's runtime sends its pods' traffic here as proxy user `<namespace>/<pod>`
+ * (the identity Cilium reads off a packet's source), the node's own traffic as `reserved:host`;
+ * a client that names nobody is one of the proxy's own (the Flux controllers).
+ */
+function sourceOf(req: IncomingMessage, fallback: string): string {
+  const m = /^Basic\s+(\S+)/i.exec(String(req.headers['proxy-authorization'] ?? ''));
+  if (!m) return fallback;
+  const credentials = Buffer.from(m[1], 'base64').toString();
+  const colon = credentials.lastIndexOf(':');
+  const user = colon < 0 ? credentials : credentials.slice(0, colon);
+  try {
+    return decodeURIComponent(user) || fallback;
+  } catch {
+    return fallback;
+  }
 }
 
 export async function startEgressProxy(o: EgressProxyOptions): Promise<EgressProxy> {
   const held = new Set<Socket>();
-  const decide = async (to: Destination): Promise<Resolved | 'unresolved' | 'dropped'> => {
+  const tunnels = new Set<Socket>();
+  let rules = o.rules;
+  const decide = async (from: string, to: Destination): Promise<Resolved | 'unresolved' | 'dropped'> => {
     const resolved = await o.resolve(to);
-    const outcome = !resolved ? 'unresolved' : o.rules.allows(o.namespace, to, resolved) ? 'allowed' : 'dropped';
-    o.onAttempt?.({ at: Date.now(), to, outcome });
+    const outcome = !resolved ? 'unresolved' : rules.allows(from, to, resolved) ? 'allowed' : 'dropped';
+    o.onAttempt?.({ at: Date.now(), from, to, outcome });
     return outcome === 'allowed' ? resolved! : outcome;
   };
   const hold = (socket: Socket) => {
@@ -65,7 +87,7 @@ export async function startEgressProxy(o: EgressProxyOptions): Promise<EgressPro
       return;
     }
     const to = { host: target.hostname, port: Number(target.port) || 80 };
-    void decide(to).then((d) => {
+    void decide(sourceOf(req, o.namespace), to).then((d) => {
       if (d === 'dropped') return hold(req.socket);
       if (d === 'unresolved') {
         res.writeHead(502, { 'Content-Type': 'text/plain' }).end(`dial tcp: lookup ${to.host}: no such host\n`);
@@ -87,7 +109,10 @@ export async function startEgressProxy(o: EgressProxyOptions): Promise<EgressPro
     const [host, port] = (req.url ?? '').split(':');
     const to = { host, port: Number(port) || 443 };
     client.on('error', () => {});
-    void decide(to).then((d) => {
+    // A tunnel is no longer the server's connection: close() must end it itself.
+    tunnels.add(client);
+    client.on('close', () => tunnels.delete(client));
+    void decide(sourceOf(req, o.namespace), to).then((d) => {
       if (d === 'dropped') return hold(client);
       if (d === 'unresolved') {
         client.end(`HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\n\r\ndial tcp: lookup ${host}: no such host\n`);
@@ -108,8 +133,11 @@ export async function startEgressProxy(o: EgressProxyOptions): Promise<EgressPro
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    setRules(r) {
+      rules = r;
+    },
     async close() {
-      for (const s of held) s.destroy();
+      for (const s of [...held, ...tunnels]) s.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

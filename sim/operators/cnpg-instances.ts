@@ -7,6 +7,21 @@ import type { KubeObject } from '../kube-client/api.js';
 export const OPERATOR_VERSION = '1.27.1';
 export const DEFAULT_IMAGE = 'ghcr.io/cloudnative-pg/postgresql:17.5';
 
+/** CNPG fencing: a JSON list of instance names, `["*"]` for every instance of the Cluster. */
+export const FENCED_INSTANCES = 'cnpg.io/fencedInstances';
+
+/** Whether `instance` is fenced; an unreadable list fences nothing (CNPG's IsInstanceFenced). */
+export function isInstanceFenced(cluster: KubeObject, instance: string): boolean {
+  const raw = cluster.metadata.annotations?.[FENCED_INSTANCES];
+  if (!raw) return false;
+  try {
+    const list = JSON.parse(raw) as unknown;
+    return Array.isArray(list) && (list.includes('*') || list.includes(instance));
+  } catch {
+    return false;
+  }
+}
+
 export interface ClusterSpec {
   instances?: number;
   imageName?: string;

@@ -8,9 +8,14 @@
 // state", else ClusterIsNotReady "Cluster Is Not Ready"; no observedGeneration) and
 // utils.ListStatusPods (instancesStatus healthy / replicating / failed). Instance storage (PVCs)
 // and the initdb/join Jobs are not modelled: the instance Pods are created directly.
+// Fencing (docs/src/fencing.md, handleSwitchover): a fenced instance's postmaster is shut down, its
+// Pod kept but not Ready (the kubelet's readiness probe fails), and a fenced primary is not failed
+// over. instancesReportedState: a replica cluster's designated primary reports isPrimary false
+// (it replays from its source); once `spec.replica.enabled` is false it is promoted onto a new
+// timeline and reports isPrimary true.
 import type { KubeObject } from '../kube-client/api.js';
-import { clusterServices, imageOf, instancePod, serialOf, type ClusterSpec } from './cnpg-instances.js';
-import { condition } from './conditions.js';
+import { clusterServices, imageOf, instancePod, isInstanceFenced, serialOf, type ClusterSpec } from './cnpg-instances.js';
+import { condition, rfc3339 } from './conditions.js';
 import { podReady } from './endpoints.js';
 import type { OperatorModel, OperatorWorld } from './types.js';
 
@@ -32,6 +37,7 @@ interface PriorStatus {
   targetPrimaryTimestamp?: string;
   latestGeneratedNode?: number;
   timelineID?: number;
+  instancesReportedState?: Record<string, { isPrimary?: boolean }>;
 }
 
 interface Plan {
@@ -56,6 +62,28 @@ function instances(cluster: KubeObject, world: OperatorWorld): KubeObject[] {
     .sort((a, b) => serialOf(name, a.metadata.name) - serialOf(name, b.metadata.name));
 }
 
+/** Ready, and not fenced (a fenced instance's Pod may not have turned unready yet). */
+function instanceReady(cluster: KubeObject, pod: KubeObject): boolean {
+  return podReady(pod) && !isInstanceFenced(cluster, pod.metadata.name);
+}
+
+function replicaMode(cluster: KubeObject): boolean {
+  return (cluster.spec as ClusterSpec | undefined)?.replica?.enabled === true;
+}
+
+/** The Pod conditions the kubelet reports for a running instance: Ready unless fenced. */
+function probedStatus(cluster: KubeObject, pod: KubeObject | undefined): Record<string, unknown> | undefined {
+  const status = pod?.status as { phase?: string; conditions?: Record<string, unknown>[] } | undefined;
+  if (!pod || status?.phase !== 'Running') return undefined;
+  const ready = isInstanceFenced(cluster, pod.metadata.name) ? 'False' : 'True';
+  const conditions = (status.conditions ?? []).map((c) => {
+    if ((c.type !== 'Ready' && c.type !== 'ContainersReady') || c.status === ready) return c;
+    const { reason: _reason, message: _message, ...rest } = c;
+    return { ...rest, status: ready, lastTransitionTime: rfc3339(), ...(ready === 'False' ? { reason: 'ContainersNotReady', message: 'containers with unready status: [postgres]' } : {}) };
+  });
+  return { conditions };
+}
+
 /** CNPG timestamps are RFC 3339 with microseconds. */
 function timestamp(): string {
   return new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
@@ -65,7 +93,7 @@ function plan(cluster: KubeObject, pods: KubeObject[]): Plan {
   const name = cluster.metadata.name;
   const wanted = Math.max(1, (cluster.spec as ClusterSpec | undefined)?.instances ?? 1);
   const prior = (cluster.status ?? {}) as PriorStatus;
-  const ready = (pod: string | undefined) => pods.some((p) => p.metadata.name === pod && podReady(p));
+  const ready = (pod: string | undefined) => pods.some((p) => p.metadata.name === pod && instanceReady(cluster, p));
   const latest = Math.max(prior.latestGeneratedNode ?? 0, ...pods.map((p) => serialOf(name, p.metadata.name)));
   const created = Math.min(wanted, Math.max(latest, 1));
   let current = prior.currentPrimary;
@@ -77,9 +105,10 @@ function plan(cluster: KubeObject, pods: KubeObject[]): Plan {
     timeline += 1;
   }
   if (!current && ready(target)) current = target;
+  if (current && current === prior.currentPrimary && !replicaMode(cluster) && prior.instancesReportedState?.[current]?.isPrimary === false) timeline += 1;
   if (!current) return { phase: PHASE.firstPrimary, reason: `Creating primary instance ${target}`, target, timeline, created };
   const kept = Array.from({ length: created }, (_, i) => `${name}-${i + 1}`);
-  if (!ready(current)) {
+  if (!ready(current) && !isInstanceFenced(cluster, current)) {
     const candidate = kept.find((p) => p !== current && ready(p));
     if (candidate) return { phase: PHASE.failOver, reason: `Failing over from ${current} to ${candidate}`, current, target: candidate, timeline, created };
   }
@@ -88,11 +117,11 @@ function plan(cluster: KubeObject, pods: KubeObject[]): Plan {
   return { phase: PHASE.healthy, reason: '', current, target: current, timeline, created };
 }
 
-function instancesStatus(pods: KubeObject[]): Record<string, string[]> {
+function instancesStatus(cluster: KubeObject, pods: KubeObject[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const p of pods) {
     const phase = (p.status as { phase?: string } | undefined)?.phase;
-    const group = podReady(p) ? 'healthy' : phase === 'Succeeded' || phase === 'Failed' ? 'failed' : 'replicating';
+    const group = instanceReady(cluster, p) ? 'healthy' : phase === 'Succeeded' || phase === 'Failed' ? 'failed' : 'replicating';
     (out[group] ??= []).push(p.metadata.name);
   }
   return out;
@@ -117,7 +146,11 @@ export const cnpg: OperatorModel = {
     return [
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace } },
       ...clusterServices(obj),
-      ...Array.from({ length: p.created }, (_, i) => instancePod(obj, i + 1, p.current)),
+      ...Array.from({ length: p.created }, (_, i) => {
+        const pod = instancePod(obj, i + 1, p.current);
+        const probed = probedStatus(obj, world.get('v1', 'Pod', obj.metadata.namespace, `${obj.metadata.name}-${i + 1}`));
+        return probed ? { ...pod, status: probed } : pod;
+      }),
     ];
   },
   status(obj, world) {
@@ -126,11 +159,17 @@ export const cnpg: OperatorModel = {
     const p = plan(obj, pods);
     const prior = (obj.status ?? {}) as PriorStatus;
     const healthy = p.phase === PHASE.healthy;
+    const reporting = pods.filter((x) => instanceReady(obj, x));
     return {
       instances: pods.length,
-      readyInstances: pods.filter(podReady).length,
+      readyInstances: reporting.length,
       instanceNames: pods.map((x) => x.metadata.name),
-      instancesStatus: instancesStatus(pods),
+      instancesStatus: instancesStatus(obj, pods),
+      instancesReportedState: Object.fromEntries(reporting.map((x) => [x.metadata.name, {
+        isPrimary: x.metadata.name === p.current && !replicaMode(obj),
+        timeLineID: p.timeline,
+        ...((x.status as { podIP?: string } | undefined)?.podIP ? { ip: (x.status as { podIP: string }).podIP } : {}),
+      }])),
       latestGeneratedNode: p.created,
       phase: p.phase,
       ...(p.reason ? { phaseReason: p.reason } : {}),
@@ -139,7 +178,7 @@ export const cnpg: OperatorModel = {
       ...(p.current
         ? {
             currentPrimary: p.current,
-            currentPrimaryTimestamp: prior.currentPrimary === p.current && prior.currentPrimaryTimestamp ? prior.currentPrimaryTimestamp : timestamp(),
+            currentPrimaryTimestamp: prior.currentPrimary === p.current && prior.timelineID === p.timeline && prior.currentPrimaryTimestamp ? prior.currentPrimaryTimestamp : timestamp(),
             timelineID: p.timeline,
           }
         : {}),

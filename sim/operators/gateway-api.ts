@@ -169,9 +169,16 @@ function stunnerClass(namespace: string): Record<string, unknown> {
 export const gatewayApi: OperatorModel = {
   group: GROUP,
   kinds: { Gateway: 'v1', HTTPRoute: 'v1', GatewayClass: 'v1' },
+  crdGroups: ['stunner.l7mp.io'],
+  watches: [['stunner.l7mp.io/v1', 'GatewayConfig']],
   workload: { kind: 'Deployment', ...CONTROLLERS[STUNNER] },
   companions: (kind, _name, namespace) =>
-    kind === 'Gateway' && namespace === 'stunner' ? [{ apiVersion: V1, kind: 'GatewayClass', metadata: { name: 'stunner-gatewayclass' }, spec: stunnerClass(namespace) }] : [],
+    kind === 'Gateway' && namespace === 'stunner'
+      ? [
+          { apiVersion: V1, kind: 'GatewayClass', metadata: { name: 'stunner-gatewayclass' }, spec: stunnerClass(namespace) },
+          { apiVersion: 'stunner.l7mp.io/v1', kind: 'GatewayConfig', metadata: { name: 'stunner-gatewayconfig', namespace }, spec: { realm: 'stunner.l7mp.io', authType: 'static', userName: 'user-1', password: 'pass-1' } },
+        ]
+      : [],
   sample(kind, name, namespace, sovereign) {
     if (kind === 'GatewayClass') return { spec: stunnerClass('stunner') };
     if (kind === 'HTTPRoute') {

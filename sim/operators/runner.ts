@@ -12,7 +12,7 @@ import type { OperatorModel, OperatorWorld } from './types.js';
 
 const BASE_KINDS: [string, string][] = [
   ['apps/v1', 'Deployment'], ['apps/v1', 'StatefulSet'], ['apps/v1', 'DaemonSet'],
-  ['v1', 'Pod'], ['v1', 'Secret'], ['v1', 'Service'],
+  ['v1', 'Pod'], ['v1', 'Secret'], ['v1', 'Service'], ['apiextensions.k8s.io/v1', 'CustomResourceDefinition'],
 ];
 const RESYNC_DEBOUNCE_MS = 100;
 const UNSERVED_RETRY_MS = 2_000;
@@ -44,7 +44,7 @@ export class OperatorRunner {
 
   private readonly world: OperatorWorld;
 
-  constructor(private readonly api: WorldApi, sovereign: string, private readonly loadBalancerIp: string, private readonly onError: (err: unknown) => void) {
+  constructor(private readonly api: WorldApi, sovereign: string, private readonly loadBalancerIp: string, private readonly caPem: string, private readonly onError: (err: unknown) => void) {
     this.world = {
       sovereign,
       workloadReady: (kind, namespace, name) => workloadReady(this.informers.get(`apps/v1|${kind}`)?.get(namespace, name)),
@@ -55,7 +55,10 @@ export class OperatorRunner {
 
   async start(): Promise<void> {
     await Promise.all(BASE_KINDS.map(([v, k]) => this.watch(v, k)));
-    for (const op of OPERATORS) for (const [kind, version] of Object.entries(op.kinds)) void this.watchWhenServed(`${op.group}/${version}`, kind);
+    for (const op of OPERATORS) {
+      for (const [kind, version] of Object.entries(op.kinds)) void this.watchWhenServed(`${op.group}/${version}`, kind);
+      for (const [apiVersion, kind] of op.watches ?? []) void this.watchWhenServed(apiVersion, kind);
+    }
     this.schedule();
   }
 
@@ -95,6 +98,7 @@ export class OperatorRunner {
     this.running = true;
     try {
       await this.loadBalancers();
+      for (const op of OPERATORS) await this.injectCaBundles(op);
       for (const op of OPERATORS) {
         for (const [kind, version] of Object.entries(op.kinds)) {
           for (const obj of this.informers.get(`${op.group}/${version}|${kind}`)?.list() ?? []) await this.reconcile(op, obj);
@@ -108,6 +112,19 @@ export class OperatorRunner {
         this.again = false;
         this.schedule();
       }
+    }
+  }
+
+  /** A running webhook operator puts the CA of its serving certificate into the CRDs it converts. */
+  private async injectCaBundles(op: OperatorModel): Promise<void> {
+    const hook = op.webhook;
+    if (!hook || !this.world.workloadReady(op.workload.kind, op.workload.namespace, op.workload.name)) return;
+    const caBundle = Buffer.from(this.caPem).toString('base64');
+    for (const name of hook.crds) {
+      const crd = this.world.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, name);
+      const current = (crd?.spec as { conversion?: { webhook?: { clientConfig?: { caBundle?: string } } } } | undefined)?.conversion?.webhook?.clientConfig?.caBundle;
+      if (!crd || current === caBundle) continue;
+      await this.api.mergePatch({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name } }, { spec: { conversion: { webhook: { clientConfig: { caBundle } } } } }, { manager: op.workload.name });
     }
   }
 

@@ -17,6 +17,7 @@ export const sigstore: OperatorModel = {
   group: 'policy.sigstore.dev',
   kinds: { ClusterImagePolicy: 'v1alpha1' },
   workload: { kind: 'Deployment', namespace: NAMESPACE, name: 'policy-controller-webhook' },
+  webhook: { service: 'webhook', port: 443, targetPort: 8443, crds: ['clusterimagepolicies.policy.sigstore.dev'] },
   sample: (_kind, _name, _namespace, sovereign) => ({
     spec: {
       images: [{ glob: `registry.${sovereign}/**` }],

@@ -21,6 +21,16 @@ export interface OperatorModel {
   group: string;
   /** Kinds it reconciles or keeps (and so reads), with the served version it writes. */
   kinds: Record<string, string>;
+  /** Kinds beyond its own and the built-in workloads that the model reads (`[apiVersion, kind]`). */
+  watches?: [string, string][];
+  /** Other API groups whose CRDs the operator's chart installs with its own (e.g. STUNner's GatewayConfig). */
+  crdGroups?: string[];
+  /**
+   * A webhook the operator serves (a CRD conversion webhook): its Service in front of the workload,
+   * and the CRDs whose clientConfig.caBundle the operator injects once it runs, as policy-controller
+   * and cert-manager's cainjector do.
+   */
+  webhook?: { service: string; port: number; targetPort: number; crds: string[] };
   /** The operator's own workload, rendered by the chart that installs the group. */
   workload: { kind: 'Deployment' | 'StatefulSet' | 'DaemonSet'; namespace: string; name: string };
   /** Objects (kind, and apiVersion at `kinds[kind]`) other objects of the group need, e.g. an issuer's CA Secret. */

@@ -17,6 +17,7 @@ import { matrix } from './matrix.js';
 import { nemoGuardrails } from './nemo-guardrails.js';
 import { openbao } from './openbao.js';
 import { openmeter } from './openmeter.js';
+import { policyControllerWebhook } from './policy-controller-webhook.js';
 import { powerdns } from './powerdns.js';
 import { seaweedfs } from './seaweedfs.js';
 import { temporalFrontend } from './temporal.js';
@@ -48,6 +49,7 @@ export const PRODUCTS: readonly ProductModel[] = [
   livekit,
   matrix,
   librechat,
+  policyControllerWebhook,
 ];
 
 /**

@@ -54,6 +54,8 @@ export interface ProductModel<S extends ProductState = ProductState> {
   workload?: RegExp;
   /** Container ports it serves. */
   ports: number[];
+  /** Served over TLS with a certificate for its Services' names (webhooks), from the cluster's CA. */
+  tls?: boolean;
   /**
    * Whether the real product listens while not ready. False for servers that only bind once
    * started (LibreChat after MongoDB, TEI after loading the model): the runtime keeps those

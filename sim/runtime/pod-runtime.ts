@@ -6,6 +6,8 @@
  * registers the pod's exec environment with kwok. A pod that stops being Ready stops answering.
  */
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { issueLeaf, type SimCa } from '../pki/tls.js';
 import { join } from 'node:path';
 import type { Informer, KubeObject, WorldApi } from '../kube-client/api.js';
 import { spawnGroup, type GroupProcess } from '../host/processes.js';
@@ -22,6 +24,8 @@ export interface PodRuntimeOptions {
   owner: Ownership;
   /** Where a product's real servers keep their logs. */
   logDir: string;
+  /** The cluster's CA, which signs the serving certificates of TLS products (webhooks). */
+  ca: SimCa;
   /** The next hop of proxying products (the WAF's backend, the console's API), by component. */
   upstreamFor?(component: string, product: string): ((req: ProductRequest) => Promise<ProductAnswer>) | undefined;
 }
@@ -115,8 +119,10 @@ export class PodRuntime {
       const upstream = this.o.upstreamFor?.(component, model.product);
       const handler = productListener(model, { sovereign: this.o.sovereign, namespace: pod.metadata.namespace!, pod: pod.metadata.name, state: run.state, ...(upstream ? { upstream } : {}) });
       if (model.listensWhileNotReady || run.state.ready) {
+        const ns = pod.metadata.namespace!;
+        const tls = model.tls ? await issueLeaf(this.o.ca, [`*.${ns}.svc`, `*.${ns}.svc.cluster.local`, ip]) : undefined;
         for (const port of model.ports) {
-          const server = createServer(handler);
+          const server = tls ? createTlsServer({ cert: tls.certPem, key: tls.keyPem }, handler) : createServer(handler);
           server.keepAliveTimeout = 5_000;
           await listen(server, ip, port);
           run.servers.push(server);

@@ -17,7 +17,9 @@ import { applyServerSide } from '../controlplane/kubectl.js';
 import { startRegionControlPlane, type RegionControlPlane } from '../controlplane/region.js';
 import { gitHttpHandler } from '../gitops/git-server.js';
 import { fluxBootstrapManifest } from '../gitops/flux-bootstrap.js';
-import { KitRepo, repoFiles, type ReleaseEdit } from '../gitops/kit-repo.js';
+import { gitOps } from '../gitops/gitops.js';
+import { KitRepo, repoFiles, type ReleaseEdit, type RepoContent } from '../gitops/kit-repo.js';
+import type { GitOps } from '../context.js';
 import { Ownership } from '../host/ownership.js';
 import { allocatePodCidrs } from '../host/pod-network.js';
 import { WorldApi, type Informer } from '../kube-client/api.js';
@@ -38,6 +40,8 @@ export const SIM_REGIONS: readonly { name: string; role: 'primary' | 'secondary'
   { name: 'hz-hel-rtz-prod', role: 'secondary' },
 ];
 const SERVICE_CIDR = '10.96.0.0/16';
+/** The default/kubernetes Service's ClusterIP (the first address of SERVICE_CIDR). */
+export const KUBERNETES_SERVICE_IP = '10.96.0.1';
 const CHARTS_PATH = 'openova-io';
 
 export interface WorldOptions {
@@ -83,6 +87,7 @@ export interface World {
   harbor: OciRegistry;
   ghcr: OciRegistry;
   repo: KitRepo;
+  gitops: GitOps;
   /** Robot credentials (`user:password`) of the registries. */
   registryAuth: Record<string, string>;
   stop(): Promise<void>;
@@ -125,7 +130,8 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     const repo = new KitRepo(join(dir, 'git'));
     await repo.init();
     const namespaces = [...new Set(charts.flatMap((c) => c.chart.namespaces))];
-    await repo.commit(repoFiles({ sovereign, chartsUrl: `oci://registry.${sovereign}/${CHARTS_PATH}`, kit: o.kit, namespaces, edits: o.edits ?? new Map(), repositoryUrls: o.repositoryUrls ?? new Map() }), 'bootstrap kit');
+    const content: RepoContent = { sovereign, chartsUrl: `oci://registry.${sovereign}/${CHARTS_PATH}`, kit: o.kit, namespaces, edits: o.edits ?? new Map(), repositoryUrls: o.repositoryUrls ?? new Map() };
+    await repo.commit(repoFiles(content), 'bootstrap kit');
     const git: Server = createServer(gitHttpHandler(join(dir, 'git', 'served')));
     await new Promise<void>((resolve) => git.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise<void>((resolve) => git.close(() => resolve())));
@@ -150,10 +156,10 @@ export async function startWorld(o: WorldOptions): Promise<World> {
       const [services, slices, pods] = await Promise.all([api.informer('v1', 'Service'), api.informer('discovery.k8s.io/v1', 'EndpointSlice'), api.informer('v1', 'Pod')]);
       cleanups.push(() => services.stop(), () => slices.stop(), () => pods.stop());
       const dns = new ClusterDns(services, slices);
-      const runtime = new PodRuntime({ region: spec.name, sovereign, api, pods, owner, logDir: cp.dir });
+      const runtime = new PodRuntime({ region: spec.name, sovereign, api, pods, owner, logDir: cp.dir, ca: pki.ca });
       runtime.start();
       cleanups.push(() => runtime.stop());
-      const operators = new OperatorRunner(api, sovereign, cidrs[index].replace(/\.0\.0\/16$/, '.255.254'), (err: unknown) => process.stderr.write(`[sim ${spec.name}] operators: ${(err as Error).message}\n`));
+      const operators = new OperatorRunner(api, sovereign, cidrs[index].replace(/\.0\.0\/16$/, '.255.254'), pki.ca.certPem, (err: unknown) => process.stderr.write(`[sim ${spec.name}] operators: ${(err as Error).message}\n`));
       await operators.start();
       cleanups.push(() => operators.stop());
       if (spec.role === 'primary') {
@@ -164,6 +170,9 @@ export async function startWorld(o: WorldOptions): Promise<World> {
       const statics: Record<string, { address: string; port: number }> = {
         [`gitea-http.gitea.svc.cluster.local:3000`]: { address: '127.0.0.1', port: gitPort },
       };
+      // The default/kubernetes Service (its ClusterIP and names) is the region's API server, as in-cluster clients reach it.
+      const apiServer = { address: '127.0.0.1', port: Number(new URL(cp.server).port) };
+      for (const name of [KUBERNETES_SERVICE_IP, 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local']) statics[`${name}:443`] = apiServer;
       const proxy = await startEgressProxy({
         namespace: 'flux-system',
         rules: o.rules?.(spec.name) ?? allowAll,
@@ -183,7 +192,8 @@ export async function startWorld(o: WorldOptions): Promise<World> {
       return { name: spec.name, role: spec.role, index, cp, api, proxy, services, slices, pods, dns, runtime, operators };
     }));
     log('kit handed to Flux');
-    return { sovereign, poolDomain, kit: o.kit, dir, owner, pki, regions, frontDoor, mothership, harbor, ghcr, repo, registryAuth, stop };
+    const gitops = gitOps(repo, content, regions);
+    return { sovereign, poolDomain, kit: o.kit, dir, owner, pki, regions, frontDoor, mothership, harbor, ghcr, repo, gitops, registryAuth, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -3,10 +3,10 @@
  * contexts). Everything the harness does to a cluster goes through here.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import https from 'node:https';
 import { Writable } from 'node:stream';
 import {
   ApiException,
-  CoreV1Api,
   Exec,
   KubernetesObjectApi,
   PatchStrategy,
@@ -158,16 +158,26 @@ export class RegionClient {
     });
   }
 
-  /** GET through the API server's service proxy (`/api/v1/namespaces/<ns>/services/<svc>:<port>/proxy/<path>`). */
-  async serviceProxyGet(namespace: string, service: string, port: string, path: string): Promise<{ status: number; body: string }> {
-    const core = this.kc.makeApiClient(CoreV1Api);
-    try {
-      const body = await core.connectGetNamespacedServiceProxyWithPath({ name: `${service}:${port}`, namespace, path: path.replace(/^\//, '') });
-      return { status: 200, body: typeof body === 'string' ? body : JSON.stringify(body) };
-    } catch (e) {
-      if (e instanceof ApiException) return { status: e.code, body: typeof e.body === 'string' ? e.body : JSON.stringify(e.body) };
-      throw e;
-    }
+  /**
+   * GET through the API server's service proxy (`/api/v1/namespaces/<ns>/services/<svc>:<port>/proxy/<path>`).
+   * Raw HTTP, not the generated client: a product's answer need not be JSON or carry a content type
+   * (SeaweedFS's /status is an empty 200), and the status and body must reach the probe as they are.
+   */
+  async serviceProxyGet(namespace: string, service: string, port: string, path: string, timeoutMs = 30_000): Promise<{ status: number; body: string }> {
+    const url = new URL(`${this.server.replace(/\/$/, '')}/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(`${service}:${port}`)}/proxy/${path.replace(/^\//, '')}`);
+    const opts: https.RequestOptions = { method: 'GET', headers: { accept: '*/*' } };
+    await this.kc.applyToHTTPSOptions(opts);
+    return new Promise((resolve, reject) => {
+      const req = https.request(url, { ...opts, timeout: timeoutMs }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error(`service proxy GET timed out after ${timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end();
+    });
   }
 }
 
