@@ -8,16 +8,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { startSim } from '../sim/index.js';
-import { ensureNamespace } from '../sim/runtime/objects.js';
-import { loadKit } from '../src/kit/load.js';
+import { startWorldOnly } from './helpers/dataplane-sim.js';
+import { waitFor } from './helpers/sim-world.js';
 import { FaultLedger } from '../src/chaos/ledger.js';
 import { executeRevert } from '../src/chaos/revert.js';
 import { RegionClient } from '../src/target/kube.js';
 import { processSignalPlan } from '../src/failover/actuators/process-signal.js';
 import { containerCommands, containerPlan } from '../src/failover/actuators/container.js';
 import { networkPolicyPlan, FAULT_LABEL } from '../src/failover/actuators/network-policy.js';
-import { cnpgScalePlan } from '../src/failover/actuators/cnpg-scale.js';
+import { cnpgFencePlan, FENCED_INSTANCES } from '../src/failover/actuators/cnpg-fence.js';
 import { killRegion, killSpecFor, newKillId, type KillPlan } from '../src/failover/actuators/index.js';
 
 const REGION = 'hz-fsn-rtz-prod';
@@ -95,33 +94,67 @@ test('container: stop --time 0 / pause the node containers, heal by start / unpa
   await assert.rejects(failing.apply(), /no such container/);
 });
 
-test('network-policy and cnpg-scale against a region API; heal deletes the policies and restores the instances', async () => {
-  const sim = await startSim({ kit: loadKit('fixtures/kind/kit-kind.json'), faults: [] });
+test('network-policy and cnpg-fence against a real region API server: CNPG refuses instances 0 (422) and takes fencing, which stops every instance; heal deletes the policies and lifts the fence', async () => {
+  const sim = await startWorldOnly();
   try {
     const region = sim.ctx.primary;
-    ensureNamespace(region.store, 'sw-actuator', 'test');
-    region.store.create({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'sw-actuator-pg', namespace: 'sw-actuator' }, spec: { instances: 3 } } as never, 'test');
+    const api = region.api;
+    const NS = 'sw-actuator';
+    await api.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+    const ref = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'sw-actuator-pg', namespace: NS } };
+    await api.apply({ ...ref, spec: { instances: 2, storage: { size: '1Gi' }, bootstrap: { initdb: { database: 'app', owner: 'app' } } } }, 'helm-controller');
     const client = new RegionClient(sim.target.regions.find((r) => r.name === region.name)!);
     const deps = { regions: [client] };
+    const cluster = async () => (await api.get(ref.apiVersion, ref.kind, NS, ref.metadata.name))!;
+    const status = async () => ((await cluster()).status ?? {}) as { phase?: string; readyInstances?: number; currentPrimary?: string };
 
     const id = newKillId();
-    const np = networkPolicyPlan(client, { kind: 'network-policy', namespaces: ['sw-actuator', 'default'] }, id);
+    const np = networkPolicyPlan(client, { kind: 'network-policy', namespaces: [NS, 'default'] }, id);
     assert.equal(np.strength, 'isolation');
     await np.apply();
-    const policies = region.store.list('networking.k8s.io/v1', 'NetworkPolicy', { labelSelector: `${FAULT_LABEL}=${id}` });
-    assert.deepEqual(policies.map((p) => p.metadata.namespace).sort(), ['default', 'sw-actuator']);
+    const policies = await api.list('networking.k8s.io/v1', 'NetworkPolicy', { labelSelector: `${FAULT_LABEL}=${id}` });
+    assert.deepEqual(policies.map((p) => p.metadata.namespace).sort(), ['default', NS]);
     assert.deepEqual(policies[0].spec, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     await executeRevert(deps, id, np.revert);
-    assert.equal(region.store.list('networking.k8s.io/v1', 'NetworkPolicy', { labelSelector: `${FAULT_LABEL}=${id}` }).length, 0);
+    assert.equal((await api.list('networking.k8s.io/v1', 'NetworkPolicy', { labelSelector: `${FAULT_LABEL}=${id}` })).length, 0);
 
-    const scale = await cnpgScalePlan(client, { kind: 'cnpg-scale', namespace: 'sw-actuator', cluster: 'sw-actuator-pg' });
-    assert.equal(scale.strength, 'weakest');
-    assert.match(scale.description, /weakest mode/);
-    await scale.apply();
-    assert.equal((region.store.get('postgresql.cnpg.io/v1', 'Cluster', 'sw-actuator', 'sw-actuator-pg')?.spec as { instances?: number }).instances, 0);
-    await executeRevert(deps, id, scale.revert);
-    assert.equal((region.store.get('postgresql.cnpg.io/v1', 'Cluster', 'sw-actuator', 'sw-actuator-pg')?.spec as { instances?: number }).instances, 3);
-    await assert.rejects(cnpgScalePlan(client, { kind: 'cnpg-scale', namespace: 'sw-actuator', cluster: 'missing' }), /not found/);
+    // The CNPG operator (bp-cnpg) runs its instances: both Ready before the kill.
+    await waitFor('the Cluster healthy with 2 ready instances', async () => {
+      const s = await status();
+      return s.phase === 'Cluster in healthy state' && s.readyInstances === 2 ? s : undefined;
+    }, 120_000, 250);
+
+    // Upstream D31's scale-to-zero: the real CRD's minimum is 1.
+    await assert.rejects(client.mergePatch('clusters.postgresql.cnpg.io', NS, 'sw-actuator-pg', { spec: { instances: 0 } }), (e: { code?: number; body?: unknown }) => {
+      assert.equal(e.code, 422);
+      assert.match(JSON.stringify(e.body), /spec\.instances.*greater than or equal to 1/);
+      return true;
+    });
+
+    const fence = await cnpgFencePlan(client, { kind: 'cnpg-fence', namespace: NS, cluster: 'sw-actuator-pg' });
+    assert.equal(fence.strength, 'weakest');
+    assert.match(fence.description, /cnpg\.io\/fencedInstances: '\["\*"\]'.*weakest mode/);
+    assert.deepEqual(fence.revert, [{ kind: 'cnpg-unfence', region: region.name, namespace: NS, cluster: 'sw-actuator-pg' }]);
+    await fence.apply();
+    assert.equal((await cluster()).metadata.annotations?.[FENCED_INSTANCES], '["*"]', 'the API server took the fence');
+    const fenced = await waitFor('every instance down', async () => {
+      const s = await status();
+      return s.readyInstances === 0 ? s : undefined;
+    }, 15_000, 100);
+    assert.equal(fenced.currentPrimary, 'sw-actuator-pg-1', 'no failover away from a fenced primary');
+    assert.notEqual(fenced.phase, 'Cluster in healthy state');
+    const pods = await api.list('v1', 'Pod', { namespace: NS, labelSelector: 'cnpg.io/cluster=sw-actuator-pg' });
+    assert.deepEqual(pods.map((p) => (p.status?.conditions ?? []).find((c) => c.type === 'Ready')?.status), ['False', 'False'], 'the fenced instances are not Ready');
+    await assert.rejects(cnpgFencePlan(client, { kind: 'cnpg-fence', namespace: NS, cluster: 'sw-actuator-pg' }), /already fenced .* refusing/);
+
+    await executeRevert(deps, id, fence.revert);
+    assert.equal((await cluster()).metadata.annotations?.[FENCED_INSTANCES], undefined, 'the heal lifted the fence');
+    await waitFor('the instances back, with the same primary', async () => {
+      const s = await status();
+      return s.phase === 'Cluster in healthy state' && s.readyInstances === 2 && s.currentPrimary === 'sw-actuator-pg-1' ? s : undefined;
+    }, 15_000, 100);
+    await assert.rejects(cnpgFencePlan(client, { kind: 'cnpg-fence', namespace: NS, cluster: 'missing' }), /not found/);
+    client.close();
   } finally {
     await sim.stop();
   }
@@ -137,7 +170,7 @@ test('killRegion: the ledger holds the intent and its heal steps before the kill
     description: 'docker stop --time 0 a',
     strength: 'full',
     heal: 'docker start a',
-    revert: [{ kind: 'cnpg-instances', region: REGION, namespace: 'db', cluster: 'pg', instances: 3 }],
+    revert: [{ kind: 'cnpg-unfence', region: REGION, namespace: 'db', cluster: 'pg' }],
     async apply() {
       seenAtKill = ledger.open().map((e) => `${e.kind}:${e.state}:${e.revert.map((r) => r.kind).join(',')}`);
       return { issuedAt: 1, killedAt: 2, detail: 'stopped a' };
@@ -147,7 +180,7 @@ test('killRegion: the ledger holds the intent and its heal steps before the kill
   const patched: string[] = [];
   const region = { name: REGION, list: async () => ({ items: [] }), delete: async () => true, mergePatch: async (_r: string, ns: string | undefined, n: string) => (patched.push(`${ns}/${n}`), { metadata: { name: n } }) } as never;
   const kill = await killRegion(plan, ledger, 'run-1', { regions: [region] }, id);
-  assert.deepEqual(seenAtKill, ['region-kill:intent:cnpg-instances'], 'intent written (with the heal) before the kill');
+  assert.deepEqual(seenAtKill, ['region-kill:intent:cnpg-unfence'], 'intent written (with the heal) before the kill');
   assert.equal(ledger.open()[0].state, 'applied');
   assert.match(ledger.open()[0].detail ?? '', /heal: docker start a/);
   const record = await kill.fault.revert();
@@ -165,11 +198,11 @@ test('killSpecFor: the target actuator, or --kill-mode derived from the CNPGPair
   assert.deepEqual(killSpecFor(region, undefined, {}), region.kill);
   assert.deepEqual(killSpecFor(region, 'process-signal', {}), region.kill);
   const hints = { cnpgCluster: { namespace: 'cnpg', cluster: 'app-fsn' } };
-  assert.deepEqual(killSpecFor(region, 'cnpg-scale', hints), { kind: 'cnpg-scale', namespace: 'cnpg', cluster: 'app-fsn' });
+  assert.deepEqual(killSpecFor(region, 'cnpg-fence', hints), { kind: 'cnpg-fence', namespace: 'cnpg', cluster: 'app-fsn' });
   assert.deepEqual(killSpecFor(region, 'network-policy', hints), { kind: 'network-policy', namespaces: ['cnpg'] });
   assert.deepEqual(killSpecFor(region, 'hcloud', {}, { SW_HCLOUD_LABEL_SELECTOR: 'sovereign=t38,region=fsn' }), { kind: 'hcloud', labelSelector: 'sovereign=t38,region=fsn' });
   assert.throws(() => killSpecFor(region, 'hcloud', {}, {}), /needs --hcloud-selector .* never guesses/);
-  assert.throws(() => killSpecFor(region, 'cnpg-scale', {}), /needs a CNPGPair/);
+  assert.throws(() => killSpecFor(region, 'cnpg-fence', {}), /needs a CNPGPair/);
   assert.throws(() => killSpecFor({ ...region, kill: undefined }, undefined, {}), /has no kill actuator; pass --kill-mode/);
   assert.throws(() => killSpecFor(region, 'meteor', {}), /--kill-mode meteor is not one of/);
 });

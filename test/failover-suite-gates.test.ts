@@ -175,9 +175,9 @@ test('a failed heal turns the kill gate into an error; a run that stopped after 
 
 test('the weakest kill mode is labelled so', async () => {
   const r = run({});
-  r.kill = { ...r.kill!, plan: { ...r.kill!.plan, actuator: 'cnpg-scale', strength: 'weakest' } };
+  r.kill = { ...r.kill!, plan: { ...r.kill!.plan, actuator: 'cnpg-fence', strength: 'weakest' } };
   const g = await judge(r);
-  assert.match(g.get(ids.kill)!.reason, /via cnpg-scale — WEAKEST mode: only the database was stopped/);
+  assert.match(g.get(ids.kill)!.reason, /via cnpg-fence — WEAKEST mode: only the database was stopped/);
 });
 
 test('reported durations: Go durations and seconds; tolerance and formatting', () => {

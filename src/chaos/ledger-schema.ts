@@ -28,6 +28,7 @@ const REVERT_STEP = {
   oneOf: [
     step('delete-fault-objects', { region: REGION, resource: { enum: [...HARNESS_RESOURCES] }, namespace: NAME }, ['region', 'resource']),
     step('cnpg-instances', { region: REGION, namespace: NAME, cluster: NAME, instances: { type: 'integer', minimum: 1, maximum: 99 } }, ['region', 'namespace', 'cluster', 'instances']),
+    step('cnpg-unfence', { region: REGION, namespace: NAME, cluster: NAME }, ['region', 'namespace', 'cluster']),
     step('container-start', { runtime: { enum: ['docker', 'podman'] }, mode: { enum: ['stop', 'pause'] }, containers: { type: 'array', minItems: 1, maxItems: 64, items: CONTAINER } }, ['runtime', 'mode', 'containers']),
     step(
       'hcloud-power-on',

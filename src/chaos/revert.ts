@@ -11,6 +11,7 @@ import type { RegionClient } from '../target/kube.js';
 import { describeError } from '../target/objects.js';
 import { NotServedError } from '../target/errors.js';
 import { redact } from '../evidence/redact.js';
+import { FENCED_INSTANCES } from '../failover/actuators/cnpg-fence.js';
 import { hcloudApi } from '../failover/actuators/hcloud-api.js';
 import { FAULT_LABEL, type RevertStep } from './types.js';
 
@@ -48,6 +49,8 @@ export function describeStep(step: RevertStep): string {
       return `delete ${step.region}/${step.resource}${step.namespace ? ` in ${step.namespace}` : ''} labelled by the fault`;
     case 'cnpg-instances':
       return `restore ${step.region} CNPG Cluster ${step.namespace}/${step.cluster} to ${step.instances} instances`;
+    case 'cnpg-unfence':
+      return `lift the fence of ${step.region} CNPG Cluster ${step.namespace}/${step.cluster}`;
     case 'container-start':
       return `${step.runtime} ${containerVerb(step)} ${step.containers.join(' ')}`;
     case 'hcloud-power-on':
@@ -61,15 +64,10 @@ async function executeStep(deps: RevertDeps, faultId: string, step: RevertStep):
   switch (step.kind) {
     case 'delete-fault-objects':
       return deleteFaultObjects(region(deps, step.region), faultId, step);
-    case 'cnpg-instances': {
-      try {
-        await region(deps, step.region).mergePatch(CNPG_CLUSTERS, step.namespace, step.cluster, { spec: { instances: step.instances } });
-      } catch (e) {
-        if ((e as { code?: number }).code === 404) return `${describeStep(step)}: object gone`;
-        throw e;
-      }
-      return describeStep(step);
-    }
+    case 'cnpg-instances':
+      return patchCluster(deps, step, { spec: { instances: step.instances } });
+    case 'cnpg-unfence':
+      return patchCluster(deps, step, { metadata: { annotations: { [FENCED_INSTANCES]: null } } });
     case 'container-start': {
       try {
         await run(step.runtime, [containerVerb(step), ...step.containers], { timeout: CONTAINER_TIMEOUT_MS, env: deps.env ?? process.env });
@@ -86,6 +84,16 @@ async function executeStep(deps: RevertDeps, faultId: string, step: RevertStep):
       return `hcloud power-on: ${started.join(', ') || 'all already running'}`;
     }
   }
+}
+
+async function patchCluster(deps: RevertDeps, step: Extract<RevertStep, { kind: 'cnpg-instances' | 'cnpg-unfence' }>, patch: Record<string, unknown>): Promise<string> {
+  try {
+    await region(deps, step.region).mergePatch(CNPG_CLUSTERS, step.namespace, step.cluster, patch);
+  } catch (e) {
+    if ((e as { code?: number }).code === 404) return `${describeStep(step)}: object gone`;
+    throw e;
+  }
+  return describeStep(step);
 }
 
 function region(deps: RevertDeps, name: string): RevertDeps['regions'][number] {

@@ -27,8 +27,10 @@ export type HarnessResource = (typeof HARNESS_RESOURCES)[number];
 export type RevertStep =
   /** Delete the objects of `resource` labelled `sovereign-walk.openova.io/fault=<this fault's id>` (all namespaces unless `namespace`). */
   | { kind: 'delete-fault-objects'; region: string; resource: HarnessResource; namespace?: string }
-  /** Set `spec.instances` of a CNPG Cluster back to what it was before a cnpg-scale kill. */
+  /** Set `spec.instances` of a CNPG Cluster back (the heal of the earlier cnpg-scale kill, still read from older ledgers). */
   | { kind: 'cnpg-instances'; region: string; namespace: string; cluster: string; instances: number }
+  /** Lift the fence of a CNPG Cluster (remove `cnpg.io/fencedInstances`) after a cnpg-fence kill. */
+  | { kind: 'cnpg-unfence'; region: string; namespace: string; cluster: string }
   /** `<runtime> start` (after stop) or `<runtime> unpause` (after pause) of a kind region's node containers. */
   | { kind: 'container-start'; runtime: 'docker' | 'podman'; mode: 'stop' | 'pause'; containers: string[] }
   /** Power on exactly these Hetzner Cloud servers (the ones the kill powered off; token from HCLOUD_TOKEN). */

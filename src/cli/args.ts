@@ -66,7 +66,7 @@ function program(faultKinds?: string): Command {
     .option('--rto <duration>', 'failover RTO threshold', '30s')
     .option('--rpo <count>', 'acknowledged writes that may be lost', '0')
     .option('--write-rate <perSecond>', 'failover writes per second', '10')
-    .option('--kill-mode <mode>', 'region kill actuator override (hcloud, network-policy, cnpg-scale)')
+    .option('--kill-mode <mode>', 'region kill actuator override (hcloud, network-policy, cnpg-fence)')
     .option('--hcloud-selector <selector>', 'Hetzner Cloud label selector of the primary region\'s servers (default $SW_HCLOUD_LABEL_SELECTOR); the kill is refused (exit 2) unless it matches exactly the nodes that region\'s API server lists')
     .option('--db-ca-file <pem>', 'CA of the database\'s certificate (default $SW_DB_CA_FILE); needed on live when SW_DB_HOST is set: the failover writers and final read verify it')
     .option('--min-nodes <n>', 'Ready nodes required per region (DoD L2; default 4, kind 3)')

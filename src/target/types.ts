@@ -24,8 +24,8 @@ export type RegionKillSpec =
   | { kind: 'hcloud'; labelSelector: string }
   /** NetworkPolicy isolation of the region's namespaces. */
   | { kind: 'network-policy'; namespaces: string[] }
-  /** Weakest mode: CNPG `instances=0` on the region's primary Cluster. */
-  | { kind: 'cnpg-scale'; namespace: string; cluster: string };
+  /** Weakest mode: CNPG fencing of every instance of the region's primary Cluster. */
+  | { kind: 'cnpg-fence'; namespace: string; cluster: string };
 
 /** Like curl's --resolve: connect to `address:port` whenever a URL names `host` (wildcards `*.x`). */
 export interface ResolveRule {

@@ -8,7 +8,7 @@ import type { FaultLedger } from '../../chaos/ledger.js';
 import { executeRevert, type RevertDeps } from '../../chaos/revert.js';
 import type { RegionClient } from '../../target/kube.js';
 import type { RegionKillSpec, RegionSpec } from '../../target/types.js';
-import { cnpgScalePlan } from './cnpg-scale.js';
+import { cnpgFencePlan } from './cnpg-fence.js';
 import { containerPlan } from './container.js';
 import { hcloudPlan } from './hcloud.js';
 import { networkPolicyPlan } from './network-policy.js';
@@ -18,7 +18,7 @@ import type { CommandRunner, KillOutcome, KillPlan } from './types.js';
 export type { KillOutcome, KillPlan, KillStrength } from './types.js';
 
 /** `--kill-mode` values: actuators the harness can derive from what it sees on the target. */
-export const KILL_MODES = ['hcloud', 'network-policy', 'cnpg-scale'] as const;
+export const KILL_MODES = ['hcloud', 'network-policy', 'cnpg-fence'] as const;
 
 /** Fault ledger kind of a region kill. */
 export const REGION_KILL_FAULT = 'region-kill';
@@ -49,9 +49,9 @@ export function killSpecFor(region: RegionSpec, killMode: string | undefined, hi
       if (!labelSelector) throw new Error(`--kill-mode hcloud needs --hcloud-selector (or SW_HCLOUD_LABEL_SELECTOR) naming the servers of ${region.name}: the harness never guesses which servers are this Sovereign's`);
       return { kind: 'hcloud', labelSelector };
     }
-    case 'cnpg-scale':
-      if (!hints.cnpgCluster) throw new Error('--kill-mode cnpg-scale needs a CNPGPair naming the primary CNPG Cluster; none was found');
-      return { kind: 'cnpg-scale', ...hints.cnpgCluster };
+    case 'cnpg-fence':
+      if (!hints.cnpgCluster) throw new Error('--kill-mode cnpg-fence needs a CNPGPair naming the primary CNPG Cluster; none was found');
+      return { kind: 'cnpg-fence', ...hints.cnpgCluster };
     case 'network-policy':
       if (!hints.cnpgCluster) throw new Error('--kill-mode network-policy isolates the namespace of the primary CNPG Cluster; no CNPGPair names one');
       return { kind: 'network-policy', namespaces: [hints.cnpgCluster.namespace] };
@@ -70,8 +70,8 @@ export async function planKill(spec: RegionKillSpec, client: RegionClient, fault
       return hcloudPlan(client, spec, { env: deps.env, fetch: deps.fetch });
     case 'network-policy':
       return networkPolicyPlan(client, spec, faultId);
-    case 'cnpg-scale':
-      return cnpgScalePlan(client, spec);
+    case 'cnpg-fence':
+      return cnpgFencePlan(client, spec);
   }
 }
 
