@@ -1,37 +1,48 @@
 /**
- * The sim's data plane: a real PostgreSQL pair with ADR-0004 synchronous replication, counter
- * apps, the router, and the Continuum that fails over when the primary region is killed; its
- * faults; and no process left behind in any outcome.
+ * The data plane on the embedded Sovereign's real API servers: a real PostgreSQL pair with
+ * ADR-0004 synchronous replication, counter apps, the router, the CNPG Clusters whose status the
+ * CNPG operator model writes, and the Continuum that fails over when the primary's database is
+ * fenced or its whole region is killed; its faults; and no process left behind in any outcome.
+ * One world serves the file: each test installs its own data plane and removes it; the region
+ * kill comes last, as it leaves the primary region dead.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { connect, StringCodec } from 'nats';
 import pg from 'pg';
-import { parseSimFaults, startSim, type RunningSim } from '../sim/index.js';
-import { installDataplane, PROCESS_TAG_PREFIX } from '../sim/dataplane/index.js';
-import { dataplaneLeftovers, DATAPLANE_KIT as KIT, startDataplaneSim } from './helpers/dataplane-sim.js';
+import { parseSimFaults, type RunningSim } from '../sim/index.js';
+import { PROCESS_TAG_PREFIX, startDataplane } from '../sim/dataplane/index.js';
 import { DETACH_AFTER_FIRST_USE_MS } from '../sim/dataplane/faults.js';
 import { installNats } from '../sim/nats/index.js';
-import type { KubeObject } from '../sim/kube/types.js';
+import { dataplaneLeftovers, DATAPLANE_KIT as KIT, installDataplaneFor, startWorldOnly, type InstalledDataplane } from './helpers/dataplane-sim.js';
+import { waitFor } from './helpers/sim-world.js';
 import { loadKit } from '../src/kit/load.js';
+import { executeRevert } from '../src/chaos/revert.js';
+import { cnpgFencePlan } from '../src/failover/actuators/cnpg-fence.js';
 import { processSignalPlan } from '../src/failover/actuators/process-signal.js';
+import { RegionClient } from '../src/target/kube.js';
 import { HttpClient } from '../src/target/http.js';
+import type { KubeObject } from '../src/target/objects.js';
 import type { TargetSpec } from '../src/target/types.js';
 
 const PRIMARY = 'hz-fsn-rtz-prod';
 const SECONDARY = 'hz-hel-rtz-prod';
 const NS = 'sw-counter';
+/** bp-cnpg installs with the kit, which Flux is still installing when the world is handed over. */
+const CNPG_UP_MS = 120_000;
 
-interface DataplaneSim {
-  sim: RunningSim;
-  target: TargetSpec;
-}
+let sim: RunningSim;
 
-async function startDataplane(faults: string[]): Promise<DataplaneSim> {
-  const sim = await startDataplaneSim(faults);
-  return { sim, target: sim.target };
-}
+before(async () => {
+  sim = await startWorldOnly();
+});
+
+after(async () => {
+  await sim?.stop();
+  assert.deepEqual(dataplaneLeftovers(), [], 'every data plane process is gone after stop');
+  assert.equal(postgresLeftovers(), '', 'no postgres process of this run is left');
+});
 
 function postgresLeftovers(): string {
   try {
@@ -41,15 +52,14 @@ function postgresLeftovers(): string {
   }
 }
 
-async function stopAndCheck(s: DataplaneSim): Promise<void> {
-  await s.sim.stop();
-  assert.deepEqual(dataplaneLeftovers(), [], 'every data plane process is gone after stop');
-  assert.equal(postgresLeftovers(), '', 'no postgres process of this run is left');
+async function removeAndCheck(dp: InstalledDataplane): Promise<void> {
+  await dp.remove();
+  assert.deepEqual(dataplaneLeftovers(), [], 'every data plane process is gone once it is removed');
+  assert.equal(postgresLeftovers(), '');
 }
 
-function obj(s: DataplaneSim, region: string, apiVersion: string, kind: string, name: string): KubeObject {
-  const store = s.sim.ctx.regions.find((r) => r.name === region)!.store;
-  const o = store.get(apiVersion, kind, NS, name);
+async function obj(region: string, apiVersion: string, kind: string, name: string): Promise<KubeObject> {
+  const o = await sim.ctx.regions.find((r) => r.name === region)!.api.get(apiVersion, kind, NS, name);
   assert.ok(o, `${kind} ${NS}/${name} exists in ${region}`);
   return o;
 }
@@ -58,15 +68,9 @@ function status(o: KubeObject): Record<string, unknown> {
   return (o.status ?? {}) as Record<string, unknown>;
 }
 
-async function until<T>(what: string, timeoutMs: number, fn: () => T | undefined | false): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const continuum = async (region = SECONDARY) => status(await obj(region, 'dr.openova.io/v1', 'Continuum', 'sw-counter'));
+const pair = async (region = SECONDARY) => status(await obj(region, 'dr.openova.io/v1', 'CNPGPair', 'sw-counter'));
+const cluster = (region: string, name: string) => obj(region, 'postgresql.cnpg.io/v1', 'Cluster', name);
 
 async function write(http: HttpClient, target: TargetSpec, key: string): Promise<{ status: number | undefined; body: string }> {
   const x = await http.request(`${target.counterUrl}/write`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key }), timeoutMs: 3000 });
@@ -84,142 +88,77 @@ async function sql<R extends pg.QueryResultRow>(target: TargetSpec, text: string
   }
 }
 
-const continuum = (s: DataplaneSim, region = SECONDARY) => obj(s, region, 'dr.openova.io/v1', 'Continuum', 'sw-counter');
-const pair = (s: DataplaneSim, region = SECONDARY) => obj(s, region, 'dr.openova.io/v1', 'CNPGPair', 'sw-counter');
+/** The CNPG operator reports both Clusters healthy (bp-cnpg may still be installing). */
+async function bothClustersHealthy(): Promise<void> {
+  for (const [region, name] of [[PRIMARY, 'sw-counter-fsn'], [SECONDARY, 'sw-counter-hel']]) {
+    await waitFor(`${name} healthy`, async () => (status(await cluster(region, name)).phase === 'Cluster in healthy state' ? true : undefined), CNPG_UP_MS, 250);
+  }
+}
 
-test('a healthy pair: synchronous replication, the platform objects, the router and the SQL endpoint; no failover without a kill', async () => {
+function regionClient(target: TargetSpec, name: string): RegionClient {
+  return new RegionClient(target.regions.find((r) => r.name === name)!);
+}
+
+test('a healthy pair: synchronous replication, the platform objects in both API servers, CNPG status from the operator, the router and the SQL endpoint; no failover without a kill', async () => {
   const started = Date.now();
-  const s = await startDataplane([]);
+  const dp = await installDataplaneFor(sim, []);
   const setupMs = Date.now() - started;
-  const http = new HttpClient(s.target);
+  const http = new HttpClient(dp.target);
   try {
-    assert.ok(setupMs < 20_000, `sim with data plane up in ${setupMs} ms`);
-    assert.equal(s.target.counterUrl, 'https://counter.sim.sovereign-walk.test');
-    assert.deepEqual({ ...s.target.database, port: 0 }, { label: 'sw-counter-rw', host: '127.0.0.1', port: 0, database: 'counter', user: 'counter', passwordEnv: 'SW_SIM_DB_PASSWORD' });
+    assert.ok(setupMs < 20_000, `data plane up in ${setupMs} ms`);
+    assert.equal(dp.target.counterUrl, 'https://counter.sim.sovereign-walk.test');
+    assert.deepEqual({ ...dp.target.database, port: 0 }, { label: 'sw-counter-rw', host: '127.0.0.1', port: 0, database: 'counter', user: 'counter', passwordEnv: 'SW_SIM_DB_PASSWORD' });
     assert.ok((process.env.SW_SIM_DB_PASSWORD ?? '').length >= 16, 'a random password in the environment the walk hands its workers');
-    assert.equal(s.target.secretsEnv?.simDatabase, 'SW_SIM_DB_PASSWORD', 'the harness registers the password for redaction');
-    const kill = s.target.regions.find((r) => r.name === PRIMARY)?.kill;
-    assert.ok(kill?.kind === 'process-signal' && kill.pids.length === 2, 'the primary region is killed by signalling its postmaster and counter app');
+    assert.equal(dp.target.secretsEnv?.simDatabase, 'SW_SIM_DB_PASSWORD', 'the harness registers the password for redaction');
+    const kill = dp.target.regions.find((r) => r.name === PRIMARY)?.kill;
+    assert.ok(kill?.kind === 'process-signal', 'the primary region is killed by signalling its processes');
+    const regionProcesses = [...sim.ctx.primary.cp.processes.values()].map((p) => p.pid);
+    assert.ok(regionProcesses.length >= 6 && regionProcesses.every((pid) => kill.pids.includes(pid)), 'every process of the primary control plane and Flux');
+    assert.equal(kill.pids.length, regionProcesses.length + 2, 'and the primary postmaster and counter app');
     for (const pid of kill.pids) assert.doesNotThrow(() => process.kill(-pid, 0), `pid ${pid} leads its own process group`);
-    assert.equal(s.target.regions.find((r) => r.name === SECONDARY)?.kill, undefined);
+    assert.equal(dp.target.regions.find((r) => r.name === SECONDARY)?.kill, undefined);
 
-    const settings = await sql<{ name: string; setting: string }>(s.target, "SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_standby_names', 'synchronous_commit') ORDER BY name");
+    const settings = await sql<{ name: string; setting: string }>(dp.target, "SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_standby_names', 'synchronous_commit') ORDER BY name");
     assert.deepEqual(settings, [
       { name: 'synchronous_commit', setting: 'remote_apply' },
       { name: 'synchronous_standby_names', setting: 'FIRST 1 ("sw-counter-hel")' },
     ]);
-    const w = await write(http, s.target, 'w1-1');
+    const w = await write(http, dp.target, 'w1-1');
     assert.equal(w.status, 200, w.body);
     assert.equal((JSON.parse(w.body) as { region: string }).region, PRIMARY);
-    assert.deepEqual(await sql(s.target, "SELECT key FROM sw_counter WHERE key = 'w1-1'"), [{ key: 'w1-1' }]);
+    assert.deepEqual(await sql(dp.target, "SELECT key FROM sw_counter WHERE key = 'w1-1'"), [{ key: 'w1-1' }]);
 
     for (const region of [PRIMARY, SECONDARY]) {
-      assert.equal(status(continuum(s, region)).phase, 'Healthy');
-      assert.equal(status(pair(s, region)).streaming, true);
+      await waitFor(`Continuum and CNPGPair status in ${region}`, async () => (await continuum(region)).phase === 'Healthy' && (await pair(region)).streaming === true, 5_000, 100);
+      const c = await obj(region, 'dr.openova.io/v1', 'Continuum', 'sw-counter');
+      assert.deepEqual(c.metadata.managedFields?.filter((f) => f.subresource === 'status').map((f) => f.manager), ['continuum'], 'the Continuum writes the status');
     }
-    assert.equal(status(obj(s, PRIMARY, 'postgresql.cnpg.io/v1', 'Cluster', 'sw-counter-fsn')).currentPrimary, 'sw-counter-fsn-1');
-    const replica = obj(s, SECONDARY, 'postgresql.cnpg.io/v1', 'Cluster', 'sw-counter-hel');
+    const primaryCluster = await cluster(PRIMARY, 'sw-counter-fsn');
+    assert.deepEqual(primaryCluster.metadata.labels, { 'catalyst.openova.io/cnpg-pair': 'sw-counter', 'openova.io/cnpg-role': 'primary' });
+    const replica = await cluster(SECONDARY, 'sw-counter-hel');
     assert.deepEqual((replica.spec as { replica: unknown }).replica, { enabled: true, source: 'sw-counter-fsn' });
-    assert.equal(status(replica).timelineID, 1);
+    assert.deepEqual(replica.metadata.labels, { 'catalyst.openova.io/cnpg-pair': 'sw-counter', 'openova.io/cnpg-role': 'replica' });
+    const healthy = (region: string, name: string) => async () => {
+      const s = status(await cluster(region, name));
+      return s.phase === 'Cluster in healthy state' ? s : undefined;
+    };
+    const fsn = await waitFor('the CNPG operator to report the primary', healthy(PRIMARY, 'sw-counter-fsn'), CNPG_UP_MS, 250);
+    assert.equal(fsn.currentPrimary, 'sw-counter-fsn-1');
+    assert.deepEqual(fsn.instancesReportedState, { 'sw-counter-fsn-1': { isPrimary: true, timeLineID: 1, ip: (fsn.instancesReportedState as Record<string, { ip: string }>)['sw-counter-fsn-1'].ip } });
+    const hel = await waitFor('the CNPG operator to report the replica cluster', healthy(SECONDARY, 'sw-counter-hel'), 15_000, 250);
+    assert.equal(hel.currentPrimary, 'sw-counter-hel-1', 'the designated primary');
+    assert.equal(hel.timelineID, 1);
+    assert.equal((hel.instancesReportedState as Record<string, { isPrimary: boolean }>)['sw-counter-hel-1'].isPrimary, false, 'a replica cluster replays: not primary');
 
     // The lease keeps being renewed: no spurious switchover while the primary lives.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const c = status(continuum(s));
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const c = await continuum();
     assert.equal(c.phase, 'Healthy');
     assert.equal(c.leaseHolder, PRIMARY);
-    assert.ok(Date.parse(String(c.leaseExpiresAt)) > Date.now() - 1_500, `lease renewed recently (${String(c.leaseExpiresAt)})`);
+    assert.ok(Date.parse(String(c.leaseExpiresAt)) > Date.now() - 2_500, `lease renewed recently (${String(c.leaseExpiresAt)})`);
   } finally {
     await http.close();
-    await stopAndCheck(s);
-  }
-});
-
-test('killing the primary region: lease loss, promotion, router flip, FailedOver with lastSwitchover, continuum-switchover audit on NATS', async () => {
-  const s = await startDataplane([]);
-  const http = new HttpClient(s.target);
-  const nats = await installNats(s.sim.ctx);
-  const nc = await connect({ servers: nats.url });
-  const audits: { type: string | undefined; body: Record<string, unknown> }[] = [];
-  const sub = nc.subscribe('catalyst.audit', { callback: (_e, m) => audits.push({ type: m.headers?.get('audit-type'), body: JSON.parse(StringCodec().decode(m.data)) as Record<string, unknown> }) });
-  try {
-    assert.equal((await write(http, s.target, 'w1-1')).status, 200);
-    const kill = s.target.regions.find((r) => r.name === PRIMARY)!.kill!;
-    assert.equal(kill.kind, 'process-signal');
-    const outcome = await processSignalPlan(PRIMARY, kill as Extract<typeof kill, { kind: 'process-signal' }>).apply();
-
-    await until('SwitchingOver', 5_000, () => status(continuum(s)).phase === 'SwitchingOver' || status(continuum(s)).phase === 'FailedOver');
-    const c = await until('FailedOver', 10_000, () => (status(continuum(s)).phase === 'FailedOver' ? status(continuum(s)) : undefined));
-    assert.equal(c.primaryRegion, SECONDARY);
-    assert.equal(c.leaseHolder, SECONDARY);
-    const sw = c.lastSwitchover as Record<string, string>;
-    assert.equal(sw.from, PRIMARY);
-    assert.equal(sw.to, SECONDARY);
-    assert.equal(sw.reason, 'lease-loss');
-    assert.equal(sw.initiatedBy, 'auto-failover');
-    assert.equal(sw.rpoObserved, '0s', 'synchronous replication: the platform reports RPO 0');
-    assert.match(sw.rtoObserved, /^\d+(\.\d+)?(ms|s)$/);
-    const promotedAfter = Date.parse(sw.at) - outcome.killedAt;
-    assert.ok(promotedAfter > 0 && promotedAfter < 5_000, `promoted ${promotedAfter} ms after the kill`);
-
-    const replica = obj(s, SECONDARY, 'postgresql.cnpg.io/v1', 'Cluster', 'sw-counter-hel');
-    assert.equal((replica.spec as { replica: { enabled: boolean } }).replica.enabled, false);
-    assert.equal(status(replica).timelineID, 2);
-    assert.equal(status(pair(s)).currentPrimaryRegion, SECONDARY);
-
-    const after = await write(http, s.target, 'w1-2');
-    assert.equal(after.status, 200, after.body);
-    assert.equal((JSON.parse(after.body) as { region: string }).region, SECONDARY, 'the router sends writes to the promoted region');
-    assert.deepEqual(await sql(s.target, 'SELECT pg_is_in_recovery() AS standby'), [{ standby: false }], 'the SQL endpoint now reaches the promoted primary');
-    assert.deepEqual(await sql(s.target, 'SELECT key FROM sw_counter ORDER BY id'), [{ key: 'w1-1' }, { key: 'w1-2' }]);
-
-    const audit = await until('the audit message', 5_000, () => audits[0]);
-    assert.equal(audit.type, 'continuum-switchover');
-    assert.equal(audit.body.type, 'continuum-switchover');
-    assert.equal(audit.body.fromPrimary, PRIMARY);
-    assert.equal(audit.body.toPrimary, SECONDARY);
-    assert.equal(audit.body.reason, 'lease-loss');
-  } finally {
-    sub.unsubscribe();
-    await nc.close();
-    await http.close();
-    await stopAndCheck(s);
-  }
-});
-
-test('failover:none: the lease expires, the Continuum stays SwitchingOver and nothing is promoted', async () => {
-  const s = await startDataplane(['failover:none']);
-  const http = new HttpClient(s.target);
-  try {
-    const kill = s.target.regions.find((r) => r.name === PRIMARY)!.kill as { kind: 'process-signal'; pids: number[] };
-    await processSignalPlan(PRIMARY, kill).apply();
-    await until('SwitchingOver', 5_000, () => status(continuum(s)).phase === 'SwitchingOver');
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    assert.equal(status(continuum(s)).phase, 'SwitchingOver');
-    assert.equal(status(continuum(s)).lastSwitchover, undefined);
-    assert.equal(status(obj(s, SECONDARY, 'postgresql.cnpg.io/v1', 'Cluster', 'sw-counter-hel')).timelineID, 1);
-    const w = await write(http, s.target, 'w1-1');
-    assert.equal(w.status, 502, 'writes still go to the dead region');
-  } finally {
-    await http.close();
-    await stopAndCheck(s);
-  }
-});
-
-test(`replication:async-detached: asynchronous replication; the standby detaches ${DETACH_AFTER_FIRST_USE_MS} ms after the first write`, async () => {
-  const s = await startDataplane(['replication:async-detached']);
-  const http = new HttpClient(s.target);
-  try {
-    assert.deepEqual(await sql(s.target, "SELECT setting FROM pg_settings WHERE name = 'synchronous_standby_names'"), [{ setting: '' }]);
-    const first = Date.now();
-    assert.equal((await write(http, s.target, 'w1-1')).status, 200);
-    assert.equal(status(pair(s)).streaming, true, 'still streaming right after the first write');
-    const degradedAt = await until('the standby to detach', DETACH_AFTER_FIRST_USE_MS + 4_000, () => (status(pair(s)).streaming === false ? Date.now() : undefined));
-    assert.ok(degradedAt - first >= DETACH_AFTER_FIRST_USE_MS, `detached after ${degradedAt - first} ms`);
-    assert.equal(status(pair(s)).phase, 'Degraded');
-    assert.equal(status(continuum(s)).phase, 'Degraded');
-  } finally {
-    await http.close();
-    await stopAndCheck(s);
+    await removeAndCheck(dp);
   }
 });
 
@@ -237,17 +176,159 @@ test('the data plane fault kinds validate their arguments', () => {
   assert.throws(() => parseSimFaults(['continuum:lie'], kit), /not a continuum fault/);
 });
 
-test('an install that fails half-way leaves no process behind once the sim stops', async () => {
-  // The cluster world alone: the only data plane is the one this test installs.
-  const sim = await startSim({ kit: loadKit(KIT), faults: [], modules: [] });
+test(`replication:async-detached: asynchronous replication, the primary Cluster without synchronous standbys; the standby detaches ${DETACH_AFTER_FIRST_USE_MS} ms after the first write`, async () => {
+  const dp = await installDataplaneFor(sim, ['replication:async-detached']);
+  const http = new HttpClient(dp.target);
+  try {
+    assert.deepEqual(await sql(dp.target, "SELECT setting FROM pg_settings WHERE name = 'synchronous_standby_names'"), [{ setting: '' }]);
+    assert.equal((((await cluster(PRIMARY, 'sw-counter-fsn')).spec as { postgresql: Record<string, unknown> }).postgresql).synchronous, undefined);
+    await waitFor('the pair streaming', async () => (await pair()).streaming === true, 5_000, 100);
+    const first = Date.now();
+    assert.equal((await write(http, dp.target, 'w1-1')).status, 200);
+    assert.equal((await pair()).streaming, true, 'still streaming right after the first write');
+    const degradedAt = await waitFor('the standby to detach', async () => ((await pair()).streaming === false ? Date.now() : undefined), DETACH_AFTER_FIRST_USE_MS + 6_000, 100);
+    assert.ok(degradedAt - first >= DETACH_AFTER_FIRST_USE_MS, `detached after ${degradedAt - first} ms`);
+    assert.equal((await pair()).phase, 'Degraded');
+    assert.equal((await continuum()).phase, 'Degraded');
+  } finally {
+    await http.close();
+    await removeAndCheck(dp);
+  }
+});
+
+test('the CNPG fence (the cnpg-fence kill) shuts the primary postmaster down: lease loss, promotion, the replica Cluster out of replica mode on a new timeline; lifting the fence starts the postmaster again', async () => {
+  const dp = await installDataplaneFor(sim, []);
+  const http = new HttpClient(dp.target);
+  const client = regionClient(dp.target, PRIMARY);
+  try {
+    assert.equal((await write(http, dp.target, 'w1-1')).status, 200);
+    await bothClustersHealthy();
+    const fence = await cnpgFencePlan(client, { kind: 'cnpg-fence', namespace: NS, cluster: 'sw-counter-fsn' });
+    const { killedAt } = await fence.apply();
+    const down = await waitFor('a write refused', async () => {
+      const w = await write(http, dp.target, `w1-${Date.now()}`);
+      return w.status !== 200 ? w : undefined;
+    }, 5_000, 50);
+    assert.equal(down.status, 503, `the primary's counter app has no database: ${down.body}`);
+
+    const c = await waitFor('FailedOver', async () => ((await continuum()).phase === 'FailedOver' ? continuum() : undefined), 10_000, 100);
+    const sw = c.lastSwitchover as Record<string, string>;
+    assert.deepEqual([sw.from, sw.to, sw.reason, sw.rpoObserved], [PRIMARY, SECONDARY, 'lease-loss', '0s']);
+    assert.ok(Date.parse(sw.at) - killedAt < 5_000, `promoted ${Date.parse(sw.at) - killedAt} ms after the fence`);
+    const replica = await cluster(SECONDARY, 'sw-counter-hel');
+    assert.equal((replica.spec as { replica: { enabled: boolean } }).replica.enabled, false, 'the Continuum took the survivor out of replica mode');
+    assert.ok(replica.metadata.managedFields?.some((f) => f.manager === 'continuum' && JSON.stringify(f.fieldsV1).includes('f:replica')));
+    const promoted = await waitFor('the CNPG operator to report the promotion', async () => {
+      const s = status(await cluster(SECONDARY, 'sw-counter-hel'));
+      return s.timelineID === 2 ? s : undefined;
+    }, 10_000, 100);
+    assert.equal((promoted.instancesReportedState as Record<string, { isPrimary: boolean }>)['sw-counter-hel-1'].isPrimary, true);
+    const fenced = status(await cluster(PRIMARY, 'sw-counter-fsn'));
+    assert.equal(fenced.readyInstances, 0, 'the fenced primary cluster has no ready instance');
+    assert.equal(fenced.currentPrimary, 'sw-counter-fsn-1');
+
+    const afterFence = await write(http, dp.target, 'w1-2');
+    assert.equal(afterFence.status, 200, afterFence.body);
+    assert.equal((JSON.parse(afterFence.body) as { region: string }).region, SECONDARY);
+
+    await executeRevert({ regions: [client] }, 'test-fence', fence.revert);
+    await waitFor('the fenced instance back', async () => (status(await cluster(PRIMARY, 'sw-counter-fsn')).readyInstances === 1 ? true : undefined), 15_000, 100);
+    assert.ok(dataplaneLeftovers().some((line) => line.includes('sw-counter-fsn')), 'the fenced postmaster runs again');
+  } finally {
+    client.close();
+    await http.close();
+    await removeAndCheck(dp);
+  }
+});
+
+test('failover:none: the lease expires, the Continuum stays SwitchingOver and nothing is promoted', async () => {
+  const dp = await installDataplaneFor(sim, ['failover:none']);
+  const http = new HttpClient(dp.target);
+  const client = regionClient(dp.target, PRIMARY);
+  try {
+    await bothClustersHealthy();
+    const fence = await cnpgFencePlan(client, { kind: 'cnpg-fence', namespace: NS, cluster: 'sw-counter-fsn' });
+    await fence.apply();
+    await waitFor('SwitchingOver', async () => (await continuum()).phase === 'SwitchingOver', 8_000, 100);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    assert.equal((await continuum()).phase, 'SwitchingOver');
+    assert.equal((await continuum()).lastSwitchover, undefined);
+    const replica = await cluster(SECONDARY, 'sw-counter-hel');
+    assert.equal((replica.spec as { replica: { enabled: boolean } }).replica.enabled, true);
+    assert.equal(status(replica).timelineID, 1);
+    const w = await write(http, dp.target, 'w1-1');
+    assert.equal(w.status, 503, 'writes still go to the fenced primary');
+    assert.equal((JSON.parse(w.body) as { region: string }).region, PRIMARY);
+    await executeRevert({ regions: [client] }, 'test-fence', fence.revert);
+  } finally {
+    client.close();
+    await http.close();
+    await removeAndCheck(dp);
+  }
+});
+
+test('an install that fails half-way stops what it started', async () => {
   // PostgreSQL and the counter apps are up by the time the router is routed.
   const broken = { ...sim.ctx, web: { ...sim.ctx.web, route: () => { throw new Error('route table full'); } } };
-  try {
-    await assert.rejects(installDataplane(broken), /route table full/);
-    assert.ok(dataplaneLeftovers().length > 0, 'the pair and the apps were running when the install failed');
-  } finally {
-    await sim.stop();
-  }
+  await assert.rejects(startDataplane(broken, []), /route table full/);
   assert.deepEqual(dataplaneLeftovers(), []);
   assert.equal(postgresLeftovers(), '');
+});
+
+// Last: the primary region stays dead until the world stops.
+test('killing the primary region: its API server and every process gone; lease loss, promotion, router flip, FailedOver with lastSwitchover, continuum-switchover audit on NATS', async () => {
+  const dp = await installDataplaneFor(sim, []);
+  const http = new HttpClient(dp.target);
+  const nats = await installNats(sim.ctx);
+  const nc = await connect({ servers: nats.url });
+  const audits: { type: string | undefined; body: Record<string, unknown> }[] = [];
+  const sub = nc.subscribe('catalyst.audit', { callback: (_e, m) => audits.push({ type: m.headers?.get('audit-type'), body: JSON.parse(StringCodec().decode(m.data)) as Record<string, unknown> }) });
+  const primaryApi = regionClient(dp.target, PRIMARY);
+  try {
+    await bothClustersHealthy();
+    assert.equal((await write(http, dp.target, 'w1-1')).status, 200);
+    const kill = dp.target.regions.find((r) => r.name === PRIMARY)!.kill!;
+    assert.equal(kill.kind, 'process-signal');
+    const outcome = await processSignalPlan(PRIMARY, kill as Extract<typeof kill, { kind: 'process-signal' }>).apply();
+    assert.doesNotMatch(outcome.detail, /still listed/);
+    await assert.rejects(primaryApi.ping(), /unreachable/, 'the primary API server is down');
+    for (const p of sim.ctx.primary.cp.processes.values()) assert.equal(p.alive(), false);
+
+    const c = await waitFor('FailedOver', async () => ((await continuum()).phase === 'FailedOver' ? continuum() : undefined), 10_000, 100);
+    assert.equal(c.primaryRegion, SECONDARY);
+    assert.equal(c.leaseHolder, SECONDARY);
+    const sw = c.lastSwitchover as Record<string, string>;
+    assert.equal(sw.from, PRIMARY);
+    assert.equal(sw.to, SECONDARY);
+    assert.equal(sw.reason, 'lease-loss');
+    assert.equal(sw.initiatedBy, 'auto-failover');
+    assert.equal(sw.rpoObserved, '0s', 'synchronous replication: the platform reports RPO 0');
+    assert.match(sw.rtoObserved, /^\d+(\.\d+)?(ms|s)$/);
+    const promotedAfter = Date.parse(sw.at) - outcome.killedAt;
+    assert.ok(promotedAfter > 0 && promotedAfter < 5_000, `promoted ${promotedAfter} ms after the kill`);
+
+    const replica = await cluster(SECONDARY, 'sw-counter-hel');
+    assert.equal((replica.spec as { replica: { enabled: boolean } }).replica.enabled, false);
+    await waitFor('timeline 2 on the survivor', async () => status(await cluster(SECONDARY, 'sw-counter-hel')).timelineID === 2, 10_000, 100);
+    assert.equal((await pair()).currentPrimaryRegion, SECONDARY);
+
+    const afterKill = await write(http, dp.target, 'w1-2');
+    assert.equal(afterKill.status, 200, afterKill.body);
+    assert.equal((JSON.parse(afterKill.body) as { region: string }).region, SECONDARY, 'the router sends writes to the promoted region');
+    assert.deepEqual(await sql(dp.target, 'SELECT pg_is_in_recovery() AS standby'), [{ standby: false }], 'the SQL endpoint now reaches the promoted primary');
+    assert.deepEqual(await sql(dp.target, 'SELECT key FROM sw_counter ORDER BY id'), [{ key: 'w1-1' }, { key: 'w1-2' }]);
+
+    const audit = await waitFor('the audit message', () => audits[0], 5_000, 50);
+    assert.equal(audit.type, 'continuum-switchover');
+    assert.equal(audit.body.type, 'continuum-switchover');
+    assert.equal(audit.body.fromPrimary, PRIMARY);
+    assert.equal(audit.body.toPrimary, SECONDARY);
+    assert.equal(audit.body.reason, 'lease-loss');
+  } finally {
+    primaryApi.close();
+    sub.unsubscribe();
+    await nc.close();
+    await http.close();
+    await dp.stop();
+  }
 });

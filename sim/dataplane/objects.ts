@@ -69,7 +69,7 @@ export function clusterObject(role: 'primary' | 'replica', names: PairNames, opt
   const postgresql = {
     pg_hba: [`host replication ${REPLICATION_USER} all scram-sha-256`],
     ...(role === 'primary' && opts.synchronous
-      ? { parameters: { synchronous_commit: 'remote_apply' }, synchronous: { method: 'first', number: 1, maxStandbyNamesFromCluster: 0, standbyNamesPre: [names.replicaCluster] } }
+      ? { parameters: { synchronous_commit: 'remote_apply' }, synchronous: { method: 'first', number: 1, maxStandbyNamesFromCluster: 0, standbyNamesPre: [names.replicaCluster], dataDurability: 'required' } }
       : {}),
   };
   const spec =

@@ -165,11 +165,16 @@ export const cnpg: OperatorModel = {
       readyInstances: reporting.length,
       instanceNames: pods.map((x) => x.metadata.name),
       instancesStatus: instancesStatus(obj, pods),
-      instancesReportedState: Object.fromEntries(reporting.map((x) => [x.metadata.name, {
-        isPrimary: x.metadata.name === p.current && !replicaMode(obj),
-        timeLineID: p.timeline,
-        ...((x.status as { podIP?: string } | undefined)?.podIP ? { ip: (x.status as { podIP: string }).podIP } : {}),
-      }])),
+      // Left out when no instance reports: server-side apply turns an empty map into a null the CRD refuses.
+      ...(reporting.length
+        ? {
+            instancesReportedState: Object.fromEntries(reporting.map((x) => [x.metadata.name, {
+              isPrimary: x.metadata.name === p.current && !replicaMode(obj),
+              timeLineID: p.timeline,
+              ...((x.status as { podIP?: string } | undefined)?.podIP ? { ip: (x.status as { podIP: string }).podIP } : {}),
+            }])),
+          }
+        : {}),
       latestGeneratedNode: p.created,
       phase: p.phase,
       ...(p.reason ? { phaseReason: p.reason } : {}),
