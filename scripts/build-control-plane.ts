@@ -168,6 +168,9 @@ async function main(): Promise<void> {
     if (crdSourceReady(source)) continue;
     crds += await fetchCrds(source);
   }
+  // Selections components.json no longer names.
+  const current = new Set(COMPONENTS.crds.map((c) => crdDir(c)));
+  for (const entry of readdirSync(join(root, 'crds'))) if (!current.has(join(root, 'crds', entry))) rmSync(join(root, 'crds', entry), { recursive: true, force: true });
   console.log(`control-plane: ${built} built, ${crdsOnly ? 0 : total - built} reused; ${crds} CRD files fetched; ${seconds(Date.now() - started)} in all (cache ${root})`);
 }
 

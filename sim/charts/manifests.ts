@@ -38,7 +38,8 @@ function selector(name: string): Record<string, string> {
 export function workloadManifest(w: Workload, component: string, image: string): string {
   const podLabels = selector(w.name);
   const template = {
-    metadata: { labels: { ...podLabels, 'app.kubernetes.io/part-of': component }, annotations: helmBlock('.Values.podAnnotations') },
+    // The chart's podAnnotations, and per workload `workloadPodAnnotations.<name>` (values win in that order).
+    metadata: { labels: { ...podLabels, 'app.kubernetes.io/part-of': component }, annotations: helmBlock(`(merge (dict) (index .Values.workloadPodAnnotations "${w.name}" | default dict) .Values.podAnnotations)`) },
     spec: {
       containers: [{
         name: w.container ?? w.name,

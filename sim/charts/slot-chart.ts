@@ -141,7 +141,7 @@ export function slotChart(slot: KitSlot, ctx: ChartContext): SlotChart {
   manifests.push(...extras.manifests);
   const files: Record<string, string> = {
     'Chart.yaml': helmYaml({ apiVersion: 'v2', name: chartName(slot), version: chartVersion(slot), appVersion: chartVersion(slot), description: `OpenOva blueprint ${slot.name}`, type: 'application' }),
-    'values.yaml': helmYaml({ replicas: null, image: { tag: chartVersion(slot) }, podAnnotations: {} }),
+    'values.yaml': helmYaml({ replicas: null, image: { tag: chartVersion(slot) }, podAnnotations: {}, workloadPodAnnotations: {} }),
   };
   manifests.forEach((m, i) => {
     files[`templates/${String(i).padStart(2, '0')}.yaml`] = m;

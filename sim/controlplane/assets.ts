@@ -3,6 +3,7 @@
  * from the Go module proxy into a per-user cache keyed by version (a fresh clone on the same machine
  * reuses them); binaries found through SW_K8S_BIN_DIR or envtest's KUBEBUILDER_ASSETS win.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -82,8 +83,10 @@ export function resolveBinary(name: BinaryName, env: NodeJS.ProcessEnv = process
   throw new Error(`${name} is not built (expected ${cached}): run bash scripts/setup.sh`);
 }
 
+/** Keyed by module, version and the paths taken from it, so a changed selection is fetched afresh. */
 export function crdDir(source: CrdSource, env: NodeJS.ProcessEnv = process.env): string {
-  return join(cacheRoot(env), 'crds', `${source.module.replaceAll('/', '_')}@${source.version}${source.use ? `-${source.use}` : ''}`);
+  const paths = createHash('sha256').update(source.paths.join('\n')).digest('hex').slice(0, 8);
+  return join(cacheRoot(env), 'crds', `${source.module.replaceAll('/', '_')}@${source.version}${source.use ? `-${source.use}` : ''}-${paths}`);
 }
 
 export function crdSourceReady(source: CrdSource, env: NodeJS.ProcessEnv = process.env): boolean {

@@ -8,8 +8,6 @@ import { createHash } from 'node:crypto';
 
 export const PROVISIONED_AGO_MS = 2 * 60 * 60 * 1000;
 export const HANDOVER_AFTER_MS = 25 * 60 * 1000;
-/** After the 1800 s bootstrap window, as a cutover triggered after handover runs. */
-export const CUTOVER_AFTER_MS = 35 * 60 * 1000;
 
 /** 16 hex characters, like `ba79375bdd69c46c`, stable per Sovereign. */
 export function deploymentId(sovereign: string): string {

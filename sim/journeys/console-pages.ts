@@ -8,7 +8,6 @@ import { redirect, sendHtml, urlOf } from './http-util.js';
 import { consoleAuthPage, consolePage, esc, pinInputs } from './html.js';
 import { consoleSession } from './console-api.js';
 import { POLICY_TOO_PREDICTABLE, POLICY_TOO_SHORT } from './vouchers.js';
-import { ORG_API_VERSION, ORG_KIND } from './org-controller.js';
 import type { JourneyWorld } from './world.js';
 
 export const POST_AUTH_REDIRECT = '/dashboard';
@@ -52,7 +51,7 @@ $('#err').textContent=msg;$('#err').hidden=false;pin.clear();$('#go').disabled=r
 }
 
 function dashboardPage(w: JourneyWorld, email: string): string {
-  const orgs = w.ctx.primary.store.list(ORG_API_VERSION, ORG_KIND).length;
+  const orgs = w.orgs.list().length;
   return consolePage({
     title: 'Dashboard',
     sovereign: w.sovereign,
@@ -74,8 +73,8 @@ function bssPage(w: JourneyWorld): string {
 }
 
 function organizationsPage(w: JourneyWorld): string {
-  const rows = w.ctx.primary.store
-    .list(ORG_API_VERSION, ORG_KIND)
+  const rows = w.orgs
+    .list()
     .map((o) => {
       const spec = (o.spec ?? {}) as { displayName?: string; tenantPublic?: { parentDomain?: string } };
       return `<tr><td>${esc(o.metadata.name)}</td><td>${esc(spec.displayName ?? '')}</td><td>${esc(spec.tenantPublic?.parentDomain ?? '')}</td><td>${esc(w.orgs.phase(o.metadata.name))}</td></tr>`;

@@ -139,7 +139,8 @@ async function placeOrder(w: JourneyWorld, t: Tenant, o: { orderId: string; tota
       }),
     );
   }
-  w.orgs.create({ slug: t.slug, displayName: t.name, ownerEmail: t.owner_email, parentDomain: t.parent_domain, product: t.apps[0] ?? 'console' });
+  w.orgs.create({ slug: t.slug, displayName: t.name, ownerEmail: t.owner_email, parentDomain: t.parent_domain, product: t.apps[0] ?? 'console' })
+    .catch((err: unknown) => process.stderr.write(`[sim] provisioning ${t.slug}: ${(err as Error).message}\n`));
   serveOrgConsole(w, t);
 }
 

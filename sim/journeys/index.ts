@@ -6,6 +6,7 @@
 import type { SimContext } from '../context.js';
 import { installMail } from '../mail/index.js';
 import { installNats } from '../nats/index.js';
+import { OrganizationController } from './org-controller.js';
 import { JourneyWorld } from './world.js';
 import { consoleApi } from './console-api.js';
 import { consolePages } from './console-pages.js';
@@ -15,7 +16,7 @@ import './faults.js';
 
 export { JOURNEY_FAULT_KINDS } from './faults.js';
 
-/** Paths this module serves on `console.<sov>` (the dod module serves `/`, `/assets`, `/healthz`). */
+/** Paths this module renders on `console.<sov>` (the console's pods serve `/`, the bundles and `/healthz`). */
 const CONSOLE_PATHS = ['/login', '/dashboard', '/bss', '/organizations'];
 const CONSOLE_API_PATHS = ['/api/v1/auth', '/api/v1/sme/billing/vouchers'];
 const MARKETPLACE_API_PATHS = ['/api/billing', '/api/auth', '/api/tenant', '/api/provisioning'];
@@ -26,8 +27,8 @@ const installed = new WeakSet<SimContext>();
 export async function installJourneys(ctx: SimContext): Promise<void> {
   if (installed.has(ctx)) return;
   installed.add(ctx);
-  const [mail, nats] = await Promise.all([installMail(ctx), installNats(ctx)]);
-  const w = new JourneyWorld(ctx, mail, nats);
+  const [mail, nats, orgs] = await Promise.all([installMail(ctx), installNats(ctx), OrganizationController.start(ctx)]);
+  const w = new JourneyWorld(ctx, mail, nats, orgs);
   const consoleHost = `console.${ctx.sovereign}`;
   const marketHost = `marketplace.${ctx.sovereign}`;
   ctx.web.route(consoleHost, (req, res) => consolePages(w, req, res), { paths: CONSOLE_PATHS });

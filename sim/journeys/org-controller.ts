@@ -5,9 +5,9 @@
  * group, Gitea org, then Ready — writing status through the status subresource like a
  * controller would. Faults: `org-slow` (Ready only after 90 s), `org-failing` (vCluster Failed).
  */
-import type { KubeObject, ObjectStore } from '../kube/index.js';
 import type { SimContext } from '../context.js';
-import { getCondition, setCondition, statusOf, writeStatus } from '../runtime/objects.js';
+import type { Informer, KubeObject } from '../kube-client/api.js';
+import { condition } from '../operators/conditions.js';
 
 export const ORG_API_VERSION = 'orgs.openova.io/v1';
 export const ORG_KIND = 'Organization';
@@ -24,88 +24,94 @@ export interface NewOrganization {
   product: string;
 }
 
-export class OrganizationController {
-  private readonly store: ObjectStore;
-  private readonly timers = new Set<NodeJS.Timeout>();
+type Status = Record<string, unknown>;
 
-  constructor(private readonly ctx: SimContext) {
-    this.store = ctx.primary.store;
-    // The world serves the CRD (sim/resources.ts); this module only writes objects of it.
-    if (!this.store.typeFor(ORG_API_VERSION, ORG_KIND)) throw new Error(`the sim does not serve ${ORG_KIND} (${ORG_API_VERSION})`);
+export class OrganizationController {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** The status the controller has written per slug, extended step by step. */
+  private readonly statuses = new Map<string, Status>();
+
+  private constructor(private readonly ctx: SimContext, private readonly orgs: Informer) {
     ctx.onStop(() => {
       for (const t of this.timers) clearTimeout(t);
       this.timers.clear();
     });
   }
 
+  static async start(ctx: SimContext): Promise<OrganizationController> {
+    return new OrganizationController(ctx, await ctx.informer(ctx.primary, ORG_API_VERSION, ORG_KIND));
+  }
+
   get(slug: string): KubeObject | undefined {
-    return this.store.get(ORG_API_VERSION, ORG_KIND, undefined, slug);
+    return this.orgs.get(undefined, slug);
+  }
+
+  list(): KubeObject[] {
+    return this.orgs.list();
   }
 
   /** 'ready' | 'failed' | 'provisioning', as the provisioning API reports it. */
   phase(slug: string): 'ready' | 'failed' | 'provisioning' {
     const org = this.get(slug);
-    if (getCondition(org, 'Ready')?.status === 'True') return 'ready';
+    if ((org?.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')) return 'ready';
     if ((org?.status as { vcluster?: { phase?: string } } | undefined)?.vcluster?.phase === 'Failed') return 'failed';
     return 'provisioning';
   }
 
   /** Provisioning mints the CR; the controller picks it up from there. */
-  create(org: NewOrganization): void {
-    this.store.create(
-      ({
-        apiVersion: ORG_API_VERSION,
-        kind: ORG_KIND,
-        metadata: { name: org.slug, labels: { 'orgs.openova.io/slug': org.slug } },
-        spec: {
-          slug: org.slug,
-          displayName: org.displayName,
-          kind: 'customer',
-          tier: 'org',
-          billingMode: 'real',
-          sovereignRef: this.ctx.sovereign,
-          owners: [{ email: org.ownerEmail, role: 'owner' }],
-          tenantPublic: { parentDomain: org.parentDomain, subdomain: org.slug, product: org.product },
-        },
-      } as Omit<KubeObject, 'metadata'> & { metadata: Partial<KubeObject['metadata']> }) as KubeObject,
-      'provisioning',
-    );
+  async create(org: NewOrganization): Promise<void> {
+    await this.ctx.primary.api.apply({
+      apiVersion: ORG_API_VERSION,
+      kind: ORG_KIND,
+      metadata: { name: org.slug, labels: { 'orgs.openova.io/slug': org.slug } },
+      spec: {
+        slug: org.slug,
+        displayName: org.displayName,
+        kind: 'customer',
+        tier: 'org',
+        billingMode: 'real',
+        sovereignRef: this.ctx.sovereign,
+        owners: [{ email: org.ownerEmail, role: 'owner' }],
+        tenantPublic: { parentDomain: org.parentDomain, subdomain: org.slug, product: org.product },
+      },
+    }, 'provisioning');
     this.reconcile(org.slug);
   }
 
   private reconcile(slug: string): void {
     const failing = this.ctx.faultActive('org-failing');
     const slow = this.ctx.faultActive('org-slow');
-    this.after(HEALTHY_STEPS.start, slug, (o, s) => {
-      s.observedGeneration = o.metadata.generation;
-      s.vcluster = { name: `vc-${slug}`, hostCluster: this.ctx.primary.name, phase: 'Provisioning' };
-      setCondition(o, { type: 'Ready', status: 'False', reason: 'Reconciling', message: 'provisioning vCluster, Keycloak group and Gitea org' });
-    });
+    const ready = (o: KubeObject, status: 'True' | 'False', reason: string, message: string) => [condition(o, { type: 'Ready', status, reason, message })];
+    this.after(HEALTHY_STEPS.start, slug, (o) => ({
+      observedGeneration: o.metadata.generation,
+      vcluster: { name: `vc-${slug}`, hostCluster: this.ctx.primary.name, phase: 'Provisioning' },
+      conditions: ready(o, 'False', 'Reconciling', 'provisioning vCluster, Keycloak group and Gitea org'),
+    }));
     if (failing) {
-      this.after(HEALTHY_STEPS.gitea, slug, (o, s) => {
-        s.vcluster = { name: `vc-${slug}`, hostCluster: this.ctx.primary.name, phase: 'Failed' };
-        setCondition(o, { type: 'Ready', status: 'False', reason: 'VClusterFailed', message: `vcluster vc-${slug} failed: etcd did not become ready` });
-      });
+      this.after(HEALTHY_STEPS.gitea, slug, (o) => ({
+        vcluster: { name: `vc-${slug}`, hostCluster: this.ctx.primary.name, phase: 'Failed' },
+        conditions: ready(o, 'False', 'VClusterFailed', `vcluster vc-${slug} failed: etcd did not become ready`),
+      }));
       return;
     }
-    this.after(HEALTHY_STEPS.keycloak, slug, (_o, s) => {
-      s.keycloakGroup = { id: `kc-${slug}`, path: `/orgs/${slug}`, realm: 'sovereign' };
-    });
-    this.after(HEALTHY_STEPS.gitea, slug, (_o, s) => {
-      s.giteaOrg = { name: slug, repos: [`${slug}/platform`] };
-    });
-    this.after(slow ? SLOW_READY_MS : HEALTHY_STEPS.ready, slug, (o, s) => {
-      s.vcluster = { name: `vc-${slug}`, hostCluster: this.ctx.primary.name, phase: 'Ready' };
-      setCondition(o, { type: 'Ready', status: 'True', reason: 'Reconciled', message: 'vCluster, Keycloak group and Gitea org are ready' });
-    });
+    this.after(HEALTHY_STEPS.keycloak, slug, () => ({ keycloakGroup: { id: `kc-${slug}`, path: `/orgs/${slug}`, realm: 'sovereign' } }));
+    this.after(HEALTHY_STEPS.gitea, slug, () => ({ giteaOrg: { name: slug, repos: [`${slug}/platform`] } }));
+    this.after(slow ? SLOW_READY_MS : HEALTHY_STEPS.ready, slug, (o) => ({
+      vcluster: { name: `vc-${slug}`, hostCluster: this.ctx.primary.name, phase: 'Ready' },
+      conditions: ready(o, 'True', 'Reconciled', 'vCluster, Keycloak group and Gitea org are ready'),
+    }));
   }
 
-  private after(ms: number, slug: string, mutate: (org: KubeObject, status: Record<string, unknown>) => void): void {
+  /** After `ms`, writes the status so far plus `step` through the status subresource, as organization-controller does. */
+  private after(ms: number, slug: string, step: (org: KubeObject) => Status): void {
     const t = setTimeout(() => {
       this.timers.delete(t);
-      writeStatus(this.store, { apiVersion: ORG_API_VERSION, kind: ORG_KIND, metadata: { name: slug } as KubeObject['metadata'] }, 'organization-controller', (o) =>
-        mutate(o, statusOf(o)),
-      );
+      const org = this.get(slug) ?? ({ metadata: { name: slug, generation: 1 } } as KubeObject);
+      const status = { ...this.statuses.get(slug), ...step(org) };
+      this.statuses.set(slug, status);
+      this.ctx.primary.api
+        .applyStatus({ apiVersion: ORG_API_VERSION, kind: ORG_KIND, metadata: { name: slug }, status }, 'organization-controller')
+        .catch((err: unknown) => process.stderr.write(`[sim] organization-controller ${slug}: ${(err as Error).message}\n`));
     }, ms);
     this.timers.add(t);
   }

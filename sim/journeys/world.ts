@@ -60,10 +60,10 @@ export class JourneyWorld {
   readonly customerCodes = new Map<string, CustomerCode>();
   readonly tenants = new Map<string, Tenant>();
 
-  constructor(readonly ctx: SimContext, readonly mail: SimMail, readonly nats: SimNats) {
+  constructor(readonly ctx: SimContext, readonly mail: SimMail, readonly nats: SimNats, orgs: OrganizationController) {
     this.signer = new TokenSigner(`https://console.${ctx.sovereign}`);
     this.pins = new PinAuth({ countAttempts: !ctx.faultActive('pin-attempts-unlimited') });
-    this.orgs = new OrganizationController(ctx);
+    this.orgs = orgs;
   }
 
   get sovereign(): string {

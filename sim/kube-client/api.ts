@@ -13,7 +13,7 @@ export { KubeError };
 export interface ObjectRef {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string };
+  metadata: { name: string; namespace?: string; [field: string]: unknown };
 }
 
 interface ResourceInfo {

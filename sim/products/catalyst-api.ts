@@ -3,7 +3,7 @@
 // "ok") and internal/handler/version.go (VersionResponse). chi answers unknown paths with Go's 404 and
 // a known path with the wrong method with an empty 405.
 import { goNotFound, json, pathOf, text } from './answers.js';
-import type { ProductAnswer, ProductModel, ProductRequest } from './types.js';
+import type { ProductAnswer, ProductContext, ProductModel, ProductRequest } from './types.js';
 
 const STARTED = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -18,9 +18,10 @@ const ROUTES: Record<string, () => ProductAnswer> = {
   '/api/v1/version': version,
 };
 
-function handle(req: ProductRequest): ProductAnswer {
+function handle(req: ProductRequest, ctx: ProductContext): ProductAnswer | Promise<ProductAnswer> {
   const route = ROUTES[pathOf(req)];
-  if (!route) return goNotFound();
+  // The routes of catalyst-api's handlers this world renders elsewhere (auth, vouchers, the deployment record).
+  if (!route) return ctx.upstream ? ctx.upstream(req) : goNotFound();
   if (req.method !== 'GET' && req.method !== 'HEAD') return { status: 405, headers: { allow: 'GET' }, body: '' };
   return route();
 }

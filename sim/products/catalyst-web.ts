@@ -29,7 +29,8 @@ interface Site {
 }
 
 const CONSOLE: Site = { title: 'Sovereign Console', healthzExact: true, assets: /\.(js|css|png|jpg|svg|woff2|ico)$/i, assetDirs: [], proxiesApi: true, bundle: '/assets/index-Bq3xY7d1.js' };
-const MARKETPLACE: Site = { title: 'Marketplace', healthzExact: false, assets: /\.(png|jpg|jpeg|gif|ico|svg|woff|woff2|ttf|eot)$/i, assetDirs: ['/_astro/'], proxiesApi: false, bundle: '/_astro/hoisted-C4k9LmQa.js' };
+// The marketplace's `/api/*` is org-services' gateway (its own HTTPRoute rule upstream): here the model's next hop.
+const MARKETPLACE: Site = { title: 'Marketplace', healthzExact: false, assets: /\.(png|jpg|jpeg|gif|ico|svg|woff|woff2|ttf|eot)$/i, assetDirs: ['/_astro/'], proxiesApi: true, bundle: '/_astro/hoisted-C4k9LmQa.js' };
 
 function shell(site: Site): Map<string, StaticFile> {
   const index = `<!doctype html>\n<html lang="en">\n  <head>\n    <meta charset="UTF-8" />\n    <title>${site.title}</title>\n    <script type="module" crossorigin src="${site.bundle}"></script>\n  </head>\n  <body>\n    <div id="app"></div>\n  </body>\n</html>\n`;
@@ -50,7 +51,14 @@ async function handleSite(site: Site, req: ProductRequest, ctx: ProductContext<C
   if (!isRead(req)) return nginxError(405);
   const files = ctx.state.files;
   if (site.assets.test(path) || site.assetDirs.some((dir) => path.startsWith(dir))) return serveFile(files.get(path));
-  return serveFile(files.get(path) ?? files.get(`${path.replace(/\/$/, '')}/index.html`) ?? files.get('/index.html'));
+  const file = files.get(path) ?? files.get(`${path.replace(/\/$/, '')}/index.html`);
+  if (file) return serveFile(file);
+  // The SPA's own routes: what it renders there (the journeys' pages in this world), else its shell.
+  if (ctx.upstream) {
+    const rendered = await ctx.upstream(req);
+    if (rendered.status !== 404 && rendered.status !== 421) return rendered;
+  }
+  return serveFile(files.get('/index.html'));
 }
 
 function model(product: string, workload: RegExp, site: Site): ProductModel<CatalystWebState> {

@@ -14,10 +14,12 @@ function health(ready: boolean): ProductAnswer {
   return json(200, { status: ready ? 'healthy' : 'unhealthy', components });
 }
 
-function core(req: ProductRequest, ctx: ProductContext): ProductAnswer {
+function core(req: ProductRequest, ctx: ProductContext): ProductAnswer | Promise<ProductAnswer> {
   const path = pathOf(req);
   if (path === '/api/v2.0/health' && isRead(req)) return health(ctx.state.ready);
   if (path === '/api/v2.0/ping' && isRead(req)) return text(200, 'Pong');
+  // Core proxies the registry's API and its token service to the registry it fronts.
+  if (ctx.upstream && (path.startsWith('/v2/') || path === '/v2' || path === '/service/token')) return ctx.upstream(req);
   if (path === '/v2/' || path === '/v2') {
     return json(401, { errors: [{ code: 'UNAUTHORIZED', message: 'unauthorized: unauthorized' }] }, {
       'www-authenticate': `Bearer realm="https://registry.${ctx.sovereign}/service/token",service="harbor-registry"`,

@@ -1,11 +1,13 @@
 /**
  * A read-only OCI distribution registry holding Helm charts (the Sovereign's Harbor at
  * `registry.<sov>`, the mothership's `ghcr.io`): `/v2/`, manifests by tag or digest, blobs and tag
- * lists, as Helm's OCI client (ORAS) pulls them, behind Basic authentication like a registry with
- * robot accounts. Charts are pushed as Helm pushes them: a config blob with the chart's metadata and
- * one chart-content layer.
+ * lists, as Helm's OCI client (ORAS) pulls them, behind the token authentication of Docker's
+ * distribution spec that Harbor and GHCR use: an anonymous request gets a Bearer challenge naming
+ * the token realm, the realm trades robot credentials (Basic) for a token, and requests carry it.
+ * Charts are pushed as Helm pushes them: a config blob with the chart's metadata and one
+ * chart-content layer.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -26,13 +28,23 @@ function error(res: ServerResponse, status: number, code: string, message: strin
   res.end(JSON.stringify({ errors: [{ code, message, detail: null }] }));
 }
 
+export interface RegistryAuth {
+  /** The token endpoint's URL (`https://registry.<sov>/service/token`); its path is served here too. */
+  realm: string;
+  service: string;
+  /** `user:password` pairs the token endpoint accepts. */
+  credentials: string[];
+}
+
+const TOKEN_TTL_S = 1800;
+
 export class OciRegistry {
   private readonly blobs = new Map<string, Blob>();
   /** repository → tag → manifest digest */
   private readonly tags = new Map<string, Map<string, string>>();
+  private readonly tokens = new Map<string, number>();
 
-  /** `credentials` are `user:password` pairs a pull may present; none means anonymous pulls. */
-  constructor(private readonly realm: string, private readonly credentials: string[] = []) {}
+  constructor(private readonly auth: RegistryAuth) {}
 
   /** Pushes a packaged chart as `<repository>:<version>`; returns the manifest digest. */
   pushChart(repository: string, chart: { name: string; version: string; appVersion?: string; description?: string }, tgz: Buffer): string {
@@ -60,10 +72,24 @@ export class OciRegistry {
   }
 
   private authorized(req: IncomingMessage): boolean {
-    if (!this.credentials.length) return true;
+    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    const expires = m ? this.tokens.get(m[1]) : undefined;
+    return expires !== undefined && expires > Date.now();
+  }
+
+  /** The realm: robot credentials (Basic) for a bearer token, as Harbor's /service/token answers. */
+  private token(req: IncomingMessage, res: ServerResponse): void {
     const header = req.headers.authorization ?? '';
-    if (!header.startsWith('Basic ')) return false;
-    return this.credentials.includes(Buffer.from(header.slice(6), 'base64').toString());
+    const basic = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString() : '';
+    if (!this.auth.credentials.includes(basic)) {
+      res.writeHead(401, { 'Content-Type': 'application/json', 'WWW-Authenticate': 'Basic realm="harbor"' });
+      res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'unauthorized: authentication required' }] }));
+      return;
+    }
+    const token = randomBytes(24).toString('base64url');
+    this.tokens.set(token, Date.now() + TOKEN_TTL_S * 1000);
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ token, access_token: token, expires_in: TOKEN_TTL_S, issued_at: new Date().toISOString() }));
   }
 
   /** The HTTP handler (mount it on the registry's host). */
@@ -72,8 +98,11 @@ export class OciRegistry {
     const url = new URL(req.url ?? '/', 'https://registry.invalid');
     const path = url.pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') return error(res, 405, 'UNSUPPORTED', 'the operation is unsupported');
+    if (path === new URL(this.auth.realm).pathname) return this.token(req, res);
     if (!this.authorized(req)) {
-      return error(res, 401, 'UNAUTHORIZED', 'authentication required', { 'WWW-Authenticate': `Basic realm="${this.realm}"` });
+      const m = /^\/v2\/(.+)\/(manifests|blobs|tags)\//.exec(path);
+      const scope = m ? `,scope="repository:${m[1]}:pull"` : '';
+      return error(res, 401, 'UNAUTHORIZED', 'unauthorized: unauthorized', { 'WWW-Authenticate': `Bearer realm="${this.auth.realm}",service="${this.auth.service}"${scope}` });
     }
     if (path === '/v2/' || path === '/v2') {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Docker-Distribution-API-Version': 'registry/2.0' }).end('{}');

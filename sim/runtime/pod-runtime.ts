@@ -80,6 +80,8 @@ function listen(server: Server, ip: string, port: number): Promise<void> {
 
 export class PodRuntime {
   private readonly running = new Map<string, Running>();
+  /** Faults on a product's state (a planted bundle, a sealed vault), for its running and future pods. */
+  private readonly productFaults = new Map<string, ((state: ProductState) => void)[]>();
   private readonly pending = new Map<string, Promise<void>>();
   private unsubscribe?: () => void;
 
@@ -89,9 +91,10 @@ export class PodRuntime {
     this.unsubscribe = this.o.pods.on((type, pod) => this.sync(type === 'DELETED' ? undefined : pod, `${pod.metadata.namespace}/${pod.metadata.name}`));
   }
 
-  /** The product state of a running pod (faults flip `ready`). */
-  state(namespace: string, name: string): ProductState | undefined {
-    return this.running.get(`${namespace}/${name}`)?.state;
+  /** Changes the state of every pod of `product`, now and when new pods of it start. */
+  faultProduct(product: string, mutate: (state: ProductState) => void): void {
+    this.productFaults.set(product, [...(this.productFaults.get(product) ?? []), mutate]);
+    for (const run of this.running.values()) if (run.model?.product === product && run.state) mutate(run.state);
   }
 
   private sync(pod: KubeObject | undefined, key: string): void {
@@ -116,6 +119,7 @@ export class PodRuntime {
     if (model) {
       run.model = model;
       run.state = model.initialState();
+      for (const mutate of this.productFaults.get(model.product) ?? []) mutate(run.state);
       const upstream = this.o.upstreamFor?.(component, model.product);
       const handler = productListener(model, { sovereign: this.o.sovereign, namespace: pod.metadata.namespace!, pod: pod.metadata.name, state: run.state, ...(upstream ? { upstream } : {}) });
       if (model.listensWhileNotReady || run.state.ready) {

@@ -10,11 +10,15 @@ import { createSecureContext, type SecureContext } from 'node:tls';
 import type { HostHandler, SimWeb } from '../context.js';
 import { issueLeaf, type SimCa } from '../pki/tls.js';
 import type { GatewayRoutes } from './gateway.js';
-import { RouteTable } from './route-table.js';
+import { dispatch, RouteTable } from './route-table.js';
 
 export interface FrontDoor extends SimWeb {
+  /** The module routes (also served by the backends the proxying products forward to). */
+  readonly routes: RouteTable;
   /** Routes by the region's HTTPRoutes first (the Gateway's data path); module routes serve what no route claims. */
   setGateway(gateway: GatewayRoutes): void;
+  /** The Gateway's upstream for `host` fails (Envoy's 502 for a broken cluster), whatever serves it. */
+  breakUpstream(host: string): void;
   close(): Promise<void>;
 }
 
@@ -35,6 +39,7 @@ function covered(names: string[], host: string): boolean {
 export async function startFrontDoor(opts: FrontDoorOptions): Promise<FrontDoor> {
   const routes = new RouteTable();
   let gateway: GatewayRoutes | undefined;
+  const broken = new Set<string>();
   const sockets = new Set<Socket>();
   let defaultContext = createSecureContext({ cert: opts.certPem, key: opts.keyPem });
   /** Set when a module replaced the certificate: every name then gets that one. */
@@ -67,21 +72,17 @@ export async function startFrontDoor(opts: FrontDoorOptions): Promise<FrontDoor>
     (req, res) => {
       const host = (req.headers.host ?? '').replace(/:\d+$/, '');
       const path = new URL(req.url ?? '/', 'https://front-door.invalid').pathname;
+      if (broken.has(host.toLowerCase())) {
+        req.resume();
+        res.writeHead(502, { 'content-type': 'text/plain', server: 'envoy' }).end('upstream connect error or disconnect/reset before headers. reset reason: connection failure');
+        return;
+      }
       const backend = gateway?.match(host, path);
       if (backend) {
         gateway!.proxy(backend, req, res);
         return;
       }
-      const hit = routes.match(host, path);
-      if (hit.kind !== 'route') {
-        const [code, text] = hit.kind === 'no-host' ? [421, `misdirected request: no route for host "${host}"\n`] : [404, 'route not found\n'];
-        res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8' }).end(text);
-        return;
-      }
-      Promise.resolve(hit.handler(req, res)).catch((err: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
-        res.end(`internal error: ${(err as Error)?.message ?? String(err)}\n`);
-      });
+      dispatch(routes, req, res);
     },
   );
   server.on('connection', (s: Socket) => {
@@ -100,8 +101,12 @@ export async function startFrontDoor(opts: FrontDoorOptions): Promise<FrontDoor>
 
   return {
     port,
+    routes,
     setGateway(g: GatewayRoutes) {
       gateway = g;
+    },
+    breakUpstream(host: string) {
+      broken.add(host.toLowerCase());
     },
     route(host: string, handler: HostHandler, routeOpts?: { paths?: string[] }) {
       routes.add(host, handler, routeOpts?.paths);

@@ -4,6 +4,7 @@
  * longer wildcard suffix beats a shorter one. Within a host, the longest matching path prefix
  * wins and a route without paths is the host's fallback.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HostHandler } from '../context.js';
 
 interface HostRoutes {
@@ -63,4 +64,20 @@ export class RouteTable {
     }
     return { kind: 'no-path' };
   }
+}
+
+/** Serves a request from the table: 421 for a host it does not know, 404 for a path it does not route. */
+export function dispatch(routes: RouteTable, req: IncomingMessage, res: ServerResponse): void {
+  const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+  const path = new URL(req.url ?? '/', 'https://route-table.invalid').pathname;
+  const hit = routes.match(host, path);
+  if (hit.kind !== 'route') {
+    const [code, text] = hit.kind === 'no-host' ? [421, `misdirected request: no route for host "${host}"\n`] : [404, 'route not found\n'];
+    res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8' }).end(text);
+    return;
+  }
+  Promise.resolve(hit.handler(req, res)).catch((err: unknown) => {
+    if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(`internal error: ${(err as Error)?.message ?? String(err)}\n`);
+  });
 }

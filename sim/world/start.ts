@@ -29,7 +29,9 @@ import { startFrontDoor, type FrontDoor } from '../web/front-door.js';
 import { OperatorRunner } from '../operators/runner.js';
 import { PodRuntime } from '../runtime/pod-runtime.js';
 import { GatewayRoutes } from '../web/gateway.js';
+import { startBackends } from '../web/backends.js';
 import { ClusterDns } from './cluster-dns.js';
+import { upstreams } from './upstreams.js';
 import { MOTHERSHIP_HOSTS, startMothership, type Mothership } from './mothership.js';
 import { createWorldPki, type WorldPki } from './pki.js';
 
@@ -117,8 +119,8 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     const pki = await createWorldPki(join(dir, 'pki'), sovereign, poolDomain);
     const robot = `robot$flux:${randomBytes(12).toString('hex')}`;
     const registryAuth = { [`registry.${sovereign}`]: robot, 'ghcr.io': robot };
-    const harbor = new OciRegistry(`registry.${sovereign}`, [robot]);
-    const ghcr = new OciRegistry('ghcr.io', [robot]);
+    const harbor = new OciRegistry({ realm: `https://registry.${sovereign}/service/token`, service: 'harbor-registry', credentials: [robot] });
+    const ghcr = new OciRegistry({ realm: 'https://ghcr.io/token', service: 'ghcr.io', credentials: [robot] });
     const charts = await kitCharts(o.kit, sovereign, poolDomain);
     for (const c of charts) {
       for (const registry of [harbor, ghcr]) registry.pushChart(`${CHARTS_PATH}/${c.chart.name}`, { name: c.chart.name, version: c.chart.version }, c.tgz);
@@ -139,7 +141,9 @@ export async function startWorld(o: WorldOptions): Promise<World> {
 
     const frontDoor = await startFrontDoor({ certPem: pki.gateway.certPem, keyPem: pki.gateway.keyPem, ca: pki.ca, domains: [sovereign, poolDomain], certNames: pki.gatewayNames });
     cleanups.push(() => frontDoor.close());
-    frontDoor.route(`registry.${sovereign}`, harbor.handle, { paths: ['/v2'] });
+    const backends = await startBackends(frontDoor.routes);
+    cleanups.push(() => backends.close());
+    frontDoor.route(`registry.${sovereign}`, harbor.handle, { paths: ['/v2', '/service/token'] });
     const mothership = await startMothership(pki.publicCa);
     cleanups.push(() => mothership.close());
     mothership.route('ghcr.io', ghcr.handle);
@@ -156,7 +160,7 @@ export async function startWorld(o: WorldOptions): Promise<World> {
       const [services, slices, pods] = await Promise.all([api.informer('v1', 'Service'), api.informer('discovery.k8s.io/v1', 'EndpointSlice'), api.informer('v1', 'Pod')]);
       cleanups.push(() => services.stop(), () => slices.stop(), () => pods.stop());
       const dns = new ClusterDns(services, slices);
-      const runtime = new PodRuntime({ region: spec.name, sovereign, api, pods, owner, logDir: cp.dir, ca: pki.ca });
+      const runtime = new PodRuntime({ region: spec.name, sovereign, api, pods, owner, logDir: cp.dir, ca: pki.ca, upstreamFor: upstreams(backends, dns) });
       runtime.start();
       cleanups.push(() => runtime.stop());
       const operators = new OperatorRunner(api, sovereign, cidrs[index].replace(/\.0\.0\/16$/, '.255.254'), pki.ca.certPem, (err: unknown) => process.stderr.write(`[sim ${spec.name}] operators: ${(err as Error).message}\n`));
