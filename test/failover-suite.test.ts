@@ -1,16 +1,20 @@
 /**
- * The failover suite against the simulated Sovereign's data plane: the healthy pair passes with
- * RTO measured; asynchronous replication loses acknowledged writes (listed); a slow or absent
- * promotion breaches the RTO; a Continuum that misreports its RTO is caught; an unhealthy pair
- * blocks the kill; the interlock refuses a live non-test Sovereign. No process outlives a test.
+ * The failover suite against the embedded Sovereign's data plane: the healthy pair passes with
+ * RTO measured when the whole primary region is powered off; asynchronous replication loses
+ * acknowledged writes (listed); a slow promotion breaches the RTO; a Continuum that misreports its
+ * RTO is caught; an unhealthy pair blocks the kill; the interlock refuses a live non-test
+ * Sovereign. One world serves the file, each test with its own data plane: the scenarios that do
+ * not need the region gone kill the primary's database by CNPG fencing (--kill-mode cnpg-fence,
+ * healed after), and the region kill comes last. No process outlives a test.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import type { RunningSim } from '../sim/index.js';
-import { dataplaneLeftovers, DATAPLANE_KIT as KIT, startDataplaneSim } from './helpers/dataplane-sim.js';
+import { dataplaneLeftovers, DATAPLANE_KIT as KIT, installDataplaneFor, startWorldOnly } from './helpers/dataplane-sim.js';
+import { findK6 } from '../src/failover/k6.js';
 import { FaultLedger } from '../src/chaos/ledger.js';
 import { Harness } from '../src/run/harness.js';
 import type { RunContext, WalkOptions } from '../src/run/context.js';
@@ -25,6 +29,17 @@ import type { FailoverRunOptions } from '../src/suites/failover/run.js';
 
 const PRIMARY = 'hz-fsn-rtz-prod';
 
+let sim: RunningSim;
+
+before(async () => {
+  sim = await startWorldOnly();
+});
+
+after(async () => {
+  await sim?.stop();
+  assert.deepEqual(dataplaneLeftovers(), [], 'no postgres or counter app outlives the world');
+});
+
 interface Walked {
   gates: Map<string, Gate>;
   runDir: string;
@@ -32,25 +47,33 @@ interface Walked {
   ledger: FaultLedger;
 }
 
+/** The kill: the primary's database fenced (the region lives on for the next test), or the whole region powered off (the last test). */
+type Kill = 'cnpg-fence' | 'region';
+
 async function walkFailover(
   faults: string[],
-  opts: { rtoMs?: number; writer?: FailoverRunOptions['writer']; adjust?: (t: TargetSpec) => TargetSpec; before?: (sim: RunningSim, target: TargetSpec) => Promise<void> } = {},
+  kill: Kill,
+  opts: { rtoMs?: number; writer?: FailoverRunOptions['writer']; adjust?: (t: TargetSpec) => TargetSpec; before?: (target: TargetSpec) => Promise<void> } = {},
 ): Promise<Walked> {
-  const sim = await startDataplaneSim(faults);
-  const target = opts.adjust ? opts.adjust(sim.target) : sim.target;
+  const dp = await installDataplaneFor(sim, faults);
+  const target = opts.adjust ? opts.adjust(dp.target) : dp.target;
   const runDir = mkdtempSync(join(tmpdir(), 'failover-run-'));
   const ledger = new FaultLedger(target.sovereign, join(runDir, 'ledger.jsonl'));
-  const options = { suites: ['failover'], kitPath: KIT, rtoMs: opts.rtoMs ?? 30_000, rpo: 0, writeRate: 10, allowChaos: false, testSovereignPatterns: [], cutoverMode: 'enforce' } as unknown as WalkOptions;
+  const options = {
+    suites: ['failover'], kitPath: KIT, rtoMs: opts.rtoMs ?? 30_000, rpo: 0, writeRate: 10, allowChaos: false, testSovereignPatterns: [], cutoverMode: 'enforce',
+    ...(kill === 'cnpg-fence' ? { killMode: 'cnpg-fence' } : {}),
+  } as unknown as WalkOptions;
   const ctx: RunContext = { runId: 'failover-test', runDir, target, options, startedAt: new Date().toISOString() };
   const h = new Harness(ctx);
   try {
-    await opts.before?.(sim, target);
+    await opts.before?.(target);
     const gates = await runFailoverSuite(h, { writer: opts.writer, ledger });
     return { gates: new Map(gates.map((g) => [g.id, g])), runDir, ids: failoverGateIds(), ledger };
   } finally {
     await h.close();
-    await sim.stop();
-    assert.deepEqual(dataplaneLeftovers(), [], 'no postgres or counter app outlives the sim');
+    // A dead primary region can no longer delete anything; the world goes with it.
+    await (kill === 'region' ? dp.stop() : dp.remove());
+    assert.deepEqual(dataplaneLeftovers(), [], 'no postgres or counter app outlives its data plane');
   }
 }
 
@@ -64,89 +87,9 @@ function statuses(w: Walked): Record<string, string> {
   return Object.fromEntries([...w.gates.values()].map((g) => [g.id, g.status]));
 }
 
-test('healthy pair: zero acknowledged writes lost, RTO measured and within 30 s, the Continuum agrees; k6 writer, evidence and timeline', async () => {
-  const w = await walkFailover([]);
-  const { ids } = w;
-  assert.deepEqual(Object.values(statuses(w)), Array(7).fill('passed'), JSON.stringify([...w.gates.values()].map((g) => `${g.id}: ${g.status} ${g.reason}`), null, 1));
-  assert.equal(ids.rto, 'failover/d31-rto');
-  assert.equal(gate(w, ids.rto).title, 'D31 RTO ≤ 30s');
-  assert.match(gate(w, ids.preconditions).reason, /writer: k6 \(.*\) over HTTP to https:\/\/counter\.sim\.sovereign-walk\.test/);
-  assert.match(gate(w, ids.kill).reason, new RegExp(`${PRIMARY} down at .* via process-signal: SIGKILL → group \\d+, group \\d+; heal: none`));
-  const rto = gate(w, ids.rto);
-  const rtoMs = rto.metrics?.rtoMs;
-  assert.ok(typeof rtoMs === 'number' && rtoMs > 0 && rtoMs < 5_000, `RTO ${rtoMs} ms`);
-  assert.match(rto.reason, /^RTO \d+(\.\d+)?m?s \(kill → first acknowledgement from the recovered service\) within 30s/);
-  assert.ok(rto.evidence.some((e) => e.kind === 'svg'), 'the timeline SVG is attached to the RTO gate');
-  const loss = gate(w, ids.loss);
-  assert.equal(loss.metrics?.lost, 0);
-  assert.ok((loss.metrics?.acknowledged ?? 0) >= 40, `acknowledged ${loss.metrics?.acknowledged}`);
-  assert.deepEqual(loss.evidence.map((e) => e.name.replace(/-\d{4}-\d{2}-\d{2}/, '')), ['sim-failover-history.ndjson', 'sim-failover-final.json', 'sim-failover-verdict.json']);
-  assert.match(gate(w, ids.reportedRto).reason, /reports rtoObserved \d+(\.\d+)?m?s .* clients measured/);
-
-  const history = await readHistoryFile(join(w.runDir, 'failover', 'history.ndjson'));
-  const events = history.events.map((e) => e.event);
-  for (const e of ['continuum-phase', 'kill', 'promoted', 'continuum-switchover', 'heal']) assert.ok(events.includes(e), `history has a ${e} event`);
-  const kill = history.events.find((e) => e.event === 'kill')!;
-  const promoted = history.events.find((e) => e.event === 'promoted')!;
-  assert.ok(promoted.at > kill.at, 'promotion after the kill on one timeline');
-  assert.ok(history.writes.every((x) => x.writer === 'probe' || x.writer.startsWith('k6v')), 'k6 wrote the load');
-  const [timeline] = readTimelines(w.runDir);
-  assert.equal(timeline?.id, 'failover/timeline');
-  assert.ok(existsSync(join(w.runDir, 'evidence')) && readFileSync(join(w.runDir, 'evidence', rto.evidence.find((e) => e.kind === 'svg')!.name), 'utf8').startsWith('<svg'));
-  assert.deepEqual(w.ledger.open(), [], 'the kill is marked healed in the ledger');
-  assert.equal(w.ledger.entries()[0]?.kind, 'region-kill');
-});
-
-test('replication:async-detached: acknowledged writes lost and listed; the RTO is still met', async () => {
-  const w = await walkFailover(['replication:async-detached'], { writer: 'node' });
-  const loss = gate(w, w.ids.loss);
-  assert.equal(loss.status, 'failed');
-  const lost = loss.metrics?.lost ?? 0;
-  assert.ok(lost >= 5, `lost ${lost} acknowledged writes`);
-  assert.match(loss.reason, new RegExp(`^${lost} of \\d+ acknowledged writes lost \\(rpo 0\\): w1-\\d+, w1-\\d+`));
-  assert.equal(gate(w, w.ids.rto).status, 'passed');
-  assert.equal(gate(w, w.ids.intact).status, 'passed', 're-issued ids of lost rows are the loss, not a second failure');
-  assert.match(gate(w, w.ids.intact).reason, /ids re-issued after promotion/);
-  assert.equal(gate(w, w.ids.reportedRpo).status, 'passed', 'the sim reports its RPO honestly');
-  assert.match(gate(w, w.ids.reportedRpo).reason, /rpoObserved [1-9][\d.]*m?s; clients lost \d+ acknowledged writes/);
-  assert.match(gate(w, w.ids.preconditions).reason, /writer: Node writer over HTTP/);
-});
-
-test('failover:slow with a 3 s RTO: no write acknowledged in the window → RTO breach; no switchover reported', async () => {
-  const started = Date.now();
-  const w = await walkFailover(['failover:slow'], { rtoMs: 3_000, writer: 'node' });
-  assert.ok(Date.now() - started < 50_000, 'bounded by the RTO window, not by the 35 s promotion delay');
-  const rto = gate(w, w.ids.rto);
-  assert.equal(rto.title, 'D31 RTO ≤ 3s');
-  assert.equal(rto.status, 'failed');
-  assert.match(rto.reason, /no write sent after the kill was acknowledged within 13s \(threshold 3s\)(; \d+ writes in flight at the kill .*)?; no promotion was observed/);
-  assert.equal(gate(w, w.ids.reportedRto).status, 'failed');
-  assert.match(gate(w, w.ids.reportedRto).reason, /reported no switchover/);
-  assert.equal(gate(w, w.ids.loss).status, 'failed', 'no survivor answers: the acknowledged writes are unavailable');
-  assert.match(gate(w, w.ids.loss).reason, /could not be read .* no write sent after the kill was acknowledged/);
-});
-
-test('failover:slow:4000 with continuum:misreport: the RTO passes but the reported rtoObserved is caught', async () => {
-  const w = await walkFailover(['failover:slow:4000', 'continuum:misreport'], { writer: 'node' });
-  assert.equal(gate(w, w.ids.rto).status, 'passed');
-  const measured = gate(w, w.ids.rto).metrics?.rtoMs ?? 0;
-  assert.ok(measured >= 4_000, `measured RTO ${measured} ms includes the 4 s delay`);
-  const reported = gate(w, w.ids.reportedRto);
-  assert.equal(reported.status, 'failed');
-  assert.match(reported.reason, /reports rtoObserved \d+ms .*off by .* more than the .* tolerance/);
-  assert.equal(gate(w, w.ids.loss).status, 'passed');
-});
-
-test('direct SQL path (no counter URL): the Node SQL writer, zero loss', async () => {
-  const w = await walkFailover([], { adjust: (t) => ({ ...t, counterUrl: undefined }) });
-  assert.deepEqual(Object.values(statuses(w)), Array(7).fill('passed'), JSON.stringify([...w.gates.values()].map((g) => `${g.id}: ${g.reason}`), null, 1));
-  assert.match(gate(w, w.ids.preconditions).reason, /writer: Node writer into counter@127\.0\.0\.1:\d+\/counter \(sw-counter-rw\)/);
-  assert.match(gate(w, w.ids.loss).reason, /rows read by SELECT key, id FROM sw_counter/);
-});
-
 test('an unhealthy pair fails the preconditions and blocks the kill', async () => {
-  const w = await walkFailover(['replication:async-detached'], {
-    before: async (_sim, target) => {
+  const w = await walkFailover(['replication:async-detached'], 'cnpg-fence', {
+    before: async (target) => {
       // The first write starts the fault's clock: the standby detaches 3 s later.
       const http = new HttpClient(target);
       try {
@@ -169,7 +112,7 @@ test('an unhealthy pair fails the preconditions and blocks the kill', async () =
 });
 
 test('the chaos interlock refuses a live Sovereign that is not a test Sovereign; nothing is killed', async () => {
-  const w = await walkFailover([], { adjust: (t) => ({ ...t, kind: 'live', sovereign: 'sim.sovereign-walk.test' }) });
+  const w = await walkFailover([], 'cnpg-fence', { adjust: (t) => ({ ...t, kind: 'live', sovereign: 'sim.sovereign-walk.test' }) });
   const kill = gate(w, w.ids.kill);
   assert.equal(kill.status, 'error');
   assert.match(kill.reason, /refused by the chaos interlock: refusing failover on sim\.sovereign-walk\.test: not a test Sovereign/);
@@ -177,4 +120,88 @@ test('the chaos interlock refuses a live Sovereign that is not a test Sovereign;
   assert.deepEqual(w.ledger.entries(), []);
   const history = await readHistoryFile(join(w.runDir, 'failover', 'history.ndjson'));
   assert.ok(!history.events.some((e) => e.event === 'kill'));
+});
+
+test('replication:async-detached, the primary fenced: acknowledged writes lost and listed; the RTO is still met', async () => {
+  const w = await walkFailover(['replication:async-detached'], 'cnpg-fence', { writer: 'node' });
+  const loss = gate(w, w.ids.loss);
+  assert.equal(loss.status, 'failed');
+  const lost = loss.metrics?.lost ?? 0;
+  assert.ok(lost >= 5, `lost ${lost} acknowledged writes`);
+  assert.match(loss.reason, new RegExp(`^${lost} of \\d+ acknowledged writes lost \\(rpo 0\\): w1-\\d+, w1-\\d+`));
+  assert.equal(gate(w, w.ids.rto).status, 'passed');
+  assert.equal(gate(w, w.ids.intact).status, 'passed', 're-issued ids of lost rows are the loss, not a second failure');
+  assert.match(gate(w, w.ids.intact).reason, /ids re-issued after promotion/);
+  assert.equal(gate(w, w.ids.reportedRpo).status, 'passed', 'the sim reports its RPO honestly');
+  assert.match(gate(w, w.ids.reportedRpo).reason, /rpoObserved [1-9][\d.]*m?s; clients lost \d+ acknowledged writes/);
+  assert.match(gate(w, w.ids.preconditions).reason, /writer: Node writer over HTTP/);
+  assert.match(gate(w, w.ids.kill).reason, new RegExp(`${PRIMARY} down at .* via cnpg-fence — WEAKEST mode: only the database was stopped .*write w1-\\d+ sent after the kill was refused.*heal: fence lifted`));
+  assert.deepEqual(w.ledger.open(), [], 'the fence was lifted');
+});
+
+test('failover:slow with a 3 s RTO: no write acknowledged in the window → RTO breach; no switchover reported', async () => {
+  const started = Date.now();
+  const w = await walkFailover(['failover:slow'], 'cnpg-fence', { rtoMs: 3_000, writer: 'node' });
+  assert.ok(Date.now() - started < 50_000, 'bounded by the RTO window, not by the 35 s promotion delay');
+  const rto = gate(w, w.ids.rto);
+  assert.equal(rto.title, 'D31 RTO ≤ 3s');
+  assert.equal(rto.status, 'failed');
+  assert.match(rto.reason, /no write sent after the kill was acknowledged within 13s \(threshold 3s\)(; \d+ writes in flight at the kill .*)?; no promotion was observed/);
+  assert.equal(gate(w, w.ids.reportedRto).status, 'failed');
+  assert.match(gate(w, w.ids.reportedRto).reason, /reported no switchover/);
+  assert.equal(gate(w, w.ids.loss).status, 'failed', 'no survivor answers: the acknowledged writes are unavailable');
+  assert.match(gate(w, w.ids.loss).reason, /could not be read .* no write sent after the kill was acknowledged/);
+});
+
+test('failover:slow:4000 with continuum:misreport: the RTO passes but the reported rtoObserved is caught', async () => {
+  const w = await walkFailover(['failover:slow:4000', 'continuum:misreport'], 'cnpg-fence', { writer: 'node' });
+  assert.equal(gate(w, w.ids.rto).status, 'passed');
+  const measured = gate(w, w.ids.rto).metrics?.rtoMs ?? 0;
+  assert.ok(measured >= 4_000, `measured RTO ${measured} ms includes the 4 s delay`);
+  const reported = gate(w, w.ids.reportedRto);
+  assert.equal(reported.status, 'failed');
+  assert.match(reported.reason, /reports rtoObserved \d+ms .*off by .* more than the .* tolerance/);
+  assert.equal(gate(w, w.ids.loss).status, 'passed');
+});
+
+test('direct SQL path (no counter URL): the Node SQL writer, zero loss', async () => {
+  const w = await walkFailover([], 'cnpg-fence', { adjust: (t) => ({ ...t, counterUrl: undefined }) });
+  assert.deepEqual(Object.values(statuses(w)), Array(7).fill('passed'), JSON.stringify([...w.gates.values()].map((g) => `${g.id}: ${g.reason}`), null, 1));
+  assert.match(gate(w, w.ids.preconditions).reason, /writer: Node writer into counter@127\.0\.0\.1:\d+\/counter \(sw-counter-rw\)/);
+  assert.match(gate(w, w.ids.loss).reason, /rows read by SELECT key, id FROM sw_counter/);
+});
+
+// Last: the primary region stays dead until the world stops.
+test('healthy pair, the whole primary region powered off: zero acknowledged writes lost, RTO measured and within 30 s, the Continuum agrees; k6 writer where one is installed, evidence and timeline', async () => {
+  const k6 = await findK6();
+  const w = await walkFailover([], 'region');
+  const { ids } = w;
+  assert.deepEqual(Object.values(statuses(w)), Array(7).fill('passed'), JSON.stringify([...w.gates.values()].map((g) => `${g.id}: ${g.status} ${g.reason}`), null, 1));
+  assert.equal(ids.rto, 'failover/d31-rto');
+  assert.equal(gate(w, ids.rto).title, 'D31 RTO ≤ 30s');
+  assert.match(gate(w, ids.preconditions).reason, k6 ? /writer: k6 \(.*\) over HTTP to https:\/\/counter\.sim\.sovereign-walk\.test/ : /writer: Node writer over HTTP to https:\/\/counter\.sim\.sovereign-walk\.test \(no k6 binary found/);
+  assert.match(gate(w, ids.kill).reason, new RegExp(`${PRIMARY} down at .* via process-signal \\(observed .* later: .*\\): SIGKILL → (group \\d+, ){7,}group \\d+; heal: none`));
+  const rto = gate(w, ids.rto);
+  const rtoMs = rto.metrics?.rtoMs;
+  assert.ok(typeof rtoMs === 'number' && rtoMs > 0 && rtoMs < 5_000, `RTO ${rtoMs} ms`);
+  assert.match(rto.reason, /^RTO \d+(\.\d+)?m?s \(kill → first acknowledgement from the recovered service\) within 30s/);
+  assert.ok(rto.evidence.some((e) => e.kind === 'svg'), 'the timeline SVG is attached to the RTO gate');
+  const loss = gate(w, ids.loss);
+  assert.equal(loss.metrics?.lost, 0);
+  assert.ok((loss.metrics?.acknowledged ?? 0) >= 40, `acknowledged ${loss.metrics?.acknowledged}`);
+  assert.deepEqual(loss.evidence.map((e) => e.name.replace(/-\d{4}-\d{2}-\d{2}/, '')), ['sim-failover-history.ndjson', 'sim-failover-final.json', 'sim-failover-verdict.json']);
+  assert.match(gate(w, ids.reportedRto).reason, /reports rtoObserved \d+(\.\d+)?m?s .* clients measured/);
+
+  const history = await readHistoryFile(join(w.runDir, 'failover', 'history.ndjson'));
+  const events = history.events.map((e) => e.event);
+  for (const e of ['continuum-phase', 'kill', 'promoted', 'continuum-switchover', 'heal']) assert.ok(events.includes(e), `history has a ${e} event`);
+  const kill = history.events.find((e) => e.event === 'kill')!;
+  const promoted = history.events.find((e) => e.event === 'promoted')!;
+  assert.ok(promoted.at > kill.at, 'promotion after the kill on one timeline');
+  assert.ok(history.writes.every((x) => x.writer === 'probe' || x.writer.startsWith(k6 ? 'k6v' : 'w1')), `${k6 ? 'k6' : 'the Node writer'} wrote the load`);
+  const [timeline] = readTimelines(w.runDir);
+  assert.equal(timeline?.id, 'failover/timeline');
+  assert.ok(existsSync(join(w.runDir, 'evidence')) && readFileSync(join(w.runDir, 'evidence', rto.evidence.find((e) => e.kind === 'svg')!.name), 'utf8').startsWith('<svg'));
+  assert.deepEqual(w.ledger.open(), [], 'the kill is marked healed in the ledger');
+  assert.equal(w.ledger.entries()[0]?.kind, 'region-kill');
 });

@@ -60,8 +60,10 @@ export class ContinuumController {
 
   constructor(private readonly deps: ContinuumDeps) {}
 
-  start(): void {
-    this.schedule();
+  /** The first renewal at once, its status written before this resolves (the pair is never seen without one); then the lease loop. */
+  async start(): Promise<void> {
+    await this.tick();
+    await Promise.all(this.deps.writers.map((w) => w.flush()));
   }
 
   async stop(): Promise<void> {

@@ -150,8 +150,8 @@ export async function startDataplane(ctx: SimContext, faultList: readonly SimFau
       natsUrl: () => ctx.targetExtras.nats?.url,
       logPath,
     });
-    controller.start();
     stops.push(() => controller.stop());
+    await controller.start();
 
     const regionPids = [...primary.cp.processes.values()].map((p) => p.pid);
     log(`ready in ${Date.now() - startedAt} ms (${faults.asyncDetached ? 'asynchronous' : 'synchronous remote_apply'} replication; tag ${tag})`);
