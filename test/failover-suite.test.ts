@@ -179,7 +179,7 @@ test('healthy pair, the whole primary region powered off: zero acknowledged writ
   assert.deepEqual(Object.values(statuses(w)), Array(7).fill('passed'), JSON.stringify([...w.gates.values()].map((g) => `${g.id}: ${g.status} ${g.reason}`), null, 1));
   assert.equal(ids.rto, 'failover/d31-rto');
   assert.equal(gate(w, ids.rto).title, 'D31 RTO ≤ 30s');
-  assert.match(gate(w, ids.preconditions).reason, k6 ? /writer: k6 \(.*\) over HTTP to https:\/\/counter\.sim\.sovereign-walk\.test/ : /writer: Node writer over HTTP to https:\/\/counter\.sim\.sovereign-walk\.test \(no k6 binary found/);
+  assert.match(gate(w, ids.preconditions).reason, k6 ? /writer: k6 \(.*\) over HTTP to https:\/\/counter\.sim\.sovereign-walk\.test/ : /writer: Node writer over HTTP to https:\/\/counter\.sim\.sovereign-walk\.test \(no k6 binary on PATH/);
   assert.match(gate(w, ids.kill).reason, new RegExp(`${PRIMARY} down at .* via process-signal \\(observed .* later: .*\\): SIGKILL → (group \\d+, ){7,}group \\d+; heal: none`));
   const rto = gate(w, ids.rto);
   const rtoMs = rto.metrics?.rtoMs;

@@ -85,7 +85,7 @@ export async function chooseWriter(target: TargetSpec, http: HttpClient, choice:
     }
     return {
       kind: 'node-http',
-      description: `Node writer over HTTP to ${baseUrl}${choice.prefer === 'node' ? '' : ' (no k6 binary found: scripts/build-k6.sh builds one)'}`,
+      description: `Node writer over HTTP to ${baseUrl}${choice.prefer === 'node' ? '' : ' (no k6 binary on PATH or in .tools/)'}`,
       probeTarget,
       prepare: async () => {},
       run: (o) => runNode(probeTarget(), o),
