@@ -71,6 +71,7 @@ export class ContinuumController {
     clearTimeout(this.timer);
     await this.switching?.catch(() => {});
     await this.probe?.end().catch(() => {});
+    await Promise.all(this.deps.writers.map((w) => w.flush()));
   }
 
   private log(line: string): void {
