@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   COMPONENTS, cachedBinaryPath, cacheRoot, crdDir, crdSourceReady, providedBinary,
@@ -156,6 +156,7 @@ async function main(): Promise<void> {
     if (existsSync(dest)) { console.log(`${label}: cached`); continue; }
     console.log(`${label}: building from ${spec.module}@${spec.version} …`);
     const t0 = Date.now();
+    mkdirSync(dirname(dest), { recursive: true });
     const tmp = `${dest}.tmp-${process.pid}`;
     await buildBinary(spec, tmp);
     chmodSync(tmp, 0o755);

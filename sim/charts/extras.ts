@@ -22,7 +22,9 @@ export const CONTROL_PLANE = [
   'marketplace-api',
 ] as const;
 
-const PUBLIC: Record<string, string> = { 'catalyst-ui': 'console', 'catalyst-api': 'api', 'marketplace-api': 'marketplace' };
+/** The storefront (core/marketplace's nginx) is not a control-plane component, but the chart renders it. */
+const STOREFRONT = 'marketplace';
+const PUBLIC: Record<string, string> = { 'catalyst-ui': 'console', 'catalyst-api': 'api', [STOREFRONT]: 'marketplace' };
 
 /**
  * bp-cilium's Gateway API side: the cilium GatewayClass, the Sovereign's two Gateways in kube-system
@@ -50,13 +52,22 @@ function ciliumGateways(o: { sovereign: string; poolDomain: string }): string[] 
   ];
 }
 
+/** PowerDNS's API and web server (8081) at `pdns.<sov>`, which the DoD's public-host layer probes. */
+function powerdnsApi(o: { sovereign: string }): string[] {
+  return [
+    serviceManifest({ namespace: 'powerdns', name: 'powerdns-api', port: 8081, targetPort: 8081, selectorName: 'powerdns' }, 'powerdns'),
+    routeManifest({ namespace: 'powerdns', name: 'powerdns-api', host: `pdns.${o.sovereign}`, path: '/', service: 'powerdns-api', port: 8081 }, 'powerdns'),
+  ];
+}
+
 /** The extra manifests of `component`'s chart, and the public hosts they already serve. */
 export function slotExtras(component: string, o: { sovereign: string; poolDomain: string; namespaces: Set<string> }): { manifests: string[]; hosts: string[] } {
   if (component === 'cilium') return { manifests: ciliumGateways(o), hosts: [] };
+  if (component === 'powerdns') return { manifests: powerdnsApi(o), hosts: [`pdns.${o.sovereign}`] };
   if (component !== 'catalyst-platform') return { manifests: [], hosts: [] };
   o.namespaces.add(CONTROL_PLANE_NAMESPACE);
   const out: string[] = [];
-  for (const name of CONTROL_PLANE) {
+  for (const name of [...CONTROL_PLANE, STOREFRONT]) {
     const port = PUBLIC[name] || name === 'catalyst-catalog' ? 8080 : 8081;
     const env = name === 'catalyst-api' ? [{ name: 'CATALYST_GITOPS_REPO_URL', value: GITOPS_REPO_URL }, { name: 'SOVEREIGN_FQDN', value: o.sovereign }] : undefined;
     out.push(workloadManifest({ kind: 'Deployment', namespace: CONTROL_PLANE_NAMESPACE, name, port, replicas: name === 'catalyst-api' ? 2 : 1, ...(env ? { env } : {}) }, component, imageOf(o.sovereign, name)));

@@ -48,8 +48,12 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sovereign-walk');
 }
 
+/**
+ * `bin/<name>@<version>+r<recipe>/<name>`: the file keeps the program's own name, which clients
+ * use as their default field manager (kube-controller-manager's writes must say so).
+ */
 export function cachedBinaryPath(spec: BinarySpec, env: NodeJS.ProcessEnv = process.env): string {
-  return join(cacheRoot(env), 'bin', `${spec.name}@${spec.version}+r${COMPONENTS.recipe}`);
+  return join(cacheRoot(env), 'bin', `${spec.name}@${spec.version}+r${COMPONENTS.recipe}`, spec.name);
 }
 
 function isExecutable(path: string): boolean {
