@@ -9,7 +9,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { parse } from 'yaml';
 
 export class KubeError extends Error {
-  constructor(readonly status: number, readonly reason: string, message: string) {
+  constructor(readonly status: number, readonly reason: string, message: string, readonly retryAfterMs = 500) {
     super(message);
   }
 }
@@ -38,7 +38,23 @@ export class KubeRest {
     this.watchPool = new Pool(cluster.server, { connect });
   }
 
+  /**
+   * One API call. A 429 (priority and fairness, or a resource whose storage is still initializing
+   * right after its CRD was created) is retried after the server's Retry-After, for up to 30 s.
+   */
   async request<T = Record<string, unknown>>(method: Dispatcher.HttpMethod, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        return await this.once<T>(method, path, body, contentType);
+      } catch (err) {
+        if (!(err instanceof KubeError) || err.status !== 429 || Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, err.retryAfterMs));
+      }
+    }
+  }
+
+  private async once<T>(method: Dispatcher.HttpMethod, path: string, body: unknown, contentType: string): Promise<T> {
     const res = await this.pool.request({
       method,
       path,
@@ -62,7 +78,8 @@ export class KubeRest {
       } catch {
         // Not a Status object.
       }
-      throw new KubeError(res.statusCode, reason, `${method} ${path}: ${res.statusCode} ${message}`);
+      const retryAfter = Number(res.headers['retry-after']);
+      throw new KubeError(res.statusCode, reason, `${method} ${path}: ${res.statusCode} ${message}`, Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 5) * 1000 : 500);
     }
     return (text ? JSON.parse(text) : {}) as T;
   }
