@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../src/repo-root.js';
 import { Command } from 'commander';
 import type { Kit } from '../src/kit/types.js';
+import { resolveBinary } from '../sim/controlplane/assets.js';
 import { ALL_MODULES, describeFaultKinds, parseSimFaults, startSim, type SimModule } from '../sim/index.js';
 
 const DEFAULT_KIT = join(REPO_ROOT, 'fixtures/bootstrap-kit-48.json');
@@ -34,7 +35,7 @@ function parseModules(list: string): SimModule[] {
 async function main(): Promise<void> {
   const program = new Command()
     .name('npm run sim --')
-    .description('Run the simulated Sovereign (two regions, HTTPS front door) until Ctrl-C.')
+    .description('Run the embedded Sovereign (two regions, each a real Kubernetes control plane with real Flux installing the kit; an HTTPS front door) until Ctrl-C.')
     .option('--kit <path>', 'bootstrap kit JSON', DEFAULT_KIT)
     .option('--sim-fault <kind:arg>', 'inject a fault (repeatable; kinds below)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--target-out <file>', 'also write the TargetSpec (JSON) to this file')
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
-  const sim = await startSim({ kit, faults, modules });
+  const sim = await startSim({ kit, faults, modules, log: (line) => process.stderr.write(`sim: ${line}\n`) });
   const { target } = sim;
   if (opts.targetOut) {
     // Through a rename: whoever polls for the file never reads half of it.
@@ -64,17 +65,22 @@ async function main(): Promise<void> {
   }
   const primary = target.regions.find((r) => r.role === 'primary') ?? target.regions[0];
   const port = sim.ctx.web.port;
+  const kubectl = resolveBinary('kubectl');
   const lines = [
-    `Simulated Sovereign ${target.sovereign} is up (${kit.slots.length} kit slots${faults.length ? `, faults: ${faults.map((f) => (f.arg ? `${f.kind}:${f.arg}` : f.kind)).join(' ')}` : ''}).`,
-    ...target.regions.map((r) => `  ${r.role.padEnd(9)} ${r.name}  kubeconfig ${r.kubeconfigPath}`),
+    `Embedded Sovereign ${target.sovereign} is up (${kit.slots.length} kit slots, installing through Flux${faults.length ? `; faults: ${faults.map((f) => (f.arg ? `${f.kind}:${f.arg}` : f.kind)).join(' ')}` : ''}).`,
+    ...sim.ctx.regions.map((r) => [
+      `  ${r.role.padEnd(9)} ${r.name}  API ${r.cp.server}`,
+      `            kubeconfig ${r.cp.kubeconfigs.harness} (the harness's user)  admin ${r.cp.kubeconfigs.admin}`,
+      `            processes ${[...r.cp.processes].map(([name, p]) => `${name}:${p.pid}`).join(' ')}`,
+    ].join('\n')),
     `  HTTPS front door 127.0.0.1:${port} for *.${target.sovereign}, ${target.sovereign}, *.${target.poolDomain} (CA ${target.caFile})`,
     '',
     'Try:',
-    `  kubectl --kubeconfig ${primary.kubeconfigPath} get hr -A`,
+    `  ${kubectl} --kubeconfig ${primary.kubeconfigPath} get helmreleases -A`,
     `  kubectl --kubeconfig ${primary.kubeconfigPath} wait --for=condition=Ready hr/bp-cilium -n flux-system`,
     `  curl --cacert ${target.caFile} --connect-to console.${target.sovereign}:443:127.0.0.1:${port} https://console.${target.sovereign}/healthz`,
     '',
-    'Ctrl-C stops the sim and removes its scratch directory.',
+    'Ctrl-C stops every process of the Sovereign and removes its scratch directory.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 

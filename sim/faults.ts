@@ -57,6 +57,7 @@ export function parseSimFaults(specs: readonly string[], kit: Kit): SimFault[] {
 /** `--help` text: one line per fault kind. */
 export function describeFaultKinds(): string {
   const spec = (k: SimFaultKind) => (k.needsArg ? `${k.kind}:${k.argName ?? '<arg>'}` : k.kind);
-  const width = Math.max(0, ...SIM_FAULT_KINDS.map((k) => spec(k).length));
-  return SIM_FAULT_KINDS.map((k) => `  ${spec(k).padEnd(width)}  ${k.description}`).join('\n');
+  // Specs longer than this get their description on the next line, so one long spec does not indent them all.
+  const width = Math.min(34, Math.max(0, ...SIM_FAULT_KINDS.map((k) => spec(k).length)));
+  return SIM_FAULT_KINDS.map((k) => (spec(k).length > width ? `  ${spec(k)}\n  ${' '.repeat(width)}  ${k.description}` : `  ${spec(k).padEnd(width)}  ${k.description}`)).join('\n');
 }

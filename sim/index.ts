@@ -9,6 +9,11 @@ import type { ResolveRule, TargetSpec } from '../src/target/types.js';
 import type { SimContext, SimFault } from './context.js';
 import type { Informer } from './kube-client/api.js';
 import { initialEdits, runLaterFaults } from './kit-faults.js';
+// Every module's fault kinds, registered at load so `--help` lists them and specs validate before anything starts.
+import './dod/faults.js';
+import './cutover/faults.js';
+import './journeys/faults.js';
+import './dataplane/faults.js';
 import { startWorld, SIM_POOL_DOMAIN, SIM_REGIONS, SIM_SOVEREIGN, type World } from './world/start.js';
 import { SIM_CA_CN } from './world/pki.js';
 
