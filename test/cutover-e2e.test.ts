@@ -1,33 +1,45 @@
 /**
- * The cutover suite through the CLI: a healthy sim walk; the interlock refusing a Sovereign
- * that is not a test Sovereign; a walk killed with SIGKILL mid-hold leaves its policy, and the
- * next walk's janitor removes it first and reports it; SIGINT / SIGTERM mid-hold revert.
- * The kill tests walk a sim running in its own process, addressed like a live Sovereign.
+ * The cutover suite through the CLI: a healthy walk of the embedded Sovereign; the interlock
+ * refusing a Sovereign that is not a test Sovereign; a walk killed with SIGKILL mid-hold leaves its
+ * policy, and the next walk's janitor removes it first and reports it. The last two walk one
+ * Sovereign running in its own process, addressed like a live one.
  */
-import { test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FaultLedger } from '../src/chaos/ledger.js';
-import { kubeconfigArgs, startSimProcess } from '../sim/process.js';
+import { kubeconfigArgs, startSimProcess, type SimProcess } from '../sim/process.js';
 import { CCNP, POLICY, liveArgs, primaryRegion as primary, runCutoverWalk as runWalk, spawnCutoverWalk, until, walkEnv as env } from './helpers/cutover-live.js';
+import { settled, smallKitFile } from './cutover-fixture.js';
 
-/** The embedded sim's FQDN (`--target sim`). */
+/** The embedded Sovereign's FQDN (`--target sim`). */
 const SOV = 'sim.sovereign-walk.test';
+const KIT = smallKitFile();
 
-test('a healthy sim walk passes every cutover gate and leaves no fault behind', () => {
+test('a healthy walk of the embedded Sovereign passes every cutover gate and leaves no fault behind', () => {
   const state = mkdtempSync(join(tmpdir(), 'cutover-e2e-state-'));
-  const r = runWalk(['--hold', '6s', '--report-dir', mkdtempSync(join(tmpdir(), 'cutover-e2e-'))], env(state));
+  const r = runWalk(['--hold', '6s', '--kit', KIT, '--report-dir', mkdtempSync(join(tmpdir(), 'cutover-e2e-'))], env(state));
   assert.equal(r.code, 0, r.stderr.slice(-2000));
   assert.equal(r.summary?.counts.passed, 14);
   assert.deepEqual(r.summary?.janitor, []);
   assert.deepEqual(FaultLedger.forSovereign(SOV, state).open(), []);
 });
 
-test('a live Sovereign that is not a test Sovereign is refused with exit 2 and one line, before any suite runs', async () => {
-  const sim = await startSimProcess(['dod', 'cutover']);
-  try {
+describe('a Sovereign in a process of its own', () => {
+  let sim: SimProcess;
+
+  before(async () => {
+    sim = await startSimProcess(['cutover'], ['--kit', KIT]);
+    await settled(sim.target);
+  });
+
+  after(async () => {
+    await sim?.stop();
+  });
+
+  test('a live Sovereign that is not a test Sovereign is refused with exit 2 and one line, before any suite runs', async () => {
     const reports = mkdtempSync(join(tmpdir(), 'cutover-e2e-'));
     const r = runWalk(['--sov', 'prod.example.com', '--allow-chaos', ...kubeconfigArgs(sim.target), '--report-dir', reports], env(mkdtempSync(join(tmpdir(), 'cutover-e2e-state-'))));
     assert.equal(r.code, 2, r.stderr);
@@ -36,16 +48,11 @@ test('a live Sovereign that is not a test Sovereign is refused with exit 2 and o
     assert.match(lines[0], /^walk: refusing cutover \(enforce\) on prod\.example\.com: not a test Sovereign/);
     const region = primary(sim);
     assert.deepEqual((await region.list('namespaces')).items.filter((n) => n.metadata.name === 'sovereign-walk'), [], 'nothing was written to the Sovereign');
-  } finally {
-    await sim.stop();
-  }
-});
+  });
 
-test('kill -9 mid-hold leaves the policy; the next walk reverts it first and reports it in summary.json janitor', async () => {
-  const state = mkdtempSync(join(tmpdir(), 'cutover-e2e-state-'));
-  const reports = mkdtempSync(join(tmpdir(), 'cutover-e2e-'));
-  const sim = await startSimProcess(['dod', 'cutover']);
-  try {
+  test('kill -9 mid-hold leaves the policy; the next walk reverts it first and reports it in summary.json janitor', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'cutover-e2e-state-'));
+    const reports = mkdtempSync(join(tmpdir(), 'cutover-e2e-'));
     const region = primary(sim);
     const { child: walk, exited } = spawnCutoverWalk(liveArgs(sim, reports, '60s'), env(state));
     await until(async () => (await region.get(CCNP, undefined, POLICY)) !== undefined, 60_000, 'the egress block');
@@ -69,7 +76,5 @@ test('kill -9 mid-hold leaves the policy; the next walk reverts it first and rep
     assert.ok(next.summary!.janitor[0].revertedAt! < next.summary!.suites[0].startedAt, 'reverted before the suite started');
     assert.equal(await region.get(CCNP, undefined, POLICY), undefined);
     assert.deepEqual(FaultLedger.forSovereign(sim.target.sovereign, state).open(), []);
-  } finally {
-    await sim.stop();
-  }
+  });
 });

@@ -1,25 +1,74 @@
-/** A simulated Sovereign with the cutover model, and a run context for the cutover suite's functions. */
-import { mkdtempSync } from 'node:fs';
+/**
+ * A small embedded Sovereign with the cutover module (cilium, crossplane, the cutover chart and the
+ * Catalyst platform from the canonical kit, their dependsOn kept inside it), settled before a walk;
+ * and a run context for the cutover suite's functions.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startSim, parseSimFaults, type RunningSim } from '../sim/index.js';
+import '../sim/cutover/faults.js';
 import { loadKit } from '../src/kit/load.js';
+import type { Kit } from '../src/kit/types.js';
 import type { RunContext, WalkOptions } from '../src/run/context.js';
 import type { TargetSpec } from '../src/target/types.js';
+import { RegionClient } from '../src/target/kube.js';
+import { condition } from '../src/target/objects.js';
 
-export const KIT = 'fixtures/bootstrap-kit-48.json';
+const SLOTS = ['bp-cilium', 'bp-crossplane', 'bp-self-sovereign-cutover', 'bp-catalyst-platform'];
 
-/** startSim with only the models the cutover suite walks: the DoD's and the cutover's. */
+export function smallKit(): Kit {
+  const full = loadKit('fixtures/bootstrap-kit-48.json');
+  return { ...full, slots: full.slots.filter((s) => SLOTS.includes(s.name)).map((s) => ({ ...s, dependsOn: s.name === 'bp-cilium' ? [] : ['bp-cilium'] })) };
+}
+
+/** The small kit as a file, for the CLIs. */
+export function smallKitFile(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'cutover-kit-')), 'kit.json');
+  writeFileSync(path, JSON.stringify(smallKit()));
+  return path;
+}
+
+const until = async (what: string, ms: number, cond: () => Promise<boolean>) => {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+};
+
+/** Every HelmRelease and source Ready and every Deployment available in `target`'s primary region. */
+export async function settled(target: TargetSpec, ms = 120_000): Promise<void> {
+  const rc = new RegionClient(target.regions.find((r) => r.role === 'primary')!);
+  const ready = async (resource: string) => (await rc.list(resource)).items.every((o) => condition(o, 'Ready')?.status === 'True');
+  try {
+    await until('the kit to be Ready', ms, async () =>
+      (await rc.list('helmreleases.helm.toolkit.fluxcd.io')).items.length === SLOTS.length &&
+      (await ready('helmreleases.helm.toolkit.fluxcd.io')) && (await ready('gitrepositories.source.toolkit.fluxcd.io')) &&
+      (await ready('helmcharts.source.toolkit.fluxcd.io')) && (await ready('ocirepositories.source.toolkit.fluxcd.io')) &&
+      (await rc.list('deployments.apps')).items.every((d) => condition(d, 'Available')?.status === 'True' && (d.status?.updatedReplicas ?? 0) === (d.status?.replicas ?? 0)));
+  } finally {
+    rc.close();
+  }
+}
+
+/** startSim with the cutover module only, settled. */
 export async function startCutoverSim(faults: string[]): Promise<{ sim: RunningSim; target: TargetSpec }> {
-  const kit = loadKit(KIT);
-  const sim = await startSim({ kit, faults: parseSimFaults(faults, kit), modules: ['dod', 'cutover'] });
+  const kit = smallKit();
+  const sim = await startSim({ kit, faults: parseSimFaults(faults, kit), modules: ['cutover'] });
+  try {
+    await settled(sim.target);
+  } catch (e) {
+    await sim.stop();
+    throw e;
+  }
   return { sim, target: sim.target };
 }
 
 export function cutoverContext(target: TargetSpec, over: Partial<WalkOptions> = {}): RunContext {
   const options: WalkOptions = {
     suites: ['cutover'],
-    kitPath: KIT,
+    kitPath: 'fixtures/bootstrap-kit-48.json',
     reportDir: 'reports',
     json: true,
     slotDeadlineMs: 30_000,

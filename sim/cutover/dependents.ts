@@ -1,6 +1,6 @@
 /**
  * Workloads whose health follows an upstream they reach through the region's egress path,
- * checked every second with real requests:
+ * checked every few seconds with real requests:
  * - catalyst-api's readiness probe checks its GitOps remote (CATALYST_GITOPS_REPO_URL, git's
  *   info/refs) from each pod: while it is unreachable the pod reports not Ready, and the real
  *   Deployment controller takes the Deployment's availability away;
@@ -13,7 +13,7 @@ import { reach, type Reach } from './egress-client.js';
 import { podIdentity } from './policy-agent.js';
 import { isIpv4, publicAddress } from './destinations.js';
 
-const CHECK_MS = 1000;
+const CHECK_MS = 3000;
 const TIMEOUT_MS = 3000;
 const CATALYST_API = { namespace: 'catalyst-system', name: 'catalyst-api', env: 'CATALYST_GITOPS_REPO_URL' };
 const CROSSPLANE_NS = 'crossplane-system';

@@ -100,7 +100,8 @@ export class HostPodRuntime {
 
   private async kill(uid: string): Promise<void> {
     const run = this.runs.get(uid);
-    if (!run || run.stopped) return;
+    if (!run) return;
+    this.runs.delete(uid);
     run.stopped = true;
     for (const t of run.timers) clearTimeout(t);
     await Promise.all([...run.processes].map((p) => p.stop('SIGTERM', 2000)));
