@@ -1,33 +1,22 @@
 /**
  * A small embedded Sovereign with the cutover module (cilium, crossplane, the cutover chart and the
- * Catalyst platform from the canonical kit, their dependsOn kept inside it), settled before a walk;
- * and a run context for the cutover suite's functions.
+ * Catalyst platform from the canonical kit), settled before a walk; and a run context for the
+ * cutover suite's functions.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startSim, parseSimFaults, type RunningSim } from '../sim/index.js';
-import '../sim/cutover/faults.js';
-import { loadKit } from '../src/kit/load.js';
-import type { Kit } from '../src/kit/types.js';
 import type { RunContext, WalkOptions } from '../src/run/context.js';
 import type { TargetSpec } from '../src/target/types.js';
 import { RegionClient } from '../src/target/kube.js';
 import { condition } from '../src/target/objects.js';
+import { kitFileOf, kitOf } from './helpers/kits.js';
 
 const SLOTS = ['bp-cilium', 'bp-crossplane', 'bp-self-sovereign-cutover', 'bp-catalyst-platform'];
 
-export function smallKit(): Kit {
-  const full = loadKit('fixtures/bootstrap-kit-48.json');
-  return { ...full, slots: full.slots.filter((s) => SLOTS.includes(s.name)).map((s) => ({ ...s, dependsOn: s.name === 'bp-cilium' ? [] : ['bp-cilium'] })) };
-}
-
 /** The small kit as a file, for the CLIs. */
-export function smallKitFile(): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'cutover-kit-')), 'kit.json');
-  writeFileSync(path, JSON.stringify(smallKit()));
-  return path;
-}
+export const smallKitFile = () => kitFileOf(SLOTS);
 
 const until = async (what: string, ms: number, cond: () => Promise<boolean>) => {
   const end = Date.now() + ms;
@@ -54,7 +43,7 @@ export async function settled(target: TargetSpec, ms = 120_000): Promise<void> {
 
 /** startSim with the cutover module only, settled. */
 export async function startCutoverSim(faults: string[]): Promise<{ sim: RunningSim; target: TargetSpec }> {
-  const kit = smallKit();
+  const kit = kitOf(SLOTS);
   const sim = await startSim({ kit, faults: parseSimFaults(faults, kit), modules: ['cutover'] });
   try {
     await settled(sim.target);

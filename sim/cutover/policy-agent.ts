@@ -6,7 +6,7 @@
  * policies deny is dropped there, so the client waits for its own timeout.
  */
 import type { SimRegion } from '../context.js';
-import type { Informer, KubeError } from '../kube-client/api.js';
+import type { Informer } from '../kube-client/api.js';
 import type { Destination, EgressRules, Resolved } from '../net/egress-proxy.js';
 import { egressAllowed, type PolicySet, type Source } from './cilium-policy.js';
 import { endpointOf, type ClusterView } from './destinations.js';
@@ -20,27 +20,14 @@ export function podIdentity(namespace: string, pod: string): string {
 }
 
 const allowAll: EgressRules = { allows: () => true };
-
-/** An informer, once the API server's cache of the kind is ready (429 while it (re)initialises). */
-async function informer(region: SimRegion, apiVersion: string, kind: string): Promise<Informer> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await region.api.informer(apiVersion, kind);
-    } catch (e) {
-      if ((e as KubeError).status !== 429 || attempt >= 60) throw e;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-}
-
 export class PolicyAgent implements EgressRules {
   private constructor(private readonly region: SimRegion, private readonly view: Omit<ClusterView, 'gatewayAddress'>, private readonly informers: Informer[]) {}
 
   static async start(region: SimRegion, view: Omit<ClusterView, 'gatewayAddress'>): Promise<PolicyAgent> {
     const informers = await Promise.all([
-      informer(region, 'cilium.io/v2', 'CiliumClusterwideNetworkPolicy'),
-      informer(region, 'cilium.io/v2', 'CiliumNetworkPolicy'),
-      informer(region, 'networking.k8s.io/v1', 'NetworkPolicy'),
+      region.api.informer('cilium.io/v2', 'CiliumClusterwideNetworkPolicy'),
+      region.api.informer('cilium.io/v2', 'CiliumNetworkPolicy'),
+      region.api.informer('networking.k8s.io/v1', 'NetworkPolicy'),
     ]);
     const agent = new PolicyAgent(region, view, informers);
     region.proxy.setRules(agent);
