@@ -17,12 +17,13 @@ export interface SimProcess {
   stop(): Promise<void>;
 }
 
-const START_TIMEOUT_MS = 60_000;
+const START_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 10_000;
 
-export async function startSimProcess(modules: string[]): Promise<SimProcess> {
+/** `args`: more `npm run sim` flags (`--kit`, `--sim-fault`). */
+export async function startSimProcess(modules: string[], args: string[] = []): Promise<SimProcess> {
   const targetOut = join(mkdtempSync(join(tmpdir(), 'sim-process-')), 'target.json');
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/cli/sim.js'), '--modules', modules.join(','), '--target-out', targetOut], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/cli/sim.js'), '--modules', modules.join(','), '--target-out', targetOut, ...args], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));

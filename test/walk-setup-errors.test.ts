@@ -4,11 +4,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { walk } from './helpers/walk.js';
-import { ObjectStore } from '../sim/kube/store.js';
-import { startKubeApiServer } from '../sim/kube/server.js';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { createSimPki } from '../sim/pki/tls.js';
-import { writeKubeconfig } from '../sim/kube/kubeconfig.js';
-import { NAMESPACE_TYPE } from '../sim/kube/builtin-types.js';
+import { writeKubeconfig } from '../sim/controlplane/kubeconfig.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sw-setup-'));
 
@@ -33,26 +32,41 @@ test('usage errors exit 2 with one line', async () => {
 
 test('set-up errors exit 2: no kubeconfig, unreadable kubeconfig, unreachable API server', async () => {
   await setupError(['--sov', 't38'], /needs a kubeconfig per region/);
-  await setupError(['--sov', 't38', '--kubeconfig', `r1=${join(dir, 'nope.yaml')}`], /kubeconfig for region r1 not found/);
+  await setupError(['--sov', 't38', '--suite', 'readiness', '--kubeconfig', `r1=${join(dir, 'nope.yaml')}`], /kubeconfig for region r1 not found/);
   const garbage = join(dir, 'garbage.yaml');
   writeFileSync(garbage, 'this: [is not: a kubeconfig');
-  await setupError(['--sov', 't38', '--kubeconfig', `r1=${garbage}`], /kubeconfig for region r1 is unreadable|has no current cluster/);
+  await setupError(['--sov', 't38', '--suite', 'readiness', '--kubeconfig', `r1=${garbage}`], /kubeconfig for region r1 is unreadable|has no current cluster/);
   const dead = join(dir, 'dead.yaml');
   const pki = await createSimPki(join(dir, 'pki'), []);
-  await writeKubeconfig(dead, { clusterName: 'dead', server: 'https://127.0.0.1:9', caPem: pki.caPem, token: 'x'.repeat(20) });
-  await setupError(['--sov', 't38', '--kubeconfig', `r1=${dead}`], /API server of region r1 \(https:\/\/127\.0\.0\.1:9\) is unreachable/);
+  await writeKubeconfig(dead, { clusterName: 'dead', server: 'https://127.0.0.1:9', caPem: pki.caPem, user: 'u', credential: { token: 'x'.repeat(20) } });
+  await setupError(['--sov', 't38', '--suite', 'readiness', '--kubeconfig', `r1=${dead}`], /API server of region r1 \(https:\/\/127\.0\.0\.1:9\) is unreachable/);
 });
 
+/** An API server that serves Kubernetes' core API and discovery, and no Flux group (as a cluster before Flux). */
+function apiWithoutFlux(pki: { certPem: string; keyPem: string }) {
+  const answers: Record<string, unknown> = {
+    '/version': { major: '1', minor: '34', gitVersion: 'v1.34.4' },
+    '/api': { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] },
+    '/apis': { kind: 'APIGroupList', apiVersion: 'v1', groups: [{ name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } }] },
+    '/api/v1': { kind: 'APIResourceList', groupVersion: 'v1', resources: [{ name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['get', 'list', 'watch'] }] },
+    '/apis/apps/v1': { kind: 'APIResourceList', groupVersion: 'apps/v1', resources: [] },
+  };
+  return createServer({ cert: pki.certPem, key: pki.keyPem }, (req, res) => {
+    const body = answers[(req.url ?? '').split('?')[0]];
+    res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? { kind: 'Status', status: 'Failure', code: 404, reason: 'NotFound' }));
+  });
+}
+
 test('a cluster without Flux\'s HelmRelease API is a set-up error (missing CRD)', async () => {
-  const store = new ObjectStore();
-  store.registerType(NAMESPACE_TYPE);
   const pki = await createSimPki(join(dir, 'pki2'), []);
-  const api = await startKubeApiServer({ store, token: 'seeded-token-123456', tls: { cert: pki.certPem, key: pki.keyPem } });
+  const api = apiWithoutFlux(pki);
+  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
   try {
     const kc = join(dir, 'noflux.yaml');
-    await writeKubeconfig(kc, { clusterName: 'noflux', server: api.url, caPem: pki.caPem, token: 'seeded-token-123456' });
+    await writeKubeconfig(kc, { clusterName: 'noflux', server: `https://127.0.0.1:${(api.address() as AddressInfo).port}`, caPem: pki.caPem, user: 'u', credential: { token: 'seeded-token-123456' } });
     await setupError(['--sov', 't38', '--kubeconfig', `r1=${kc}`, '--suite', 'readiness'], /missing CRD/);
   } finally {
-    await api.close();
+    api.closeAllConnections();
+    await new Promise<void>((resolve) => api.close(() => resolve()));
   }
 });
