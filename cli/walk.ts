@@ -17,6 +17,7 @@ import { refuseUnsafeLive } from '../src/walk/live-refusals.js';
 import { assertChaosAllowed, walkJanitor } from '../src/chaos/index.js';
 import { kindPlan, loadKindPlanInputs, KIND_KIT_PATH } from '../src/kind/plan.js';
 import { renderKindDryRun } from '../src/kind/render.js';
+import { requireK6 } from '../src/failover/k6.js';
 import { kindTarget, kindPreflight, exportKindCredentials } from '../src/kind/target.js';
 import { KIND_STATE_DIR } from '../src/kind/topology.js';
 
@@ -83,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Everything the walk reads or writes is checked before it starts anything: the kit, then the run folder.
+  if (options.k6Path !== undefined) await requireK6(options.k6Path);
   const kit = readKit(options.kitPath, req.targetKind, io.err);
   const live = req.targetKind === 'live' ? liveTarget({ sovereign: req.sovereign!, kubeconfigs: req.kubeconfigs, resolve: req.resolve, caFile: req.caFile, pool: req.pool, record: req.record, mothershipUrl: req.mothershipUrl, natsUrl: req.natsUrl, hcloudSelector: req.hcloudSelector, dbCaFile: req.dbCaFile, env: process.env }) : undefined;
   const run = prepareRunFolder(options.reportDir, live?.name ?? req.targetKind);

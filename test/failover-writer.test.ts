@@ -169,7 +169,7 @@ describe('failover writer against a real PostgreSQL', { timeout: 55_000 }, () =>
   it('k6 HTTP writer produces the same history format', { timeout: 20_000 }, async (t) => {
     const k6 = await findK6();
     if (k6 === null) {
-      t.skip('no k6 binary on PATH or in .tools/');
+      t.skip('k6 not installed');
       return;
     }
     const { records, onRecord } = collector();

@@ -66,6 +66,7 @@ function program(faultKinds?: string): Command {
     .option('--rto <duration>', 'failover RTO threshold', '30s')
     .option('--rpo <count>', 'acknowledged writes that may be lost', '0')
     .option('--write-rate <perSecond>', 'failover writes per second', '10')
+    .option('--k6 <path>', 'k6 binary for the failover writer (default: k6 on PATH; without one the built-in Node writer runs)')
     .option('--kill-mode <mode>', 'region kill actuator override (hcloud, network-policy, cnpg-fence)')
     .option('--hcloud-selector <selector>', 'Hetzner Cloud label selector of the primary region\'s servers (default $SW_HCLOUD_LABEL_SELECTOR); the kill is refused (exit 2) unless it matches exactly the nodes that region\'s API server lists')
     .option('--db-ca-file <pem>', 'CA of the database\'s certificate (default $SW_DB_CA_FILE); needed on live when SW_DB_HOST is set: the failover writers and final read verify it')
@@ -91,7 +92,7 @@ function program(faultKinds?: string): Command {
 }
 
 /** Flags whose value names something: an empty or blank value is a mistake, never a default. */
-const NAMING_FLAGS = { sov: '--sov', tld: '--tld', kit: '--kit', reportDir: '--report-dir' } as const;
+const NAMING_FLAGS = { sov: '--sov', tld: '--tld', kit: '--kit', reportDir: '--report-dir', k6: '--k6' } as const;
 
 /** A region name becomes part of gate ids (`dod/L3.<region>.…`), so it is a DNS label. */
 const REGION = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -192,6 +193,7 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
       rpo: parseCount('--rpo', String(str('rpo'))),
       writeRate,
       killMode: str('killMode'),
+      k6Path: str('k6'),
       operatorSession: Boolean(o.operatorSession),
       // On live these stay empty unless given; the live preflight derives them from the mailbox or refuses.
       operatorEmail: str('operatorEmail') ?? (targetKind === 'live' ? '' : SIM_OPERATOR_EMAIL),

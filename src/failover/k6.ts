@@ -1,13 +1,15 @@
 /**
- * k6 as the failover writer, where a k6 binary exists (scripts/build-k6.sh puts them in .tools/).
- * The k6 scripts print one `SWH {history record}` line per write; this module runs k6 bounded in
- * time, turns those lines into history records and reports the same stats as the Node writer.
+ * k6 as the failover writer, where the user installed one (`--k6 <path>`, else `k6` on PATH; the
+ * harness never builds or downloads k6, which is AGPL-3.0). The k6 scripts print one
+ * `SWH {history record}` line per write; this module runs k6 bounded in time, turns those lines
+ * into history records and reports the same stats as the Node writer.
  */
 import { execFile, spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { REPO_ROOT } from '../repo-root.js';
+import { SetupError } from '../target/errors.js';
 import { isHistoryEvent, parseHistoryEntry, type WriteRecord } from './history.js';
 import { DEFAULT_RATE_PER_SEC, DEFAULT_WRITE_TIMEOUT_MS, summarizeWrites, type WriterStats } from './writer.js';
 
@@ -16,9 +18,13 @@ const PROBE_TIMEOUT_MS = 10_000;
 /** k6 start-up, setup() and teardown() on top of duration + graceful stop. */
 const DEFAULT_GRACE_MS = 15_000;
 const DIAGNOSTIC_LINES = 5;
+/** The oldest k6 that takes every flag runK6Writer passes (`--summary-mode` arrived with v1.0). */
+export const MIN_K6_VERSION = '1.0.0';
 
 export interface K6Binary {
   path: string;
+  /** `v1.3.0`, from `k6 version`. */
+  version: string;
   /** Built with xk6-sql and its postgres driver (can run fixtures/k6/counter-sql.js). */
   sql: boolean;
 }
@@ -38,20 +44,46 @@ function k6Version(path: string): Promise<string | null> {
   });
 }
 
-/**
- * The first working k6 among `<repo>/.tools/k6`, `<repo>/.tools/k6-sql` and PATH;
- * with `sql: true`, the first one that can run the SQL writer.
- */
-export async function findK6(opts: { sql?: boolean; repoRoot?: string } = {}): Promise<K6Binary | null> {
-  const root = opts.repoRoot ?? REPO_ROOT;
+function atLeast(version: [number, number, number], min: string): boolean {
+  const floor = min.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (version[i] !== floor[i]) return version[i] > floor[i];
+  return true;
+}
+
+/** The k6 at `path`, or why it cannot be the writer (missing, not k6, too old). */
+export async function inspectK6(path: string): Promise<K6Binary | { unusable: string }> {
+  if (!(await isExecutable(path))) return { unusable: `${path} is not an executable file` };
+  const output = await k6Version(path);
+  const match = output === null ? null : /\bk6 v(\d+)\.(\d+)\.(\d+)\S*/.exec(output);
+  if (output === null || !match) return { unusable: `\`${path} version\` did not answer like k6 (${(output ?? 'no answer').trim().split('\n')[0].slice(0, 120)})` };
+  const version = match[0].slice('k6 '.length);
+  if (!atLeast([Number(match[1]), Number(match[2]), Number(match[3])], MIN_K6_VERSION)) {
+    return { unusable: `${path} is k6 ${version}; the harness needs k6 v${MIN_K6_VERSION} or later` };
+  }
+  return { path, version, sql: output.includes('k6/x/sql/driver/postgres') };
+}
+
+/** `--k6 <path>` names a k6 the harness can use, or the walk is refused before it starts. */
+export async function requireK6(path: string): Promise<K6Binary> {
+  const k6 = await inspectK6(path);
+  if ('unusable' in k6) throw new SetupError(`--k6: ${k6.unusable}`);
+  return k6;
+}
+
+export interface FindK6Options {
+  /** `--k6 <path>`: only this binary is considered. */
+  path?: string;
+  /** Only a k6 that can run the SQL writer. */
+  sql?: boolean;
+}
+
+/** The k6 of `--k6 <path>`, else the first usable `k6` on PATH; with `sql: true`, one that can run the SQL writer. */
+export async function findK6(opts: FindK6Options = {}): Promise<K6Binary | null> {
   const fromPath = (process.env.PATH ?? '').split(delimiter).filter((dir) => dir !== '').map((dir) => join(dir, 'k6'));
-  for (const path of [join(root, '.tools', 'k6'), join(root, '.tools', 'k6-sql'), ...fromPath]) {
-    if (!(await isExecutable(path))) continue;
-    const version = await k6Version(path);
-    if (version === null) continue;
-    const sql = version.includes('k6/x/sql/driver/postgres');
-    if (opts.sql === true && !sql) continue;
-    return { path, sql };
+  for (const path of opts.path === undefined ? fromPath : [opts.path]) {
+    const k6 = await inspectK6(path);
+    if ('unusable' in k6 || (opts.sql === true && !k6.sql)) continue;
+    return k6;
   }
   return null;
 }
@@ -115,7 +147,7 @@ export async function runK6Writer(opts: K6WriterOptions): Promise<WriterStats> {
     throw new RangeError(`durationMs must be positive for k6, got ${opts.durationMs}`);
   }
   if (opts.script.kind === 'sql' && !opts.k6.sql) {
-    throw new Error(`${opts.k6.path} has no xk6-sql postgres driver; build it with scripts/build-k6.sh`);
+    throw new Error(`${opts.k6.path} (k6 ${opts.k6.version}) has no xk6-sql postgres driver`);
   }
   const scriptFile = join(REPO_ROOT, 'fixtures', 'k6', opts.script.kind === 'sql' ? 'counter-sql.js' : 'counter-http.js');
   // Go reads extra trust roots from SSL_CERT_FILE; it replaces the system roots for this process.

@@ -23,6 +23,8 @@ export interface WalkOptions {
   rpo: number;
   writeRate: number;
   killMode?: string;
+  /** `--k6 <path>`: the k6 binary the failover writer uses (else `k6` on PATH). */
+  k6Path?: string;
   minNodes: number;
   /** Budget for one journey mail to arrive (ms). */
   mailTimeoutMs: number;

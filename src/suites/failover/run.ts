@@ -76,7 +76,7 @@ export interface FailoverResult {
   aborted?: { stage: 'precondition' | 'kill' | 'run'; reason: string };
   interlockOk: boolean;
   kill?: KillReport;
-  writer?: { kind: Writer['kind']; description: string; stats?: WriterStats };
+  writer?: { kind: Writer['kind']; description: string; k6?: Writer['k6']; stats?: WriterStats };
   history: History;
   windowMs: number;
   final?: FinalRead;
@@ -213,8 +213,8 @@ export async function runFailover(h: FailoverHarness, opts: FailoverRunOptions =
     result.notServed = observer.notServed;
     result.continuumObserved = observer.objects(CONTINUUM_RESOURCE).length > 0;
     pairHealth(observer, pre);
-    const writer = await chooseWriter(ctx.target, h.http, { prefer: opts.writer, env });
-    const writerReport: NonNullable<FailoverResult['writer']> = { kind: writer.kind, description: writer.description };
+    const writer = await chooseWriter(ctx.target, h.http, { prefer: opts.writer, k6Path: ctx.options.k6Path, env });
+    const writerReport: NonNullable<FailoverResult['writer']> = { kind: writer.kind, description: writer.description, k6: writer.k6 };
     result.writer = writerReport;
     pre.steps.push(step('writer', 'passed', writer.description));
     await probeWrite(writer, emit, pre);

@@ -1,6 +1,6 @@
 /**
  * Which writer drives the failover load, and where the final state is read. Writes go to the
- * counter app (`target.counterUrl`) with k6 when a k6 binary is found (else the Node writer), or
+ * counter app (`target.counterUrl`) with k6 when one is installed (`--k6`, else PATH; else the Node writer), or
  * straight into the database (`target.database`) when the target has no counter URL. The final
  * state comes from the database when the target names one, else from `GET <counterUrl>/final`.
  */
@@ -31,6 +31,8 @@ export interface Writer {
   kind: WriterKind;
   /** Which writer ran, against what (for the report). */
   description: string;
+  /** The k6 that writes, recorded in the evidence with its version. */
+  k6?: K6Binary;
   /** A Node write target on the same path, for the pre-kill probe write. */
   probeTarget(): WriteTarget;
   /** Idempotent set-up before the first write (the counter table on the SQL path). */
@@ -62,8 +64,19 @@ function k6Hosts(target: Pick<TargetSpec, 'resolve'>, url: URL): Record<string, 
 export interface WriterChoice {
   /** `node` forces the Node writer even where k6 exists. */
   prefer?: 'auto' | 'node';
+  /** `--k6 <path>`: the only k6 considered. */
+  k6Path?: string;
   env?: NodeJS.ProcessEnv;
   findK6?: typeof findK6;
+}
+
+/** Why the Node writer runs although k6 was not ruled out. */
+function noK6(choice: WriterChoice, sql: boolean): string {
+  if (choice.prefer === 'node') return '';
+  const missing = sql ? 'with the xk6-sql postgres driver ' : '';
+  return choice.k6Path === undefined
+    ? ` (no k6 binary ${missing}on PATH: install k6 or pass --k6 <path>)`
+    : ` (--k6 ${choice.k6Path} is no k6 ${missing}the harness can use)`;
 }
 
 export async function chooseWriter(target: TargetSpec, http: HttpClient, choice: WriterChoice = {}): Promise<Writer> {
@@ -72,12 +85,13 @@ export async function chooseWriter(target: TargetSpec, http: HttpClient, choice:
   if (target.counterUrl) {
     const baseUrl = target.counterUrl;
     const probeTarget = (): WriteTarget => createHttpTarget({ baseUrl, dispatcher: http.dispatcher });
-    const k6: K6Binary | null = choice.prefer === 'node' ? null : await k6Finder();
+    const k6: K6Binary | null = choice.prefer === 'node' ? null : await k6Finder({ path: choice.k6Path });
     if (k6) {
       const hosts = k6Hosts(target, new URL(baseUrl));
       return {
         kind: 'k6-http',
-        description: `k6 (${k6.path}) over HTTP to ${baseUrl}`,
+        description: `k6 ${k6.version} (${k6.path}) over HTTP to ${baseUrl}`,
+        k6,
         probeTarget,
         prepare: async () => {},
         run: (o) => runK6Writer({ k6, script: { kind: 'http', baseUrl, hosts, caFile: target.caFile }, ratePerSec: o.ratePerSec, durationMs: o.durationMs, writerId: 'k6v', timeoutMs: WRITE_TIMEOUT_MS, onRecord: o.onRecord, signal: o.signal }),
@@ -85,7 +99,7 @@ export async function chooseWriter(target: TargetSpec, http: HttpClient, choice:
     }
     return {
       kind: 'node-http',
-      description: `Node writer over HTTP to ${baseUrl}${choice.prefer === 'node' ? '' : ' (no k6 binary on PATH or in .tools/)'}`,
+      description: `Node writer over HTTP to ${baseUrl}${noK6(choice, false)}`,
       probeTarget,
       prepare: async () => {},
       run: (o) => runNode(probeTarget(), o),
@@ -105,19 +119,20 @@ export async function chooseWriter(target: TargetSpec, http: HttpClient, choice:
       await client.end().catch(() => {});
     }
   };
-  const k6 = choice.prefer === 'node' ? null : await k6Finder({ sql: true });
+  const k6 = choice.prefer === 'node' ? null : await k6Finder({ path: choice.k6Path, sql: true });
   const where = `${db.user}@${db.host}:${db.port}/${db.database} (${db.label})`;
   if (k6) {
     const connectionString = k6ConnectionString(db, String(connection.password));
     return {
       kind: 'k6-sql',
-      description: `k6 with xk6-sql (${k6.path}) into ${where}`,
+      description: `k6 ${k6.version} with xk6-sql (${k6.path}) into ${where}`,
+      k6,
       probeTarget,
       prepare,
       run: (o) => runK6Writer({ k6, script: { kind: 'sql', connectionString, endpoint: db.label }, ratePerSec: o.ratePerSec, durationMs: o.durationMs, writerId: 'k6s', timeoutMs: WRITE_TIMEOUT_MS, onRecord: o.onRecord, signal: o.signal }),
     };
   }
-  return { kind: 'node-sql', description: `Node writer into ${where}`, probeTarget, prepare, run: (o) => runNode(probeTarget(), o) };
+  return { kind: 'node-sql', description: `Node writer into ${where}${noK6(choice, true)}`, probeTarget, prepare, run: (o) => runNode(probeTarget(), o) };
 }
 
 async function runNode(target: WriteTarget, o: WriterRun): Promise<WriterStats> {
