@@ -20,6 +20,7 @@ import { renderKindDryRun } from '../src/kind/render.js';
 import { requireK6 } from '../src/failover/k6.js';
 import { kindTarget, kindPreflight, exportKindCredentials } from '../src/kind/target.js';
 import { KIND_STATE_DIR } from '../src/kind/topology.js';
+import { startKindSideServices } from '../src/kind/side-services.js';
 
 /** Defaults that differ per target: a live Sovereign gets Flux-scale time, the sim is fast. */
 const DEFAULTS = {
@@ -97,11 +98,14 @@ async function main(argv: string[]): Promise<number> {
         await refuseUnsafeLive(live!, options, process.env);
         target = live!;
         break;
-      case 'kind':
+      case 'kind': {
         await kindPreflight({ stateDir: KIND_STATE_DIR });
         exportKindCredentials(KIND_STATE_DIR);
-        target = kindTarget({ stateDir: KIND_STATE_DIR });
+        const side = await startKindSideServices(options.suites);
+        stop = side.stop;
+        target = kindTarget({ stateDir: KIND_STATE_DIR, mailbox: side.mailbox });
         break;
+      }
       case 'sim': {
         // Loaded only for the sim: a live or kind walk never holds the simulated Sovereign's code.
         const { startSim, parseSimFaults } = await import('../sim/index.js');

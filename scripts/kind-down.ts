@@ -4,9 +4,8 @@ import { executeKindPlan } from '../src/kind/execute.js';
 import { kindDownPlan } from '../src/kind/plan.js';
 import { renderKindDryRun } from '../src/kind/render.js';
 import { zxRunner } from '../src/kind/runner.js';
-import { kindPreflight } from '../src/kind/target.js';
 import { KIND_STATE_DIR } from '../src/kind/topology.js';
-import { requireTools, runScript } from '../src/kind/script.js';
+import { requireDocker, requireTools, runScript } from '../src/kind/script.js';
 
 runScript('kind:down', async () => {
   const opts = new Command('kind:down')
@@ -18,7 +17,7 @@ runScript('kind:down', async () => {
     process.stdout.write(renderKindDryRun(plan));
     return;
   }
-  await kindPreflight({ runner: zxRunner });
+  await requireDocker(zxRunner);
   await requireTools(zxRunner, ['kind']);
   await executeKindPlan(plan, { runner: zxRunner, log: (line) => process.stderr.write(`${line}\n`) });
 });

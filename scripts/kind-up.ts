@@ -9,8 +9,7 @@ import { executeKindPlan } from '../src/kind/execute.js';
 import { kindPlan, KIND_KIT_PATH, loadKindPlanInputs } from '../src/kind/plan.js';
 import { renderKindDryRun } from '../src/kind/render.js';
 import { zxRunner } from '../src/kind/runner.js';
-import { requireTools, runScript } from '../src/kind/script.js';
-import { kindPreflight } from '../src/kind/target.js';
+import { requireDocker, requireTools, runScript } from '../src/kind/script.js';
 import { KIND_STATE_DIR } from '../src/kind/topology.js';
 
 runScript('kind:up', async () => {
@@ -24,7 +23,7 @@ runScript('kind:up', async () => {
     process.stdout.write(renderKindDryRun(plan));
     return;
   }
-  await kindPreflight({ runner: zxRunner });
+  await requireDocker(zxRunner);
   await requireTools(zxRunner, ['kind', 'kubectl', 'openssl']);
   await executeKindPlan(plan, { runner: zxRunner, log: (line) => process.stderr.write(`${line}\n`) });
   process.stderr.write(`kind:up: the kind Sovereign is up; walk it with \`npm run walk -- --target kind --kit ${opts.kit}\`\n`);

@@ -138,6 +138,6 @@ test(
     const broken = recorder((argv) =>
       argv[1] === 'rm' ? { exitCode: 1, stdout: '', stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock\n' } : { exitCode: 0, stdout: '', stderr: '' },
     );
-    await assert.rejects(executeKindPlan(plan, { runner: broken, log: () => {} }), /step 1 \(remove the front door and Mailpit containers\) failed: .*Cannot connect to the Docker daemon/);
+    await assert.rejects(executeKindPlan(plan, { runner: broken, log: () => {} }), /step 1 \(remove the front door container\) failed: .*Cannot connect to the Docker daemon/);
   }),
 );

@@ -141,9 +141,8 @@ test('the plan, the kind target and the front door agree on names and ports', ()
   assert.ok(dockerCreate.command.some((a) => a.startsWith(`127.0.0.1:${HOST_PORTS.nats}:`)));
   assert.equal(target.nats?.url, `nats://127.0.0.1:${HOST_PORTS.nats}`);
   assert.ok(dockerCreate.command.some((a) => a.startsWith(`127.0.0.1:${target.database?.port}:`)));
-  const mailpit = plan.steps.find((s) => isCommandStep(s) && s.command.includes('axllent/mailpit:v1.21.8'));
-  assert.ok(mailpit && isCommandStep(mailpit));
-  assert.ok(target.mailbox?.kind === 'mailpit' && mailpit.command.includes(`127.0.0.1:${new URL(target.mailbox.url).port}:8025`));
+  assert.ok(!plan.steps.some((s) => isCommandStep(s) && s.command.some((a) => a.includes('mailpit'))), 'kind:up starts no Mailpit: the walk does');
+  assert.deepEqual(plan.sideServices.map((s) => [s.name, s.network]), [['Mailpit', { name: 'kind', aliases: ['sw-kind-mailpit'] }]]);
   const nodePorts = planManifests(plan).flatMap(({ manifest }) => JSON.stringify(manifest).match(/"nodePort":\d+/g) ?? []);
   assert.deepEqual([...new Set(nodePorts)].sort(), Object.values(NODE_PORTS).map((p) => `"nodePort":${p}`).sort());
 });
@@ -155,7 +154,7 @@ test('the dry-run is a YAML stream carrying every manifest and no generated secr
   assert.ok(Array.isArray(docs));
   for (const d of docs) assert.deepEqual(d.errors, []);
   const bodies = docs.map((d) => d.toJS() as unknown).filter((v) => v !== null && v !== undefined);
-  assert.equal(bodies.length, planManifests(plan).length + plan.steps.filter(isFileStep).length);
+  assert.equal(bodies.length, planManifests(plan).length + plan.steps.filter(isFileStep).length + plan.sideServices.length);
   assert.equal(text, renderKindDryRun(defaults()), 'deterministic');
   assert.match(text, /password: <generated:sw-counter-db-password>/);
 });

@@ -1,38 +1,35 @@
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SetupError } from '../src/target/errors.js';
 import { matchRule } from '../src/target/http.js';
 import { redact } from '../src/evidence/redact.js';
 import { exportKindCredentials, kindPreflight, kindTarget, KIND_DB_PASSWORD_ENV } from '../src/kind/target.js';
-import { zxRunner, type CommandRunner, type RunResult } from '../src/kind/runner.js';
+import { startFakeEngine, type FakeEngine } from './helpers/fake-docker-engine.js';
+import { WALK_CLI } from './helpers/cli.js';
+import { spawnSync } from 'node:child_process';
 import { fillGenerated, generatedValue } from '../src/kind/generated.js';
 import { COUNTER } from '../src/kind/topology.js';
 
-const NO_DAEMON = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
+const NO_ENGINE = 'Could not find a working container runtime strategy';
+/** What the stand-in engine lists; each test sets it. */
+const listed: Record<string, boolean> = {};
+let fake: FakeEngine;
 
-/** Answers `docker info` and `docker inspect` like an engine would; records every call. */
-function fakeDocker(opts: { info: RunResult; running?: Record<string, boolean> }): CommandRunner & { calls: string[][] } {
-  const calls: string[][] = [];
-  return {
-    calls,
-    async run(argv) {
-      calls.push(argv);
-      if (argv[1] === 'info') return opts.info;
-      if (argv[1] === 'inspect') {
-        const names = argv.slice(4);
-        const known = names.filter((n) => opts.running?.[n] !== undefined);
-        const stdout = known.map((n) => `/${n} ${String(opts.running?.[n])}`).join('\n');
-        return { exitCode: known.length === names.length ? 0 : 1, stdout, stderr: names.filter((n) => !known.includes(n)).map((n) => `Error: No such object: ${n}`).join('\n') };
-      }
-      throw new Error(`unexpected command ${argv.join(' ')}`);
-    },
-  };
+before(async () => {
+  fake = await startFakeEngine({ listed });
+  process.env.DOCKER_HOST = fake.url;
+  process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+});
+after(() => fake.close());
+
+function list(state: Record<string, boolean>): void {
+  for (const k of Object.keys(listed)) delete listed[k];
+  Object.assign(listed, state);
 }
 
-const up = { exitCode: 0, stdout: '27.3.1\n', stderr: '' };
 const allNodes = ['sw-fsn-control-plane', 'sw-fsn-worker', 'sw-fsn-worker2', 'sw-hel-control-plane', 'sw-hel-worker', 'sw-hel-worker2'];
 
 function stateDirWith(files: string[]): string {
@@ -59,7 +56,8 @@ test('kindTarget describes the two kind regions, their node containers and the f
   assert.deepEqual(matchRule(t.resolve, 'kind.sovereign-walk.test', 80), { host: 'kind.sovereign-walk.test', port: 80, address: '127.0.0.1', targetPort: 18080 });
   assert.equal(matchRule(t.resolve, 't38.omani.works', 443), undefined);
   assert.equal(t.caFile, '.state/kind/ca.crt');
-  assert.deepEqual(t.mailbox, { kind: 'mailpit', url: 'http://127.0.0.1:18025' });
+  assert.equal(t.mailbox, undefined, 'Mailpit is started by the walk that walks journeys');
+  assert.deepEqual(kindTarget({ stateDir: '.state/kind', mailbox: { kind: 'mailpit', url: 'http://localhost:32771' } }).mailbox, { kind: 'mailpit', url: 'http://localhost:32771' });
   assert.deepEqual(t.nats, { url: 'nats://127.0.0.1:14222' });
   assert.equal(t.counterUrl, 'https://counter.kind.sovereign-walk.test/');
   assert.equal(t.database?.passwordEnv, KIND_DB_PASSWORD_ENV);
@@ -68,22 +66,24 @@ test('kindTarget describes the two kind regions, their node containers and the f
   assert.deepEqual(kindTarget({ stateDir: 's', workers: 0 }).regions[0].kill, { kind: 'container', runtime: 'docker', containers: ['sw-fsn-control-plane'], mode: 'stop' });
 });
 
-test('kindPreflight: no Docker engine → SetupError with the one-line reason', async () => {
-  const runner = fakeDocker({ info: { exitCode: 1, stdout: '\n', stderr: `${NO_DAEMON}\n` } });
-  await assert.rejects(kindPreflight({ runner }), (e: unknown) => {
-    assert.ok(e instanceof SetupError);
-    assert.equal(e.message, `Docker is unavailable: ${NO_DAEMON}; --target kind needs a Docker engine (try --dry-run to see the plan)`);
-    return true;
-  });
-  const missingClient = fakeDocker({ info: { exitCode: 127, stdout: '', stderr: 'bash: line 1: docker: command not found\n' } });
-  await assert.rejects(kindPreflight({ runner: missingClient }), /^SetupError: Docker is unavailable: the docker client is not installed;/);
+test('kindPreflight: no container engine answers → SetupError with the one-line reason, before anything else is looked at', async () => {
+  const dir = stateDirWith([]);
+  try {
+    await assert.rejects(kindPreflight({ engine: async () => Promise.reject(new Error(`${NO_ENGINE}\n  at …`)), stateDir: dir }), (e: unknown) => {
+      assert.ok(e instanceof SetupError);
+      assert.equal(e.message, `no container engine answers (${NO_ENGINE}); --target kind needs a Docker engine (try --dry-run to see the plan)`);
+      return true;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
-test('kindPreflight: Docker up but kind:up not run → SetupError naming what is missing', async () => {
+test('kindPreflight: an engine, but kind:up not run → SetupError naming what is missing', async () => {
   const dir = stateDirWith(['hz-fsn-rtz-prod.kubeconfig']);
   try {
     await assert.rejects(
-      kindPreflight({ runner: fakeDocker({ info: up }), stateDir: dir }),
+      kindPreflight({ stateDir: dir }),
       (e: unknown) => e instanceof SetupError && /hz-hel-rtz-prod\.kubeconfig, .*ca\.crt missing\): run `npm run kind:up` first/.test(e.message),
     );
   } finally {
@@ -91,40 +91,34 @@ test('kindPreflight: Docker up but kind:up not run → SetupError naming what is
   }
 });
 
-test('kindPreflight: a region left stopped by a kill → SetupError naming its nodes; all running → passes', async () => {
+test('kindPreflight through testcontainers\' client: a region left stopped by a kill → SetupError naming its nodes; all running → passes', async () => {
   const dir = stateDirWith(['hz-fsn-rtz-prod.kubeconfig', 'hz-hel-rtz-prod.kubeconfig', 'ca.crt']);
   try {
-    const running = Object.fromEntries(allNodes.map((n) => [n, !n.startsWith('sw-fsn')]));
+    list(Object.fromEntries(allNodes.map((n) => [n, !n.startsWith('sw-fsn')])));
     await assert.rejects(
-      kindPreflight({ runner: fakeDocker({ info: up, running }), stateDir: dir }),
+      kindPreflight({ stateDir: dir }),
       (e: unknown) => e instanceof SetupError && e.message.startsWith('kind node container(s) sw-fsn-control-plane, sw-fsn-worker, sw-fsn-worker2 are not running'),
     );
-    const missing = fakeDocker({ info: up, running: Object.fromEntries(allNodes.slice(0, 5).map((n) => [n, true])) });
-    await assert.rejects(kindPreflight({ runner: missing, stateDir: dir }), /sw-hel-worker2 are not running/);
-    const healthy = fakeDocker({ info: up, running: Object.fromEntries(allNodes.map((n) => [n, true])) });
-    await kindPreflight({ runner: healthy, stateDir: dir });
-    assert.deepEqual(healthy.calls.map((c) => c.slice(0, 2)), [['docker', 'info'], ['docker', 'inspect']]);
+    list(Object.fromEntries(allNodes.slice(0, 5).map((n) => [n, true])));
+    await assert.rejects(kindPreflight({ stateDir: dir }), /sw-hel-worker2 are not running/);
+    list(Object.fromEntries(allNodes.map((n) => [n, true])));
+    await kindPreflight({ stateDir: dir });
+    assert.ok(fake.requests.some((r) => r.path === '/info'), 'testcontainers found the engine');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('kindPreflight through zx runs the docker on PATH (fake engine down, then up)', async () => {
-  const bin = mkdtempSync(join(tmpdir(), 'sw-fake-docker-'));
-  const savedPath = process.env.PATH;
+test('walk --target kind without a container engine exits 2 with one line, before anything starts', { skip: existsSync('/var/run/docker.sock') ? 'a Docker engine socket exists on this machine' : false }, () => {
+  const reports = mkdtempSync(join(tmpdir(), 'sw-kind-noengine-'));
   try {
-    const script = (body: string) => {
-      writeFileSync(join(bin, 'docker'), `#!/bin/sh\n${body}\n`);
-      chmodSync(join(bin, 'docker'), 0o755);
-    };
-    process.env.PATH = `${bin}:${savedPath ?? ''}`;
-    script(`echo '${NO_DAEMON}' >&2; exit 1`);
-    await assert.rejects(kindPreflight({ runner: zxRunner }), (e: unknown) => e instanceof SetupError && e.message.includes(NO_DAEMON));
-    script('[ "$1" = info ] && echo 27.3.1');
-    await kindPreflight({ runner: zxRunner });
+    const env = { ...process.env, DOCKER_HOST: 'tcp://127.0.0.1:1' };
+    const r = spawnSync(process.execPath, [WALK_CLI, '--target', 'kind', '--report-dir', reports], { env, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^walk: no container engine answers \(Could not find a working container runtime strategy\); --target kind needs a Docker engine \(try --dry-run to see the plan\)\n$/);
+    assert.deepEqual(readdirSync(reports), [], 'no run folder is left');
   } finally {
-    process.env.PATH = savedPath;
-    rmSync(bin, { recursive: true, force: true });
+    rmSync(reports, { recursive: true, force: true });
   }
 });
 

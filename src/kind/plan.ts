@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kit } from '../kit/types.js';
-import { mailpitRunArgs } from '../sidecars/docker-args.js';
 import { kitManifests } from './charts.js';
 import { kindClusterConfig } from './cluster-config.js';
 import { counterManifests, readCounterManifests, type ManifestFile } from './counter-app.js';
@@ -18,11 +17,9 @@ import {
   COUNTER,
   DEFAULT_KIND_WORKERS,
   FRONT_DOOR_CONTAINER,
-  HOST_PORTS,
   KIND_CA_COMMON_NAME,
   KIND_DOCKER_NETWORK,
   KIND_REGIONS,
-  MAILPIT_CONTAINER,
   SIDE_CONTAINER_LABEL,
   caCertPath,
   cnpgClusterName,
@@ -31,6 +28,7 @@ import {
   regionByRole,
   type KindRegion,
 } from './topology.js';
+import { kindSideServices } from './side-services.js';
 import { KIND_VERSIONS } from './versions.js';
 
 export const KIND_KIT_PATH = 'fixtures/kind/kit-kind.json';
@@ -143,16 +141,6 @@ export function kindPlan(opts: KindPlanOptions): KindPlan {
     run(`${r.name}: wait for the counter app`, [...kubectl(r), '-n', COUNTER.namespace, 'rollout', 'status', 'deployment/sw-counter', '--timeout=5m']);
   }
 
-  run(
-    'start Mailpit on the kind network',
-    mailpitRunArgs({
-      name: MAILPIT_CONTAINER,
-      network: KIND_DOCKER_NETWORK,
-      persistent: true,
-      labels: [SIDE_CONTAINER_LABEL],
-      hostPorts: { http: HOST_PORTS.mailpitHttp, smtp: HOST_PORTS.mailpitSmtp },
-    }),
-  );
   const frontDoorConfig = join(opts.stateDir, 'frontdoor', 'haproxy.cfg');
   steps.push({
     description: 'write the front door configuration',
@@ -164,27 +152,27 @@ export function kindPlan(opts: KindPlanOptions): KindPlan {
   ]);
   run('copy the front door configuration into it', ['docker', 'cp', frontDoorConfig, `${FRONT_DOOR_CONTAINER}:/usr/local/etc/haproxy/haproxy.cfg`]);
   run('start the front door', ['docker', 'start', FRONT_DOOR_CONTAINER]);
-  run('wait for Mailpit', ['docker', 'exec', MAILPIT_CONTAINER, '/mailpit', 'readyz']);
 
   return {
     title: `kind Sovereign: ${regions.map((r) => `${r.name} (${r.role}) → kind cluster ${r.cluster}`).join(', ')}`,
     stateDir: opts.stateDir,
     regions,
     steps,
+    sideServices: kindSideServices(),
   };
 }
 
-/** kind:down: the side containers, both clusters and the state folder (kubeconfigs, CA, generated passwords). */
+/** kind:down: the front door, both clusters and the state folder (kubeconfigs, CA, generated passwords). */
 export function kindDownPlan(opts: { stateDir: string; workers?: number }): KindPlan {
   const regions = planRegions(opts.stateDir, opts.workers ?? DEFAULT_KIND_WORKERS);
   const steps: KindStep[] = [
     {
-      description: 'remove the front door and Mailpit containers',
-      command: ['docker', 'rm', '--force', FRONT_DOOR_CONTAINER, MAILPIT_CONTAINER],
+      description: 'remove the front door container',
+      command: ['docker', 'rm', '--force', FRONT_DOOR_CONTAINER],
       tolerate: 'No such container',
     },
     ...KIND_REGIONS.map((r) => ({ description: `${r.name}: delete kind cluster ${r.cluster}`, command: ['kind', 'delete', 'cluster', '--name', r.cluster] })),
     { description: 'remove the kind state folder', remove: opts.stateDir },
   ];
-  return { title: 'tear down the kind Sovereign', stateDir: opts.stateDir, regions, steps };
+  return { title: 'tear down the kind Sovereign', stateDir: opts.stateDir, regions, steps, sideServices: [] };
 }

@@ -4,6 +4,7 @@
  * contents as the document body. Deterministic: same plan, same bytes.
  */
 import { stringify } from 'yaml';
+import type { SideService } from '../sidecars/side-service.js';
 import { applyCommand, isCommandStep, isFileStep, isManifestStep, regionOf, type KindPlan, type KindStep } from './steps.js';
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
@@ -33,11 +34,22 @@ function renderStep(plan: KindPlan, step: KindStep, index: number): string {
   return `${head}# $ rm -rf ${shellQuote([step.remove])}\n`;
 }
 
+function renderSideService(service: SideService, index: number, count: number): string {
+  const { ready } = service;
+  return [
+    `# side service ${index + 1}/${count}: ${service.name}, started by each \`npm run walk -- --target kind\` that walks journeys, through testcontainers:`,
+    `# ready once GET ${ready.path} on port ${ready.port} answers ${ready.status} (within ${service.startupTimeoutMs / 1000} s); removed when the walk ends, by testcontainers' reaper (Ryuk) if the walk dies`,
+    toYaml(service),
+  ].join('\n');
+}
+
 export function renderKindDryRun(plan: KindPlan): string {
   const header = [
     `# sovereign-walk ${plan.title}`,
-    `# ${plan.steps.length} steps; state folder ${plan.stateDir}`,
+    `# ${plan.steps.length} steps${plan.sideServices.length ? ` and ${plan.sideServices.length} side service(s) the walk starts` : ''}; state folder ${plan.stateDir}`,
     ...plan.regions.map((r) => `# region ${r.name} (${r.role}): kubeconfig ${r.kubeconfigPath}, nodes ${r.nodes.join(', ')}`),
   ].join('\n');
-  return `${header}\n${plan.steps.map((s, i) => `---\n${renderStep(plan, s, i)}`).join('')}`;
+  const steps = plan.steps.map((s, i) => `---\n${renderStep(plan, s, i)}`).join('');
+  const services = plan.sideServices.map((s, i) => `---\n${renderSideService(s, i, plan.sideServices.length)}`).join('');
+  return `${header}\n${steps}${services}`;
 }

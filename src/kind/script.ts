@@ -1,13 +1,21 @@
 /** Shared plumbing of the kind:up / kind:down scripts: tool checks and exit codes. */
 import { SetupError } from '../target/errors.js';
 import { redact } from '../evidence/redact.js';
-import type { CommandRunner } from './runner.js';
+import { firstLine, type CommandRunner } from './runner.js';
 
 const INSTALL_HINT: Record<string, string> = {
   kind: 'https://kind.sigs.k8s.io/docs/user/quick-start/#installation',
   kubectl: 'https://kubernetes.io/docs/tasks/tools/',
   openssl: 'your distribution\'s openssl package',
 };
+
+/** kind:up and kind:down drive the engine through the docker CLI: it must answer. */
+export async function requireDocker(runner: CommandRunner): Promise<void> {
+  const result = await runner.run(['docker', 'info', '--format', '{{.ServerVersion}}'], { timeoutMs: 20_000 });
+  if (result.exitCode === 0 && result.stdout.trim() !== '') return;
+  const reason = result.exitCode === 127 ? 'the docker client is not installed' : firstLine(result);
+  throw new SetupError(`Docker is unavailable: ${reason}; --target kind needs a Docker engine (try --dry-run to see the plan)`);
+}
 
 /** SetupError naming every tool that is not on PATH. */
 export async function requireTools(runner: CommandRunner, tools: string[]): Promise<void> {

@@ -1,4 +1,5 @@
 /** The kind plan: an ordered list of steps that kind:up executes and `--dry-run` prints. */
+import type { SideService } from '../sidecars/side-service.js';
 
 /** A Kubernetes object (or kind cluster config) as plain JSON. */
 export interface Manifest {
@@ -52,6 +53,8 @@ export interface KindPlan {
   stateDir: string;
   regions: KindPlanRegion[];
   steps: KindStep[];
+  /** Started by the walk, not by the plan (src/kind/side-services.ts); printed after the steps. */
+  sideServices: SideService[];
 }
 
 export const FIELD_MANAGER = 'sovereign-walk-kind';

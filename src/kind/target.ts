@@ -1,13 +1,13 @@
 /**
  * `--target kind`: the TargetSpec of the two-region kind Sovereign kind:up builds, and the
- * preflight that refuses (exit 2) to walk it without a Docker engine or before kind:up ran.
+ * preflight that refuses (exit 2) to walk it without a container engine or before kind:up ran.
  */
 import { existsSync } from 'node:fs';
 import { registerSecret } from '../evidence/redact.js';
 import { SetupError } from '../target/errors.js';
-import type { ResolveRule, TargetSpec } from '../target/types.js';
+import type { MailboxSpec, ResolveRule, TargetSpec } from '../target/types.js';
 import { readGenerated } from './generated.js';
-import { firstLine, zxRunner, type CommandRunner } from './runner.js';
+import type { ContainerRuntimeClient } from 'testcontainers';
 import {
   COUNTER,
   DEFAULT_KIND_WORKERS,
@@ -28,6 +28,8 @@ export const KIND_DB_PASSWORD_ENV = 'SW_DB_PASSWORD';
 export interface KindTargetOptions {
   stateDir: string;
   workers?: number;
+  /** The walk's Mailpit (src/kind/side-services.ts), when it walks journeys. */
+  mailbox?: MailboxSpec;
 }
 
 function resolveRules(): ResolveRule[] {
@@ -52,7 +54,7 @@ export function kindTarget(opts: KindTargetOptions): TargetSpec {
     resolve: resolveRules(),
     caFile: caCertPath(opts.stateDir),
     tls: { issuerMustMatch: KIND_CA_COMMON_NAME, issuerMustNotMatch: 'STAGING|Fake' },
-    mailbox: { kind: 'mailpit', url: `http://127.0.0.1:${HOST_PORTS.mailpitHttp}` },
+    ...(opts.mailbox ? { mailbox: opts.mailbox } : {}),
     nats: { url: `nats://127.0.0.1:${HOST_PORTS.nats}` },
     database: {
       label: 'front door',
@@ -80,40 +82,37 @@ export function exportKindCredentials(stateDir: string = KIND_STATE_DIR, env: No
 }
 
 export interface KindPreflightOptions {
-  runner?: CommandRunner;
+  /** The container engine as testcontainers finds it (DOCKER_HOST, ~/.testcontainers.properties, the local socket). */
+  engine?: () => Promise<ContainerRuntimeClient>;
   /** Also require what kind:up leaves behind (kubeconfigs, CA) and running node containers. */
   stateDir?: string;
   workers?: number;
 }
 
-async function requireDocker(runner: CommandRunner): Promise<void> {
-  const result = await runner.run(['docker', 'info', '--format', '{{.ServerVersion}}'], { timeoutMs: 20_000 });
-  if (result.exitCode === 0 && result.stdout.trim() !== '') return;
-  const reason = result.exitCode === 127 ? 'the docker client is not installed' : firstLine(result);
-  throw new SetupError(`Docker is unavailable: ${reason}; --target kind needs a Docker engine (try --dry-run to see the plan)`);
+async function answeringEngine(engine: () => Promise<ContainerRuntimeClient>): Promise<ContainerRuntimeClient> {
+  try {
+    return await engine();
+  } catch (e) {
+    const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    throw new SetupError(`no container engine answers (${reason}); --target kind needs a Docker engine (try --dry-run to see the plan)`);
+  }
 }
 
-export async function kindPreflight(opts: KindPreflightOptions = {}): Promise<void> {
-  const runner = opts.runner ?? zxRunner;
-  await requireDocker(runner);
+/** The walk's check before it starts anything: an engine answers, kind:up ran, and every node container runs. */
+export async function kindPreflight(opts: KindPreflightOptions = {}): Promise<ContainerRuntimeClient> {
+  const client = await answeringEngine(opts.engine ?? (async () => (await import('testcontainers')).getContainerRuntimeClient()));
   const stateDir = opts.stateDir;
-  if (stateDir === undefined) return;
+  if (stateDir === undefined) return client;
   const needed = [...KIND_REGIONS.map((r) => kubeconfigPath(stateDir, r.name)), caCertPath(stateDir)];
   const missing = needed.filter((p) => !existsSync(p));
   if (missing.length) throw new SetupError(`the kind Sovereign is not up (${missing.join(', ')} missing): run \`npm run kind:up\` first`);
   const containers = KIND_REGIONS.flatMap((r) => nodeContainers(r.cluster, opts.workers ?? DEFAULT_KIND_WORKERS));
-  const inspect = await runner.run(['docker', 'inspect', '--format', '{{.Name}} {{.State.Running}}', ...containers], { timeoutMs: 20_000 });
-  const running = new Set(
-    inspect.stdout
-      .split('\n')
-      .map((l) => l.trim().split(' '))
-      .filter(([, state]) => state === 'true')
-      .map(([name]) => name.replace(/^\//, '')),
-  );
+  const running = new Set((await client.container.list()).flatMap((c) => (c.State === 'running' ? c.Names.map((n) => n.replace(/^\//, '')) : [])));
   const stopped = containers.filter((c) => !running.has(c));
   if (stopped.length) {
     throw new SetupError(
       `kind node container(s) ${stopped.join(', ')} are not running (left stopped by a region kill?): \`docker start ${stopped.join(' ')}\` or \`npm run kind:down && npm run kind:up\``,
     );
   }
+  return client;
 }

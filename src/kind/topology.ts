@@ -35,11 +35,12 @@ export const KIND_REGIONS: readonly KindRegion[] = [
 /** NodePorts every region exposes to the front door (same numbers in both clusters). */
 export const NODE_PORTS = { http: 30080, https: 30443, nats: 30422, postgres: 30432 } as const;
 
-/** Ports published on 127.0.0.1 by the front door and by Mailpit. */
-export const HOST_PORTS = { https: 18443, http: 18080, nats: 14222, postgres: 15432, mailpitHttp: 18025, mailpitSmtp: 11025 } as const;
+/** Ports the front door publishes on 127.0.0.1. */
+export const HOST_PORTS = { https: 18443, http: 18080, nats: 14222, postgres: 15432 } as const;
 
 export const FRONT_DOOR_CONTAINER = 'sw-kind-frontdoor';
-export const MAILPIT_CONTAINER = 'sw-kind-mailpit';
+/** Mailpit's name on the kind network, where the clusters' mailers send (SMTP port 1025). */
+export const MAILPIT_HOST = 'sw-kind-mailpit';
 /** Label on every container kind:up starts outside the clusters (kind:down removes them). */
 export const SIDE_CONTAINER_LABEL = 'sovereign-walk.kind=side-container';
 

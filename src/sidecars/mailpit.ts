@@ -1,39 +1,44 @@
-/** A throw-away Mailpit beside a kind target: the harness reads mail through its HTTP API. */
-import { randomBytes } from 'node:crypto';
-import { request } from 'undici';
+/** Mailpit beside a walk: the harness reads mail through its HTTP API; mailers send to its SMTP port. */
 import type { MailboxSpec } from '../target/types.js';
-import { zxRunner, type CommandRunner } from '../kind/runner.js';
-import { runContainer, startOrCleanUp, waitUntilReady, type Sidecar } from './container.js';
-import { MAILPIT_PORTS, mailpitRunArgs } from './docker-args.js';
+import { KIND_VERSIONS } from '../kind/versions.js';
+import { startSideService, type SideService } from './side-service.js';
 
-export interface MailpitSidecar extends Sidecar {
-  smtp: { host: string; port: number };
+export const MAILPIT_PORTS = { http: 8025, smtp: 1025 } as const;
+export const SIDECAR_LABEL = 'sovereign-walk.sidecar';
+
+export interface MailpitSidecar {
+  url: string;
   /** The TargetSpec `mailbox` for this Mailpit. */
   mailbox: MailboxSpec;
+  stop(): Promise<void>;
 }
 
-export interface StartMailpitOptions {
-  runner?: CommandRunner;
-  name?: string;
-  image?: string;
-  network?: string;
-  readyTimeoutMs?: number;
+/**
+ * Only the HTTP API is published (testcontainers publishes on every host address); mailers reach
+ * SMTP over `network`.
+ */
+export function mailpitService(opts: { network?: SideService['network']; labels?: Record<string, string>; image?: string } = {}): SideService {
+  return {
+    name: 'Mailpit',
+    image: opts.image ?? KIND_VERSIONS.mailpitImage,
+    ...(opts.network ? { network: opts.network } : {}),
+    ports: [MAILPIT_PORTS.http],
+    // Any SMTP AUTH is accepted: the Sovereign's mailer may be configured with credentials.
+    environment: { MP_SMTP_AUTH_ACCEPT_ANY: '1', MP_SMTP_AUTH_ALLOW_INSECURE: '1' },
+    labels: { [SIDECAR_LABEL]: 'mailpit', ...opts.labels },
+    ready: { path: '/readyz', port: MAILPIT_PORTS.http, status: 200 },
+    startupTimeoutMs: 60_000,
+  };
 }
 
-async function readyz(url: string): Promise<void> {
-  const res = await request(`${url}/readyz`, { headersTimeout: 2000, bodyTimeout: 2000 });
-  await res.body.dump();
-  if (res.statusCode !== 200) throw new Error(`GET ${url}/readyz answered ${res.statusCode}`);
-}
-
-export async function startMailpitContainer(opts: StartMailpitOptions = {}): Promise<MailpitSidecar> {
-  const runner = opts.runner ?? zxRunner;
-  const name = opts.name ?? `sw-mailpit-${randomBytes(4).toString('hex')}`;
-  const handle = await runContainer(runner, mailpitRunArgs({ name, image: opts.image, network: opts.network }), name);
-  return startOrCleanUp(handle, async () => {
-    const [http, smtp] = [await handle.hostPort(MAILPIT_PORTS.http), await handle.hostPort(MAILPIT_PORTS.smtp)];
-    const url = `http://127.0.0.1:${http}`;
-    await waitUntilReady(`Mailpit at ${url}`, () => readyz(url), opts.readyTimeoutMs ?? 30_000);
-    return { url, smtp: { host: '127.0.0.1', port: smtp }, mailbox: { kind: 'mailpit', url }, stop: () => handle.remove() };
-  });
+export async function startMailpit(service: SideService = mailpitService()): Promise<MailpitSidecar> {
+  const container = await startSideService(service);
+  const url = `http://${container.getHost()}:${container.getMappedPort(MAILPIT_PORTS.http)}`;
+  return {
+    url,
+    mailbox: { kind: 'mailpit', url },
+    async stop() {
+      await container.stop();
+    },
+  };
 }
