@@ -5,49 +5,37 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { startSim, type RunningSim } from '../sim/index.js';
-import { installJourneys } from '../sim/journeys/index.js';
+import type { RunningSim } from '../sim/index.js';
 import { installMail } from '../sim/mail/index.js';
-import { loadKit } from '../src/kit/load.js';
-import { Harness } from '../src/run/harness.js';
-import type { RunContext, WalkOptions } from '../src/run/context.js';
+import type { Harness } from '../src/run/harness.js';
 import type { Gate, Timeline } from '../src/gates/types.js';
 import { renderVegaLite } from '../src/report/charts.js';
 import { journeyConfig, type JourneyConfig } from '../src/suites/journeys/config.js';
 import { JOURNEY_GATE_ORDER } from '../src/suites/journeys/gates.js';
 import { runJourneys } from '../src/suites/journeys/run.js';
+import { startJourneyWorld, type JourneyWorld } from './journeys-fixture.js';
 
 const FLOW = /operator-sign-in|voucher-issue|voucher-email|redeem$|funnel|checkout|organization-ready|console-handover|d35/;
 const UI_GATES = JOURNEY_GATE_ORDER.filter((id) => !/d35|past-cap/.test(id));
 
+let world: JourneyWorld | undefined;
 let sim: RunningSim;
 let runDir: string;
 let h: Harness;
-
-function harness(): Harness {
-  const options = { operatorSession: false, operatorEmail: 'operator@sovereign-walk.test', customerEmail: 'customer@sovereign-walk.test', redeemLinkForm: 'slash' } as WalkOptions;
-  const ctx: RunContext = { runId: 'journeys-flow-test', runDir, target: sim.target, options, startedAt: new Date().toISOString() };
-  return new Harness(ctx);
-}
 
 const fast = (over: Partial<JourneyConfig> = {}): JourneyConfig =>
   journeyConfig(h.ctx, { mailTimeoutMs: 5_000, orgReadyDeadlineMs: 10_000, uiTimeoutMs: 10_000, handoverTimeoutMs: 15_000, ...over });
 
 before(async () => {
-  runDir = mkdtempSync(join(tmpdir(), 'sw-journeys-flow-'));
-  sim = await startSim({ kit: loadKit('fixtures/bootstrap-kit-48.json'), faults: [] });
-  await installJourneys(sim.ctx);
-  h = harness();
+  world = await startJourneyWorld('journeys-flow');
+  ({ sim, runDir, h } = world);
 });
 
 after(async () => {
-  await h?.close();
-  await sim?.stop();
-  rmSync(runDir, { recursive: true, force: true });
+  await world?.stop();
 });
 
 const byId = (gates: Gate[]) => new Map(gates.map((g) => [g.id, g]));
