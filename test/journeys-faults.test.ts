@@ -20,7 +20,7 @@ function faultWorld(fault: string, over: Partial<JourneyConfig> = {}): { gates: 
   let world: JourneyWorld | undefined;
   let gates: Map<string, Gate> | undefined;
   before(async () => {
-    world = await startJourneyWorld(`journeys-${fault}`, [{ kind: fault }]);
+    world = await startJourneyWorld(`journeys-${fault}`, [fault]);
     const cfg = journeyConfig(world.h.ctx, { mailTimeoutMs: 3_000, orgReadyDeadlineMs: 3_000, uiTimeoutMs: 10_000, handoverTimeoutMs: 10_000, ...over });
     gates = new Map((await runJourneys(world.h, cfg, (id) => FLOW.test(id))).gates.map((g) => [g.id, g]));
   });

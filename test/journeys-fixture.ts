@@ -9,8 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSim, type RunningSim } from '../sim/index.js';
-import type { SimFault } from '../sim/context.js';
+import { parseSimFaults, startSim, type RunningSim } from '../sim/index.js';
 import { Harness } from '../src/run/harness.js';
 import type { RunContext, WalkOptions } from '../src/run/context.js';
 import { HttpClient } from '../src/target/http.js';
@@ -52,7 +51,8 @@ async function chainAnswers(sim: RunningSim, timeoutMs: number): Promise<void> {
   }
 }
 
-export async function startJourneyWorld(name: string, faults: SimFault[] = [], readyTimeoutMs = 180_000): Promise<JourneyWorld> {
+/** `faults`: `--sim-fault` specs, validated as the walk validates them. */
+export async function startJourneyWorld(name: string, faults: readonly string[] = [], readyTimeoutMs = 180_000): Promise<JourneyWorld> {
   const runDir = mkdtempSync(join(tmpdir(), `sw-${name}-`));
   let sim: RunningSim | undefined;
   let h: Harness | undefined;
@@ -63,7 +63,7 @@ export async function startJourneyWorld(name: string, faults: SimFault[] = [], r
     rmSync(runDir, { recursive: true, force: true });
   };
   try {
-    sim = await startSim({ kit: JOURNEY_KIT, faults, modules: ['journeys'] });
+    sim = await startSim({ kit: JOURNEY_KIT, faults: parseSimFaults(faults, JOURNEY_KIT), modules: ['journeys'] });
     await chainAnswers(sim, readyTimeoutMs);
     const ctx: RunContext = { runId: name, runDir, target: sim.target, options: OPTIONS, startedAt: new Date().toISOString() };
     h = new Harness(ctx);

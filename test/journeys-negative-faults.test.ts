@@ -30,7 +30,7 @@ let strict: Map<string, Gate>;
 let gates: Map<string, Gate>;
 
 before(async () => {
-  world = await startJourneyWorld('journeys-negative-faults', FAULTS.map((kind) => ({ kind })));
+  world = await startJourneyWorld('journeys-negative-faults', FAULTS);
   const timeouts = { mailTimeoutMs: 5_000, orgReadyDeadlineMs: 10_000, uiTimeoutMs: 8_000, handoverTimeoutMs: 15_000 };
   const walk = async (cfg: ReturnType<typeof journeyConfig>, only?: (id: string) => boolean) => new Map((await runJourneys(world!.h, cfg, only)).gates.map((g) => [g.id, g]));
   strict = await walk(journeyConfig(world.h.ctx, { ...timeouts, redeemLinkForm: 'slash' }), (id) => FLOW.test(id));
