@@ -201,3 +201,23 @@ test('kit releases: one HelmRelease per kit slot with its dependsOn; an uninstal
   const clash = { ...KIND_CHARTS, 'bp-reloader': { ...KIND_CHARTS['bp-reloader'], repository: { name: 'jetstack', url: 'https://example.test/charts' } } };
   assert.throws(() => kitManifests(inputs.kit, 'primary', clash), /Helm repository name jetstack is used for both https:\/\/charts.jetstack.io and https:\/\/example.test\/charts/);
 });
+
+test('the kind profile installs the platform\'s DR controller beside the pair, tolerating a chart that cannot be had; the kind target names it', () => {
+  const plan = defaults();
+  for (const r of KIND_REGIONS) {
+    const ofRegion = plan.steps.filter((s) => 'applyTo' in s && s.applyTo === r.name).map((s) => ('manifest' in s ? `${s.manifest.kind} ${s.manifest.metadata?.name}` : ''));
+    for (const m of ['HelmRepository openova-io', 'HelmRelease bp-continuum', 'CNPGPair sw-counter', 'Continuum sw-counter']) assert.ok(ofRegion.includes(m), `${r.name}: ${m}`);
+  }
+  const release = manifestOf(plan, (m) => m.kind === 'HelmRelease' && m.metadata?.name === 'bp-continuum') as Manifest & { spec: { chart: { spec: { version: string; sourceRef: { name: string } } }; values: { continuum: { enabled: boolean } } } };
+  assert.equal(release.spec.chart.spec.sourceRef.name, 'openova-io');
+  assert.equal(release.spec.values.continuum.enabled, true, 'the chart ships the controller off by default');
+  const repository = manifestOf(plan, (m) => m.kind === 'HelmRepository' && m.metadata?.name === 'openova-io') as Manifest & { spec: { type: string; url: string } };
+  assert.deepEqual([repository.spec.type, repository.spec.url], ['oci', 'oci://ghcr.io/openova-io']);
+  const waits = plan.steps.filter((s) => isCommandStep(s) && s.command.includes('helmrelease/bp-continuum'));
+  assert.equal(waits.length, KIND_REGIONS.length);
+  for (const w of waits) assert.ok(isCommandStep(w) && w.tolerate === 'timed out waiting for the condition', 'kind:up goes on; the walk skips failover');
+  const sync = manifestOf(plan, (m) => isCnpg(m) && JSON.stringify(m).includes('"synchronous"')) as Manifest & { spec: { postgresql: { synchronous: Record<string, unknown> } } };
+  assert.equal(sync.spec.postgresql.synchronous.dataDurability, 'required', 'CNPG 1.27 refuses a synchronous block without it');
+  assert.match(validateManifest(setPath(structuredClone(sync), 'spec.postgresql.synchronous.dataDurability', 'preferred')).join('; '), /dataDurability set to 'preferred' requires empty 'standbyNamesPre'/);
+  assert.deepEqual(kindTarget({ stateDir: '.state/kind' }).drController, { namespace: 'flux-system', name: 'bp-continuum' });
+});

@@ -8,8 +8,7 @@
  * applied last): with it on from the start the primary's bootstrap writes would wait for a
  * standby that does not exist yet.
  *
- * Nothing on kind promotes the replica after a region kill (a Sovereign has bp-cnpg-pair's
- * dr-promoter for that): the replica is promoted by setting `spec.replica.enabled=false`.
+ * The replica is promoted by the platform's DR controller (src/kind/continuum.ts), as on a Sovereign.
  */
 import { generatedValue } from './generated.js';
 import type { Manifest } from './steps.js';
@@ -94,7 +93,8 @@ export function primaryCluster(primary: KindRegion, replica: KindRegion, opts: {
         ...(base.spec.postgresql as Record<string, unknown>),
         // FIRST 1 (<replica>): every commit waits until the other region has applied it.
         parameters: { synchronous_commit: 'remote_apply' },
-        synchronous: { method: 'first', number: 1, maxStandbyNamesFromCluster: 0, standbyNamesPre: [`${cnpgClusterName(replica)}-1`] },
+        // CNPG 1.27's CEL rule reads dataDurability unconditionally: without it the Cluster is refused.
+        synchronous: { method: 'first', number: 1, maxStandbyNamesFromCluster: 0, standbyNamesPre: [`${cnpgClusterName(replica)}-1`], dataDurability: 'required' },
       }
     : base.spec.postgresql;
   return {

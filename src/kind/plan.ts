@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Kit } from '../kit/types.js';
 import { kitManifests } from './charts.js';
 import { kindClusterConfig } from './cluster-config.js';
+import { CONTINUUM_RELEASE, cnpgPair, continuum, continuumRelease, platformChartsRepository } from './continuum.js';
 import { counterManifests, readCounterManifests, type ManifestFile } from './counter-app.js';
 import { appSecret, counterNamespace, crossRegionService, primaryCluster, replicaCluster, replicatorSecret } from './database.js';
 import { frontDoorPublish, haproxyConfig } from './frontdoor.js';
@@ -135,6 +136,21 @@ export function kindPlan(opts: KindPlanOptions): KindPlan {
   waitCluster(secondary);
   const synchronous = primaryCluster(primary, secondary, { synchronous: true });
   steps.push({ description: `${primary.name}: make ${cnpgClusterName(secondary)} the synchronous standby (ADR-0004)`, manifest: synchronous, applyTo: primary.name });
+
+  for (const r of KIND_REGIONS) {
+    run(`${r.name}: install the dr.openova.io CRDs (bp-catalyst-platform's on a Sovereign)`, [
+      ...kubectl(r), 'apply', '--server-side', ...KIND_VERSIONS.drCrds.flatMap((url) => ['-f', url]),
+    ]);
+    apply(r, platformChartsRepository());
+    apply(r, continuumRelease(r));
+    apply(r, cnpgPair(primary, secondary));
+    apply(r, continuum(primary, secondary));
+    steps.push({
+      description: `${r.name}: wait for the platform's DR controller (bp-continuum); a chart that cannot be had leaves failover skipped, not kind:up failed`,
+      command: [...kubectl(r), '-n', CONTINUUM_RELEASE.namespace, 'wait', '--for=condition=Ready', `helmrelease/${CONTINUUM_RELEASE.name}`, '--timeout=5m'],
+      tolerate: 'timed out waiting for the condition',
+    });
+  }
 
   for (const r of KIND_REGIONS) {
     for (const m of counterManifests(opts.counterManifests, r)) apply(r, m);

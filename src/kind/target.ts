@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { registerSecret } from '../evidence/redact.js';
 import { SetupError } from '../target/errors.js';
 import type { MailboxSpec, ResolveRule, TargetSpec } from '../target/types.js';
+import { CONTINUUM_RELEASE } from './continuum.js';
 import { readGenerated } from './generated.js';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import {
@@ -66,6 +67,7 @@ export function kindTarget(opts: KindTargetOptions): TargetSpec {
     },
     counterUrl: `https://counter.${KIND_SOVEREIGN}/`,
     secretsEnv: { database: KIND_DB_PASSWORD_ENV },
+    drController: CONTINUUM_RELEASE,
   };
 }
 

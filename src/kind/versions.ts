@@ -12,5 +12,13 @@ export const KIND_VERSIONS = {
   envoyGatewayInstallManifest: 'https://github.com/envoyproxy/gateway/releases/download/v1.2.4/install.yaml',
   mailpitImage: 'axllent/mailpit:v1.21.8',
   haproxyImage: 'haproxy:3.0.8',
-  postgresImage: 'postgres:16.6-alpine',
+  /** The platform's own charts (`bp-*`), as the mothership publishes them. */
+  platformCharts: 'oci://ghcr.io/openova-io',
+  /** The platform's DR controller, products/continuum/chart in the platform's repository. */
+  continuumChart: { name: 'bp-continuum', version: '0.1.5' },
+  /** The dr.openova.io CRDs (Continuum, CNPGPair) bp-catalyst-platform installs on a Sovereign. */
+  drCrds: [
+    'https://raw.githubusercontent.com/openova-io/openova/3419a73563c6efbbacf0c11e64deeee019896faa/products/catalyst/chart/crds/continuum.yaml',
+    'https://raw.githubusercontent.com/openova-io/openova/2b639b6f66c0d36f8b5da6f73497f240691cc8ea/products/catalyst/chart/crds/cnpgpair.yaml',
+  ],
 } as const;

@@ -76,4 +76,10 @@ export interface TargetSpec {
   counterUrl?: string;
   /** Environment variable names holding secrets the harness may use (never the values). */
   secretsEnv?: Record<string, string>;
+  /**
+   * The platform's DR controller that promotes the survivor, as the HelmRelease that installs it.
+   * Where it is not Ready in every region, failover is `skipped` with the release's own reason:
+   * a region kill with nobody to promote the survivor can only fail, and for the wrong reason.
+   */
+  drController?: { namespace: string; name: string };
 }

@@ -64,6 +64,11 @@ function crossFieldErrors(m: Manifest): string[] {
     const sources = [asObject(spec.replica).source, asObject(asObject(spec.bootstrap).pg_basebackup).source].filter((s) => s !== undefined);
     for (const s of sources) if (!external.has(s)) errors.push(`source ${String(s)} is not one of spec.externalClusters`);
     if (Object.keys(asObject(spec.bootstrap)).length > 1) errors.push('/spec/bootstrap: exactly one bootstrap method');
+    const sync = asObject(asObject(spec.postgresql).synchronous);
+    // CNPG's CEL rule on spec.postgresql.synchronous.
+    if (sync.dataDurability === 'preferred' && (asArray(sync.standbyNamesPre).length > 0 || asArray(sync.standbyNamesPost).length > 0)) {
+      errors.push("/spec/postgresql/synchronous: dataDurability set to 'preferred' requires empty 'standbyNamesPre' and empty 'standbyNamesPost'");
+    }
   }
   return errors;
 }

@@ -179,9 +179,10 @@ const cnpg: Schema[] = [
           postgresql: obj({
             parameters: strMap,
             pg_hba: arr(str),
+            // dataDurability is required in effect: CNPG 1.27's CEL rule on this block reads it unconditionally.
             synchronous: obj(
-              { method: enm('any', 'first'), number: int(1), maxStandbyNamesFromCluster: int(0), standbyNamesPre: arr(str), standbyNamesPost: arr(str) },
-              ['method', 'number'],
+              { method: enm('any', 'first'), number: int(1), maxStandbyNamesFromCluster: int(0), standbyNamesPre: arr(str), standbyNamesPost: arr(str), dataDurability: enm('required', 'preferred') },
+              ['method', 'number', 'dataDurability'],
             ),
           }),
           managed: obj({
@@ -217,4 +218,52 @@ const kindCluster: Schema = obj(
   ['apiVersion', 'kind', 'name', 'nodes'],
 );
 
-export const platformSchemas: Schema[] = [...flux, ...certManager, ...gateway, ...cnpg, kindCluster];
+/** The platform's dr.openova.io objects (products/catalyst/chart/crds/ in the platform's repository). */
+const regionName = pattern('^[a-z0-9]+(-[a-z0-9]+)*$');
+const dr: Schema[] = [
+  resource(
+    'dr.openova.io/v1',
+    'CNPGPair',
+    true,
+    {
+      spec: obj(
+        {
+          primaryCluster: dnsName,
+          replicaCluster: dnsName,
+          primaryRegion: regionName,
+          replicaRegion: regionName,
+          rpoSeconds: int(0),
+          rtoSeconds: int(1),
+          topology: enm('active-hot-standby', 'active-active', 'active-hotstandby'),
+        },
+        ['primaryCluster', 'replicaCluster', 'primaryRegion', 'replicaRegion'],
+      ),
+    },
+    ['spec'],
+  ),
+  resource(
+    'dr.openova.io/v1',
+    'Continuum',
+    true,
+    {
+      spec: obj(
+        {
+          applicationRef: anyObject,
+          cnpgPairRef: obj({ name: dnsName, namespace: dnsName }, ['name']),
+          primaryRegion: regionName,
+          hotStandbyRegions: arr(regionName),
+          leaseClient: anyObject,
+          luaRecord: anyObject,
+          rto: duration,
+          rpo: duration,
+          autoFailover: bool,
+          switchover: anyObject,
+        },
+        ['primaryRegion'],
+      ),
+    },
+    ['spec'],
+  ),
+];
+
+export const platformSchemas: Schema[] = [...flux, ...certManager, ...gateway, ...cnpg, ...dr, kindCluster];

@@ -52,6 +52,8 @@ export async function failoverGates(h: FailoverHarness, r: FailoverResult): Prom
   if (r.evidence.testRun) pre.attach(r.evidence.testRun);
   const evidence = [r.evidence.history, r.evidence.final, r.evidence.verdict].filter((e): e is Evidence => e !== undefined);
 
+  if (r.skipped) return all.map((g) => g.skip(r.skipped!));
+
   // Preconditions
   const notes = r.precondition.notes.length ? `; ${r.precondition.notes.join('; ')}` : '';
   if (r.aborted?.stage === 'precondition') {

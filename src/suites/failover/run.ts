@@ -24,6 +24,7 @@ import type { HttpClient } from '../../target/http.js';
 import type { RegionSpec } from '../../target/types.js';
 import { RegionClient } from '../../target/kube.js';
 import { describeError } from '../../target/objects.js';
+import { drControllerMissing } from '../../failover/dr-controller.js';
 import { chooseWriter, readFinalState, type FinalRead, type Writer } from './writers.js';
 
 export interface FailoverTiming {
@@ -72,6 +73,8 @@ export interface KillReport {
 
 export interface FailoverResult {
   precondition: Precondition;
+  /** Why failover was not walked at all (the target's DR controller is not installed): every gate is skipped. */
+  skipped?: string;
   /** Why the run stopped before judging (setup or harness failure), with the stage it hit. */
   aborted?: { stage: 'precondition' | 'kill' | 'run'; reason: string };
   interlockOk: boolean;
@@ -209,6 +212,8 @@ export async function runFailover(h: FailoverHarness, opts: FailoverRunOptions =
       result.aborted = { stage: 'precondition', reason: `failover needs a primary and a surviving region; the target has ${ctx.target.regions.map((r) => `${r.name} (${r.role})`).join(', ') || 'none'}` };
       return;
     }
+    result.skipped = await drControllerMissing(ctx.target.drController, [client(primarySpec), ...survivors]);
+    if (result.skipped) return;
     observer = await FailoverObserver.start(survivors, emit);
     result.notServed = observer.notServed;
     result.continuumObserved = observer.objects(CONTINUUM_RESOURCE).length > 0;
