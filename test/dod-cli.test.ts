@@ -1,61 +1,84 @@
 /**
- * End to end through the CLI: `walk --suite dod` on the simulated Sovereign with two DoD
- * faults exits 1 and summary.json holds every check as a gate, exactly the two faulted ones failed.
+ * End to end through the CLI, on one walk of the embedded Sovereign (the DoD's small kit; the
+ * readiness suite first, which waits for the kit to install): `--dod-hosts` replaces the L5 table
+ * and two DoD faults are injected; the walk exits 1 and summary.json holds every check as a gate,
+ * exactly the faulted ones and the host the table expects otherwise failed. A bad table is refused
+ * before anything starts.
  */
-import { test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import type { Summary } from '../src/gates/types.js';
-import { walk as walkCli } from './helpers/walk.js';
+import type { Gate, Summary } from '../src/gates/types.js';
+import { walk, type WalkResult } from './helpers/walk.js';
+import { DOD_SLOTS, kitFileOf } from './helpers/kits.js';
 
-const walk = (args: string[], reportDir: string) => walkCli(args, { timeoutMs: 110_000, reportDir });
+/** A world start and the small kit's install on a busy machine, then both suites. */
+const WALK_MS = 9 * 60_000;
+const PRIMARY = 'hz-fsn-rtz-prod';
+const SOV = 'sim.sovereign-walk.test';
+/** console is expected to answer 404 (it answers 200), api and pdns as usual; gitea and the rest are not probed. */
+const TABLE = [
+  { host: 'console', path: '/', expect: [404] },
+  { host: 'api', path: '/healthz', expect: [200] },
+  { host: 'pdns', path: '/api/v1/servers', expect: [401], authWall: true },
+];
 
-test('walk --suite dod with host-502 and kubectl-patch: exit 1, exactly those two gates failed', { timeout: 115_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dod-cli-'));
-  try {
-    const r = await walk(['--suite', 'dod', '--sim-fault', 'host-502:gitea', '--sim-fault', 'kubectl-patch:kube-system/coredns', '--json'], dir);
-    assert.equal(r.code, 1, r.stderr.slice(-2000));
-    const summary = JSON.parse(r.stdout) as Summary;
-    const dod = summary.gates.filter((g) => g.suite === 'dod');
-    assert.equal(dod.length, 142);
-    const failed = dod.filter((g) => g.status !== 'passed');
-    assert.deepEqual(failed.map((g) => [g.id, g.status]).sort(), [
-      ['dod/L5.gitea', 'failed'],
-      ['dod/L6.hz-fsn-rtz-prod.managers', 'failed'],
-    ]);
-    assert.match(failed.find((g) => g.id === 'dod/L5.gitea')!.reason, /502/);
-    assert.match(failed.find((g) => g.id === 'dod/L6.hz-fsn-rtz-prod.managers')!.reason, /Deployment kube-system\/coredns: manager kubectl-patch/);
-    assert.ok(dod.every((g) => /^L[1-7]\.\d+$|^H\.\d+$/.test(g.labels.dodGate ?? '')), 'every gate carries its layer id');
-    assert.match(r.stderr, /dod\/L5\.\d+ https:\/\/gitea\.sim\.sovereign-walk\.test\/ → 200/);
-    assert.equal(summary.verdict, 'fail');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+const dir = mkdtempSync(join(tmpdir(), 'dod-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('a bad --dod-hosts table exits 2 with one line, before anything starts', async () => {
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, JSON.stringify([{ host: 'registry', path: '/v2/', expect: [401] }]));
+  const started = Date.now();
+  const refused = await walk(['--suite', 'dod', '--dod-hosts', bad], { timeoutMs: 60_000, reportDir: dir });
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+  assert.match(refused.stderr, /^walk: HTTPS host table .*bad\.json: registry expects 401 but is not declared authWall$/m);
+  assert.ok(Date.now() - started < 30_000, `refused after ${Date.now() - started} ms: no world was started`);
 });
 
-test('--dod-hosts replaces the L5 table: a host expected to answer 404 fails on its 200; a bad table exits 2', { timeout: 115_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dod-hosts-'));
-  try {
+describe('one walk: readiness then dod, --dod-hosts and two DoD faults', () => {
+  let r: WalkResult;
+  let summary: Summary;
+  let dod: Gate[];
+
+  before(async () => {
     const table = join(dir, 'hosts.json');
-    writeFileSync(table, JSON.stringify([{ host: 'console', path: '/', expect: [404] }, { host: 'api', path: '/healthz', expect: [200] }]));
-    const r = await walk(['--suite', 'dod', '--dod-hosts', table, '--json'], dir);
+    writeFileSync(table, JSON.stringify(TABLE));
+    // host-502:pdns breaks a host no readiness surface probes (bp-powerdns' surface is its rollout), so readiness passes whole.
+    r = await walk(['--suite', 'readiness,dod', '--kit', kitFileOf(DOD_SLOTS), '--settle', '2s', '--dod-hosts', table, '--sim-fault', 'host-502:pdns', '--sim-fault', 'kubectl-patch:kube-system/coredns', '--json'], { timeoutMs: WALK_MS, reportDir: dir });
+    assert.ok(r.summary, `no summary.json on stdout (exit ${r.code}): ${r.stderr.slice(-3000)}`);
+    summary = r.summary;
+    dod = summary.gates.filter((g) => g.suite === 'dod');
+  }, { timeout: WALK_MS + 30_000 });
+
+  test('walk --suite readiness,dod with host-502 and kubectl-patch: exit 1, every check a gate, exactly the faulted ones (and the table\'s console) failed', () => {
     assert.equal(r.code, 1, r.stderr.slice(-2000));
-    const l5 = (JSON.parse(r.stdout) as Summary).gates.filter((g) => g.labels.dodGate?.startsWith('L5.'));
+    assert.equal(summary.verdict, 'fail');
+    assert.deepEqual(summary.gates.filter((g) => g.suite === 'readiness' && g.status !== 'passed').map((g) => `${g.id}: ${g.reason}`), [], 'readiness passes: the faults touch no readiness surface');
+    const slots = DOD_SLOTS.length;
+    assert.equal(dod.length, 5 + 2 * 2 + 2 * (slots + 2) + 8 + (TABLE.length + 1) + 2 * 2 + 8 + (2 + 2), 'L1 5, L2 2/region, L3 slots+2/region, L4 8, L5 table+tls, L6 2/region, L7 8, H 2+1/region');
+    const failed = dod.filter((g) => g.status !== 'passed');
+    assert.deepEqual(failed.map((g) => [g.id, g.status]).sort(), [
+      ['dod/L5.console', 'failed'],
+      ['dod/L5.pdns', 'failed'],
+      [`dod/L6.${PRIMARY}.managers`, 'failed'],
+    ], failed.map((g) => `${g.id}: ${g.reason}`).join('\n'));
+    assert.match(failed.find((g) => g.id === 'dod/L5.pdns')!.reason, new RegExp(`GET https://pdns\\.${SOV.replace(/\./g, '\\.')}/api/v1/servers: server error 502, expected 401`));
+    assert.match(failed.find((g) => g.id === `dod/L6.${PRIMARY}.managers`)!.reason, /Deployment kube-system\/coredns: manager kubectl-patch/);
+    assert.ok(dod.every((g) => /^L[1-7]\.\d+$|^H\.\d+$/.test(g.labels.dodGate ?? '')), 'every gate carries its layer id');
+    assert.match(r.stderr, /dod\/L5\.\d+ https:\/\/api\.sim\.sovereign-walk\.test\/healthz → 200/);
+  });
+
+  test('--dod-hosts replaces the L5 table: a host expected to answer 404 fails on its 200, a host outside the table is not probed', () => {
+    const l5 = dod.filter((g) => g.labels.dodGate?.startsWith('L5.'));
     const status = new Map(l5.map((g) => [g.id, g.status]));
     assert.equal(status.get('dod/L5.console'), 'failed');
+    assert.match(l5.find((g) => g.id === 'dod/L5.console')!.reason, /: 200, expected 404$/);
     assert.equal(status.get('dod/L5.api'), 'passed');
-    assert.ok(!status.has('dod/L5.gitea'), 'a host outside the table is not probed');
-    assert.match(l5.find((g) => g.id === 'dod/L5.console')!.reason, /200/);
-
-    const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify([{ host: 'registry', path: '/v2/', expect: [401] }]));
-    const refused = await walk(['--suite', 'dod', '--dod-hosts', bad], dir);
-    assert.equal(refused.code, 2);
-    assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
-    assert.match(refused.stderr, /^walk: HTTPS host table .*bad\.json: registry expects 401 but is not declared authWall$/m);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    assert.equal(status.get('dod/L5.tls'), 'passed');
+    assert.deepEqual([...status.keys()].sort(), ['dod/L5.api', 'dod/L5.console', 'dod/L5.pdns', 'dod/L5.tls'], 'only the table\'s hosts (gitea, auth … not probed)');
+  });
 });

@@ -110,22 +110,29 @@ function whenPresent(ctx: SimContext, region: SimRegion, apiVersion: string, kin
 }
 
 /**
- * A release whose upgrade waits on a rollout that never completes: once Ready, its values make new
- * pods crash and its upgrade waits (10 min), so helm-controller reports Ready=Unknown (Progressing)
- * the whole time while the old pods keep serving.
+ * A release whose upgrade waits on a rollout that never completes: once Ready in every region (the
+ * push reaches every region's Flux: a region still installing it would install the crashing values
+ * without waiting, Ready=True), its values make new pods crash and its upgrade waits (10 min), so
+ * helm-controller reports Ready=Unknown (Progressing) the whole time while the old pods keep serving.
  */
 async function holdUpgradesProgressing(ctx: SimContext, slots: string[]): Promise<void> {
-  const hrs = await ctx.informer(ctx.primary, 'helm.toolkit.fluxcd.io/v2', 'HelmRelease');
+  const informers = await Promise.all(ctx.regions.map((r) => ctx.informer(r, 'helm.toolkit.fluxcd.io/v2', 'HelmRelease')));
+  const readyEverywhere = (slot: string) =>
+    informers.every((hrs) => (hrs.get('flux-system', slot)?.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'));
   for (const slot of slots) {
     let done = false;
-    const stop = hrs.on((type, hr) => {
-      const ready = (hr.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-      if (done || type === 'DELETED' || hr.metadata.name !== slot || !ready) return;
+    const check = () => {
+      if (done || !readyEverywhere(slot)) return;
       done = true;
       ctx.gitops.edit(slot, { values: { podAnnotations: { [CONTAINER_STATE]: 'CrashLoopBackOff' } }, waitTimeout: '10m' });
       ctx.gitops.push(`upgrade ${slot} (waits for its rollout)`).catch((err: unknown) => process.stderr.write(`[sim] hr-unknown: ${(err as Error).message}\n`));
-    });
-    ctx.onStop(stop);
+    };
+    for (const hrs of informers) {
+      const stop = hrs.on((type, hr) => {
+        if (type !== 'DELETED' && hr.metadata.name === slot) check();
+      });
+      ctx.onStop(stop);
+    }
   }
 }
 
