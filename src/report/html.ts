@@ -9,6 +9,7 @@ import { STATUSES, checkTotals, countGates, faultsLine, finalLine, headline } fr
 import { durationMs, escapeHtml as h, formatDuration, formatTime, slug } from './format.js';
 import { blockedCount, rootCauses as rootsOf } from './root-causes.js';
 import { historySectionHtml } from '../history/render-html.js';
+import type { ProofLink } from '../prove/latest.js';
 
 export interface RenderedChart {
   svg?: string;
@@ -179,7 +180,8 @@ function files(links: string[]): string {
   return links.includes('allure-report/index.html') ? linked : `${linked} · Allure site: <code>npm run report</code> builds allure-report/`;
 }
 
-function run(s: Summary, links: string[]): string {
+/** `proof`: the newest `npm run prove` of this harness version in the report folder, if any. */
+function run(s: Summary, links: string[], proof?: ProofLink): string {
   const facts: [string, string][] = [
     ['Sovereign', h(s.sovereign)],
     ['Target', `${h(s.target)} (${h(s.targetKind)})`],
@@ -188,14 +190,15 @@ function run(s: Summary, links: string[]): string {
     ['Finished', h(formatTime(s.finishedAt))],
     ['Tool', `${h(s.tool.name)} ${h(s.tool.version)}`],
     ['Files', files(links.filter((f) => f !== 'index.html'))],
+    ...(proof ? ([['Proof', `<a href="${h(proof.href)}">${h(proof.line)}</a> (${h(formatTime(proof.finishedAt))}${proof.commit ? `, commit <span class="mono">${h(proof.commit.slice(0, 12))}</span>` : ''})`]] as [string, string][]) : []),
   ];
   const faults = faultTable('Faults this walk applied', s.faults ?? []) + faultTable('Faults reverted by the janitor, left by an earlier run', s.janitor);
   return `<section class="card" id="run"><h2>Run</h2><dl class="runinfo">${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>${faults}
 <div class="sub-h">Options</div><pre class="options">${h(JSON.stringify(s.options, null, 2))}</pre></section>`;
 }
 
-export function renderHtml(s: Summary, charts: HtmlCharts, links: string[]): string {
-  const body = [header(s, charts), '<main>', verdict(s), rootCauses(s), s.history ? historySectionHtml(s.history) : '', suites(s), gates(s), charts.gantt ? readiness(s, charts.gantt) : '', charts.timelines.length ? timelines(charts.timelines) : '', run(s, links), `<footer>${h(s.tool.name)} ${h(s.tool.version)} · generated ${h(formatTime(s.finishedAt))} · every time in this report is UTC (24-hour)</footer>`, '</main>'];
+export function renderHtml(s: Summary, charts: HtmlCharts, links: string[], proof?: ProofLink): string {
+  const body = [header(s, charts), '<main>', verdict(s), rootCauses(s), s.history ? historySectionHtml(s.history) : '', suites(s), gates(s), charts.gantt ? readiness(s, charts.gantt) : '', charts.timelines.length ? timelines(charts.timelines) : '', run(s, links, proof), `<footer>${h(s.tool.name)} ${h(s.tool.version)} · generated ${h(formatTime(s.finishedAt))} · every time in this report is UTC (24-hour)</footer>`, '</main>'];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'">

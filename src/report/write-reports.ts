@@ -15,6 +15,7 @@ import { renderMarkdown } from './markdown.js';
 import { writeAllureMeta } from './allure-meta.js';
 import { slug } from './format.js';
 import { runLinks } from './run-dirs.js';
+import { latestProof } from '../prove/latest.js';
 
 export { buildSummary, type SummaryInput } from './summary.js';
 export { renderTerminalSummary } from './terminal.js';
@@ -60,7 +61,7 @@ export async function writeReports(runDir: string, input: Summary): Promise<{ fi
   const links = runLinks(runDir);
   write('summary.md', renderMarkdown(summary, links));
   write('junit.xml', renderJunit(summary));
-  write('index.html', renderHtml(summary, { gantt, timelines }, links));
+  write('index.html', renderHtml(summary, { gantt, timelines }, links, latestProof(runDir, summary.tool.version)));
   files.push(...writeAllureMeta(runDir, summary));
   return { files };
 }
