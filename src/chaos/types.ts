@@ -16,6 +16,8 @@ export const HARNESS_RESOURCES = [
   'clusterrolebindings.rbac.authorization.k8s.io',
   'clusterroles.rbac.authorization.k8s.io',
   'serviceaccounts',
+  'configmaps',
+  'testruns.k6.io',
 ] as const;
 export type HarnessResource = (typeof HARNESS_RESOURCES)[number];
 
