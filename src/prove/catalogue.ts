@@ -42,6 +42,8 @@ export interface CatalogueEntry {
   red: Expectation[];
   /** Gates the fault acts on that must stay green (passed, or skipped as in the healthy walk). */
   green?: string[];
+  /** Gates the fault breaks along the way whose verdict proves nothing about it: not compared. */
+  ignore?: string[];
 }
 
 export interface Catalogue {
@@ -84,6 +86,7 @@ const SCHEMA: JSONSchemaType<Catalogue> = {
             },
           },
           green: { type: 'array', nullable: true, items: { type: 'string', minLength: 1 } },
+          ignore: { type: 'array', nullable: true, items: { type: 'string', minLength: 1 } },
         },
       },
     },

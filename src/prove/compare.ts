@@ -92,11 +92,12 @@ export function compareWalks(input: CompareInput): Proof {
       for (const g of walked) if (!green(judged.get(g.id), judged.get(g.id)?.status)) cell('healthy', g.id, 'collateral', 'green');
       continue;
     }
-    const owned = new Set(walk.entries.flatMap((e) => [...e.red.keys(), ...e.green]));
+    const owned = new Set(walk.entries.flatMap((e) => [...e.red.keys(), ...e.green, ...e.ignore]));
     const before = cells.length;
     for (const e of walk.entries) {
       for (const [gate, x] of e.red) cell(e.entry.id, gate, matches(x, judged.get(gate)) ? 'caught' : 'missed', describeExpected(x));
       for (const gate of e.green) cell(e.entry.id, gate, green(judged.get(gate), byId.get(gate)?.healthy) ? 'held' : 'collateral', 'green');
+      for (const gate of e.ignore) cell(e.entry.id, gate, 'ignored', 'any (broken along the way)');
     }
     // A red no fault of this walk expected cannot be told apart: it is collateral of each of them.
     for (const g of walked) {

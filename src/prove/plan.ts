@@ -1,7 +1,7 @@
 /**
  * The walks of a proof: one healthy walk of every suite, then the faults in as few walks as
  * their effects allow. Faults share a walk only when they are walked with the same suites and
- * flags and the gates each one touches (expected red or held green) are disjoint, so every red of
+ * flags and the gates each one touches (expected red, held green or ignored) are disjoint, so every red of
  * a shared walk is explained by exactly one of its faults. Catalogue order decides ties (first
  * fit), so the plan is the same for the same catalogue and kit.
  */
@@ -16,7 +16,7 @@ export interface PlannedWalk {
   entries: ResolvedEntry[];
 }
 
-const touched = (e: ResolvedEntry) => new Set([...e.red.keys(), ...e.green]);
+const touched = (e: ResolvedEntry) => new Set([...e.red.keys(), ...e.green, ...e.ignore]);
 const keyOf = (e: ResolvedEntry) => JSON.stringify([e.suites, e.entry.walk ?? []]);
 
 export function planWalks(entries: readonly ResolvedEntry[], suites: readonly string[]): PlannedWalk[] {

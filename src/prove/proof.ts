@@ -7,9 +7,10 @@ export const PROOF_VERSION = 1;
  * caught: an expected red happened as the catalogue says; missed: it did not (green, another
  * status, another root cause or reason, or the gate was absent); collateral: a gate turned red
  * (or went absent) that no fault of its walk expected; held: a gate the fault acts on stayed
- * green as required.
+ * green as required; ignored: the catalogue says the fault breaks the gate along the way, so its
+ * verdict is not compared.
  */
-export type CellMark = 'caught' | 'missed' | 'collateral' | 'held';
+export type CellMark = 'caught' | 'missed' | 'collateral' | 'held' | 'ignored';
 
 export interface ProofCell {
   /** A catalogue entry id, or `healthy`. */

@@ -8,7 +8,7 @@ import type { Proof, ProofCell, ProofGate } from './proof.js';
 import { problemLines } from './compare.js';
 import { gateStanding, proofCounts, proofHeadline, proofVerdictLine } from './verdict.js';
 
-const MARK = { caught: '●', missed: '✗', collateral: '!', held: '○' } as const;
+const MARK = { caught: '●', missed: '✗', collateral: '!', held: '○', ignored: '·' } as const;
 
 const PROOF_CSS = `
 table.matrix { border-collapse: separate; border-spacing: 0; width: auto; font-size: 12px; }
@@ -20,6 +20,7 @@ table.matrix td.c { width: 18px; min-width: 18px; text-align: center; font-weigh
 table.matrix td.n { background: repeating-linear-gradient(45deg, #f4f6f8, #f4f6f8 3px, #fff 3px, #fff 6px); }
 table.matrix td.caught { background: var(--passed-bg); color: #1f7a47; }
 table.matrix td.held { color: #1f7a47; }
+table.matrix td.ignored { background: var(--skipped-bg); color: var(--faint); }
 table.matrix td.missed { background: var(--failed); color: #fff; }
 table.matrix td.collateral { background: var(--error); color: #fff; }
 table.matrix tr.suite td { background: #16202a; color: #fff; font-weight: 600; position: sticky; left: 0; }
@@ -90,7 +91,7 @@ export function renderProofHtml(p: Proof): string {
     `<section class="card verdict ${look}" id="overview"><div><div class="headline" data-testid="verdict"><span class="mark">${p.stopped ? '■' : look === 'pass' ? '✓' : '✕'}</span>${h(proofHeadline(p))}</div><div class="line">${h(proofVerdictLine(p).replace(/^\S+\s/, ''))}</div><div class="meta">${c.gates} gates of ${h(p.suites.join(', '))} · ${c.faults} faults · ${c.walks} walks · started ${h(formatTime(p.startedAt))} · took ${formatDuration(durationMs(p.startedAt, p.finishedAt))}</div></div><div class="tiles">${tiles}</div></section>`,
     problems.length ? `<section class="card"><h2>Problems <span class="sub">each makes the proof exit 1</span></h2><ul class="problems">${problems.map((l) => `<li>${h(l)}</li>`).join('')}</ul></section>` : '',
     `<section class="card" id="matrix"><h2>Matrix <span class="sub">gates × faults; hover a cell for what was expected and judged</span></h2>
-<p class="legend"><span><b class="caught">●</b> caught: red as the catalogue expects</span><span><b>✗</b> missed</span><span><b>!</b> collateral: red, expected green</span><span><b>○</b> held green as required</span><span>blank: green · hatched: suite not walked with this fault</span></p>
+<p class="legend"><span><b class="caught">●</b> caught: red as the catalogue expects</span><span><b>✗</b> missed</span><span><b>!</b> collateral: red, expected green</span><span><b>○</b> held green as required</span><span><b>·</b> ignored: broken along the way</span><span>blank: green · hatched: suite not walked with this fault</span></p>
 <div class="filters"><div class="seg" role="group" aria-label="show"><button data-show="all" aria-pressed="true">all</button><button data-show="problems" aria-pressed="false">missed and collateral</button><button data-show="unproven" aria-pressed="false">unproven</button></div></div>
 <div style="overflow-x:auto">${grid(p)}</div></section>`,
     `<section class="card" id="faults"><h2>Faults <span class="sub">fixtures/fault-catalogue.json</span></h2>${faults(p)}</section>`,

@@ -23,6 +23,7 @@ export interface ResolvedEntry {
   suites: string[];
   red: Map<string, ResolvedExpectation>;
   green: Set<string>;
+  ignore: Set<string>;
 }
 
 export type Resolution = { applicable: true; resolved: ResolvedEntry } | { applicable: false; id: string; why: string };
@@ -87,8 +88,9 @@ export function resolveEntry(entry: CatalogueEntry, kit: Kit, declared: readonly
     const green = new Set(gatesOf(entry.green ?? []));
     const both = [...green].find((g) => red.has(g));
     if (both) throw new CatalogueError(`entry ${entry.id}: ${both} is expected both red and green`);
+    const ignore = new Set(gatesOf(entry.ignore ?? []).filter((g) => !red.has(g) && !green.has(g)));
     if (!red.size && !green.size) return { applicable: false, id: entry.id, why: `no gate of the walked suites (${walked.join(', ')})` };
-    return { applicable: true, resolved: { entry, suites, red, green } };
+    return { applicable: true, resolved: { entry, suites, red, green, ignore } };
   } catch (e) {
     if (e instanceof NotInKit) return { applicable: false, id: entry.id, why: e.message };
     throw e;
