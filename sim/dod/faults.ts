@@ -23,10 +23,10 @@ function helmRepositoryArg(arg: string, kit: Kit): string | undefined {
 
 export const DOD_FAULT_KINDS: readonly SimFaultKind[] = [
   { kind: 'node-notready', description: 'dod L2: one node of the region (name or primary|secondary) reports Ready=False', needsArg: true, argName: '<region>', validate: (arg) => (DNS_NAME.test(arg) ? undefined : `"${arg}" is not a region name`) },
-  { kind: 'hr-unknown', description: 'dod L3: once Ready, the release is upgraded with crashing pods and waits for them: Ready=Unknown (Progressing) for 10 minutes, old pods still serving', needsArg: true, argName: '<slot>', validate: slotArg },
+  { kind: 'hr-unknown', description: 'dod L3: once Ready in every region, the release is upgraded with crashing pods and waits for them: Ready=Unknown (Progressing) for 10 minutes, old pods still serving', needsArg: true, argName: '<slot>', validate: slotArg },
   { kind: 'cp-pod-notready', description: 'dod L4: bp-catalyst-platform\'s values make this control-plane component\'s pods crash-loop (Running, not Ready)', needsArg: true, argName: '<component>', validate: (arg, kit) => oneOf('control-plane component', CONTROL_PLANE)(arg) ?? (kit.slots.some((s) => s.name === 'bp-catalyst-platform') ? undefined : 'the kit has no bp-catalyst-platform, which renders the control plane') },
   { kind: 'host-502', description: 'dod L5: the front door answers 502 for https://<host>.<sov>', needsArg: true, argName: '<host>', validate: oneOf('served host', SERVED_HOSTS) },
-  { kind: 'staging-cert', description: 'dod L5: the front door serves a certificate issued by "(STAGING) Let\'s Encrypt"', needsArg: false },
+  { kind: 'staging-cert', description: 'dod L5: the front door serves a certificate issued by "(STAGING) Let\'s Encrypt" (Flux pulls the kit through it and does not trust it either: nothing installs)', needsArg: false },
   { kind: 'kubectl-patch', description: 'dod L6: a `kubectl patch` (manager kubectl-patch) on this Deployment in the primary region', needsArg: true, argName: '<ns>/<deployment>', validate: namespacedName },
   { kind: 'late-restart', description: 'dod L6: this Deployment is restarted (restartedAt) after the bootstrap window in the primary region', needsArg: true, argName: '<ns>/<deployment>', validate: namespacedName },
   { kind: 'cutover-incomplete', description: 'dod L7: the cutover status ConfigMap and the record say cutoverComplete=false', needsArg: false },
