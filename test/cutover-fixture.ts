@@ -18,24 +18,31 @@ const SLOTS = ['bp-cilium', 'bp-crossplane', 'bp-self-sovereign-cutover', 'bp-ca
 /** The small kit as a file, for the CLIs. */
 export const smallKitFile = () => kitFileOf(SLOTS);
 
-const until = async (what: string, ms: number, cond: () => Promise<boolean>) => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-};
-
-/** Every HelmRelease and source Ready and every Deployment available in `target`'s primary region. */
-export async function settled(target: TargetSpec, ms = 120_000): Promise<void> {
+/** Every HelmRelease and source Ready and every Deployment and DaemonSet available in `target`'s primary region. */
+export async function settled(target: TargetSpec, ms = 180_000): Promise<void> {
   const rc = new RegionClient(target.regions.find((r) => r.role === 'primary')!);
-  const ready = async (resource: string) => (await rc.list(resource)).items.every((o) => condition(o, 'Ready')?.status === 'True');
+  const notReady = async (): Promise<string[]> => {
+    const out: string[] = [];
+    const hrs = (await rc.list('helmreleases.helm.toolkit.fluxcd.io')).items;
+    if (hrs.length !== SLOTS.length) out.push(`${hrs.length} of ${SLOTS.length} HelmReleases`);
+    for (const resource of ['helmreleases.helm.toolkit.fluxcd.io', 'gitrepositories.source.toolkit.fluxcd.io', 'helmcharts.source.toolkit.fluxcd.io', 'ocirepositories.source.toolkit.fluxcd.io']) {
+      for (const o of (await rc.list(resource)).items) if (condition(o, 'Ready')?.status !== 'True') out.push(`${o.kind} ${o.metadata.name}`);
+    }
+    for (const d of (await rc.list('deployments.apps')).items) {
+      if (condition(d, 'Available')?.status !== 'True' || (d.status?.updatedReplicas ?? 0) !== (d.status?.replicas ?? 0)) out.push(`Deployment ${d.metadata.namespace}/${d.metadata.name}`);
+    }
+    for (const d of (await rc.list('daemonsets.apps')).items) {
+      const s = (d.status ?? {}) as { desiredNumberScheduled?: number; numberReady?: number };
+      if (!s.desiredNumberScheduled || s.numberReady !== s.desiredNumberScheduled) out.push(`DaemonSet ${d.metadata.namespace}/${d.metadata.name}`);
+    }
+    return out;
+  };
+  const end = Date.now() + ms;
   try {
-    await until('the kit to be Ready', ms, async () =>
-      (await rc.list('helmreleases.helm.toolkit.fluxcd.io')).items.length === SLOTS.length &&
-      (await ready('helmreleases.helm.toolkit.fluxcd.io')) && (await ready('gitrepositories.source.toolkit.fluxcd.io')) &&
-      (await ready('helmcharts.source.toolkit.fluxcd.io')) && (await ready('ocirepositories.source.toolkit.fluxcd.io')) &&
-      (await rc.list('deployments.apps')).items.every((d) => condition(d, 'Available')?.status === 'True' && (d.status?.updatedReplicas ?? 0) === (d.status?.replicas ?? 0)));
+    for (let left = await notReady(); left.length; left = await notReady()) {
+      if (Date.now() > end) throw new Error(`not settled within ${ms / 1000}s: ${left.join(', ')}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
   } finally {
     rc.close();
   }

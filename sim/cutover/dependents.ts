@@ -1,6 +1,7 @@
 /**
  * Workloads whose health follows an upstream they reach through the region's egress path,
- * checked every few seconds with real requests:
+ * checked every few seconds with real requests, and judged unhealthy after consecutive failures
+ * (a probe's failureThreshold):
  * - catalyst-api's readiness probe checks its GitOps remote (CATALYST_GITOPS_REPO_URL, git's
  *   info/refs) from each pod: while it is unreachable the pod reports not Ready, and the real
  *   Deployment controller takes the Deployment's availability away;
@@ -13,8 +14,9 @@ import { reach, type Reach } from './egress-client.js';
 import { podIdentity } from './policy-agent.js';
 import { isIpv4, publicAddress } from './destinations.js';
 
-const CHECK_MS = 3000;
-const TIMEOUT_MS = 3000;
+const CHECK_MS = 2000;
+const TIMEOUT_MS = 4000;
+const FAILURE_THRESHOLD = 2;
 const CATALYST_API = { namespace: 'catalyst-system', name: 'catalyst-api', env: 'CATALYST_GITOPS_REPO_URL' };
 const CROSSPLANE_NS = 'crossplane-system';
 
@@ -32,7 +34,14 @@ const ready = (pod: KubeObject) => (pod.status as { conditions?: { type: string;
 export function installEgressDependents(region: SimRegion, ca: string, onError: (err: unknown) => void): () => Promise<void> {
   const unready = new Set<string>();
   const health = new Map<string, boolean>();
-  const check = (from: string, url: string) => reach({ proxyUrl: region.proxy.url, from, url, timeoutMs: TIMEOUT_MS, ca });
+  const failures = new Map<string, number>();
+  /** A check of `key`: ok, or failed FAILURE_THRESHOLD times in a row (undefined while it is still counting). */
+  const check = async (key: string, from: string, url: string): Promise<Reach | undefined> => {
+    const r = await reach({ proxyUrl: region.proxy.url, from, url, timeoutMs: TIMEOUT_MS, ca });
+    const n = r.ok ? 0 : (failures.get(key) ?? 0) + 1;
+    failures.set(key, n);
+    return r.ok || n >= FAILURE_THRESHOLD ? r : undefined;
+  };
 
   const setPodReady = (pod: KubeObject, ok: boolean, message: string) => {
     const s = pod.status as { conditions?: Record<string, unknown>[]; containerStatuses?: Record<string, unknown>[] };
@@ -52,8 +61,9 @@ export function installEgressDependents(region: SimRegion, ca: string, onError: 
     if (!url) return;
     const pods = region.pods.list(CATALYST_API.namespace).filter((p) => p.metadata.labels?.['app.kubernetes.io/name'] === CATALYST_API.name && (p.status as { phase?: string } | undefined)?.phase === 'Running' && !p.metadata.deletionTimestamp);
     await Promise.all(pods.map(async (pod) => {
-      const r = await check(podIdentity(CATALYST_API.namespace, pod.metadata.name), `${url.replace(/\/$/, '')}/info/refs?service=git-upload-pack`);
       const key = pod.metadata.uid ?? pod.metadata.name;
+      const r = await check(key, podIdentity(CATALYST_API.namespace, pod.metadata.name), `${url.replace(/\/$/, '')}/info/refs?service=git-upload-pack`);
+      if (!r) return;
       if (!r.ok && ready(pod)) {
         unready.add(key);
         await setPodReady(pod, false, `containers with unready status: [${CATALYST_API.name}] (readiness: gitops remote ${url} unreachable: ${cause(new URL(url).hostname, r)})`);
@@ -69,8 +79,8 @@ export function installEgressDependents(region: SimRegion, ca: string, onError: 
     await Promise.all(list.map(async (p) => {
       const pkg = String((p.spec as { package?: string } | undefined)?.package ?? '');
       const host = pkg.split('/')[0];
-      const r = await check(CROSSPLANE_NS, `https://${host}/v2/`);
-      if (health.get(p.metadata.name) === r.ok) return;
+      const r = await check(`provider/${p.metadata.name}`, CROSSPLANE_NS, `https://${host}/v2/`);
+      if (!r || health.get(p.metadata.name) === r.ok) return;
       health.set(p.metadata.name, r.ok);
       const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
       await region.api.applyStatus({

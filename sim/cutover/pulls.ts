@@ -19,7 +19,7 @@ import { HOST_IDENTITY } from './policy-agent.js';
 
 export const STATUS_CM = { namespace: 'catalyst', name: 'self-sovereign-cutover-status' };
 const MOTHERSHIP_HARBOR = 'harbor.openova.io';
-const PULL_TIMEOUT_MS = 3000;
+const PULL_TIMEOUT_MS = 10_000;
 
 export interface PullFailure {
   reason: 'ImagePullBackOff';
