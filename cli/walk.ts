@@ -18,6 +18,7 @@ import { assertChaosAllowed, walkJanitor } from '../src/chaos/index.js';
 import { kindPlan, loadKindPlanInputs, KIND_KIT_PATH } from '../src/kind/plan.js';
 import { renderKindDryRun } from '../src/kind/render.js';
 import { requireK6 } from '../src/failover/k6.js';
+import { requireInClusterLoad } from '../src/failover/in-cluster-load.js';
 import { kindTarget, kindPreflight, exportKindCredentials } from '../src/kind/target.js';
 import { KIND_STATE_DIR } from '../src/kind/topology.js';
 import { startKindSideServices } from '../src/kind/side-services.js';
@@ -121,6 +122,7 @@ async function main(argv: string[]): Promise<number> {
         break;
       }
     }
+    if (options.load === 'k6-operator' && options.suites.includes('failover')) await requireInClusterLoad(target);
     return await runWalk(target, options, io, { interlock: (ctx) => assertChaosAllowed(ctx), janitor: (ctx, phase) => walkJanitor(ctx, { strict: phase === 'before' }) }, req.shard, run);
   } catch (e) {
     discardIfEmpty(run);

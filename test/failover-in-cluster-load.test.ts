@@ -16,7 +16,8 @@ import { startSim, type RunningSim } from '../sim/index.js';
 import { FaultLedger } from '../src/chaos/index.js';
 import { FAULT_LABEL } from '../src/chaos/types.js';
 import { drControllerMissing } from '../src/failover/dr-controller.js';
-import { recordsInLog, requireTestRunServed, runInClusterLoad, type InClusterLoadOptions } from '../src/failover/in-cluster-load.js';
+import { recordsInLog, requireInClusterLoad, requireTestRunServed, runInClusterLoad, type InClusterLoadOptions } from '../src/failover/in-cluster-load.js';
+import { chooseWriter } from '../src/suites/failover/writers.js';
 import { RegionClient } from '../src/target/kube.js';
 import { SetupError } from '../src/target/errors.js';
 import { REPO_ROOT } from '../src/repo-root.js';
@@ -39,6 +40,8 @@ after(async () => {
 /** A fresh client (its discovery is not cached from before the CRD existed). */
 const harness = () => new RegionClient(sim.target.regions[0]);
 const api = () => sim.ctx.primary.api;
+/** The world alone has no data plane; the counter URL is all the in-cluster writer needs of one. */
+const withCounter = () => ({ ...sim.target, counterUrl: 'https://counter.sim.sovereign-walk.test/' });
 
 function testRunOptions(name: string, over: Partial<InClusterLoadOptions> = {}): InClusterLoadOptions {
   return {
@@ -87,6 +90,8 @@ test('--load k6-operator is refused in one line where the k6-operator CRD is not
     assert.ok(!e.message.includes('\n'));
     return true;
   });
+  await assert.rejects(requireInClusterLoad(withCounter()), /^SetupError: --load k6-operator: hz-hel-rtz-prod does not serve testruns\.k6\.io/, 'the load runs in the surviving region');
+  await assert.rejects(requireInClusterLoad({ ...withCounter(), counterUrl: undefined }), /^SetupError: --load k6-operator: the target has no counter URL/);
 });
 
 test('with the CRD served: applied, followed to finished, removed; the ledger records the fault and its revert', { timeout: 90_000 }, async () => {
@@ -119,6 +124,23 @@ test('with the CRD served: applied, followed to finished, removed; the ledger re
   assert.equal(entry?.kind, 'in-cluster-load');
   assert.equal(entry?.state, 'reverted');
   assert.deepEqual(entry?.revert.map((s) => s.kind === 'delete-fault-objects' && s.resource), ['testruns.k6.io', 'configmaps']);
+});
+
+test('the failover suite\'s k6-operator writer: its TestRun applied, followed to finished and removed', { timeout: 60_000 }, async () => {
+  const inCluster = { region: harness(), ledger: FaultLedger.forSovereign(sim.target.sovereign, stateDir), runId: 'run-2' };
+  const writer = await chooseWriter(withCounter(), undefined as never, { inCluster });
+  assert.equal(writer.kind, 'k6-operator');
+  assert.match(writer.description, /^k6-operator TestRun default\/sovereign-walk-failover \(parallelism 2\) in hz-fsn-rtz-prod over HTTP to https:\/\/counter\./);
+  const playing = (async () => {
+    while (!(await api().get('k6.io/v1alpha1', 'TestRun', 'default', 'sovereign-walk-failover'))) await new Promise((r) => setTimeout(r, 50));
+    for (const stage of ['initialization', 'started', 'finished']) {
+      await api().applyStatus({ apiVersion: 'k6.io/v1alpha1', kind: 'TestRun', metadata: { name: 'sovereign-walk-failover', namespace: 'default' }, status: { stage } }, 'k6-operator');
+    }
+  })();
+  const stats = await writer.run({ ratePerSec: 10, durationMs: 5_000, signal: new AbortController().signal, onRecord: () => {} });
+  await playing;
+  assert.equal(stats.sent, 0, 'no runner pod wrote');
+  assert.equal(await api().get('k6.io/v1alpha1', 'TestRun', 'default', 'sovereign-walk-failover'), undefined);
 });
 
 test('a TestRun the operator reports in error is followed to its end and removed', { timeout: 60_000 }, async () => {

@@ -66,6 +66,7 @@ function program(faultKinds?: string): Command {
     .option('--rto <duration>', 'failover RTO threshold', '30s')
     .option('--rpo <count>', 'acknowledged writes that may be lost', '0')
     .option('--write-rate <perSecond>', 'failover writes per second', '10')
+    .addOption(new Option('--load <where>', 'failover write load: local (k6 or the Node writer on this machine) or k6-operator (a TestRun in a surviving region; its CRD must be served)').choices(['local', 'k6-operator']).default('local'))
     .option('--k6 <path>', 'k6 binary for the failover writer (default: k6 on PATH; without one the built-in Node writer runs)')
     .option('--kill-mode <mode>', 'region kill actuator override (hcloud, network-policy, cnpg-fence)')
     .option('--hcloud-selector <selector>', 'Hetzner Cloud label selector of the primary region\'s servers (default $SW_HCLOUD_LABEL_SELECTOR); the kill is refused (exit 2) unless it matches exactly the nodes that region\'s API server lists')
@@ -194,6 +195,7 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
       writeRate,
       killMode: str('killMode'),
       k6Path: str('k6'),
+      load: str('load') as WalkOptions['load'],
       operatorSession: Boolean(o.operatorSession),
       // On live these stay empty unless given; the live preflight derives them from the mailbox or refuses.
       operatorEmail: str('operatorEmail') ?? (targetKind === 'live' ? '' : SIM_OPERATOR_EMAIL),

@@ -14,7 +14,8 @@ import { applyFault, executeRevert, newFaultId, type FaultLedger } from '../chao
 import { FAULT_LABEL, type HarnessResource, type RevertStep } from '../chaos/types.js';
 import { REPO_ROOT } from '../repo-root.js';
 import { SetupError } from '../target/errors.js';
-import type { RegionClient } from '../target/kube.js';
+import { RegionClient } from '../target/kube.js';
+import type { TargetSpec } from '../target/types.js';
 import { describeError, type KubeObject } from '../target/objects.js';
 import { isHistoryEvent, parseHistoryEntry, type WriteRecord } from './history.js';
 import { renderK6TestRun, type K6TestRunOptions } from './testrun.js';
@@ -24,12 +25,28 @@ const CONFIGMAPS = 'configmaps' satisfies HarnessResource;
 const RECORD_PREFIX = 'SWH ';
 const SCRIPT = 'counter-http.js';
 
+/** Where and how the failover suite runs its in-cluster load (the rendered TestRun evidence uses the same). */
+export const FAILOVER_TESTRUN = { name: 'sovereign-walk-failover', namespace: 'default', parallelism: 2 } as const;
+
 /** The region must serve the k6-operator's CRD, or `--load k6-operator` is refused before the walk starts. */
 export async function requireTestRunServed(region: RegionClient): Promise<void> {
   try {
     await region.resolve(TESTRUNS);
   } catch (e) {
     throw new SetupError(`--load k6-operator: ${region.name} does not serve ${TESTRUNS} (${describeError(e)}); install the k6-operator there, or walk without --load`);
+  }
+}
+
+/** The walk's check: the load runs in a surviving region (it must outlive the kill), through the counter app. */
+export async function requireInClusterLoad(target: TargetSpec): Promise<void> {
+  if (!target.counterUrl) throw new SetupError('--load k6-operator: the target has no counter URL for fixtures/k6/counter-http.js to write to');
+  const survivor = target.regions.find((r) => r.role !== 'primary');
+  if (!survivor) throw new SetupError('--load k6-operator: the target has no surviving region to run the TestRun in');
+  const region = new RegionClient(survivor);
+  try {
+    await requireTestRunServed(region);
+  } finally {
+    region.close();
   }
 }
 

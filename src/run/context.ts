@@ -25,6 +25,8 @@ export interface WalkOptions {
   killMode?: string;
   /** `--k6 <path>`: the k6 binary the failover writer uses (else `k6` on PATH). */
   k6Path?: string;
+  /** `--load k6-operator`: the failover load runs as a k6-operator TestRun in a surviving region. */
+  load?: 'local' | 'k6-operator';
   minNodes: number;
   /** Budget for one journey mail to arrive (ms). */
   mailTimeoutMs: number;

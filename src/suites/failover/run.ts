@@ -14,6 +14,7 @@ import { FaultLedger } from '../../chaos/ledger.js';
 import { checkHistory, isRecoveryAck, type Verdict } from '../../failover/checker.js';
 import { openHistoryFile, parseHistory, type History, type HistoryEntry, type HistoryEvent, type WriteRecord } from '../../failover/history.js';
 import { renderK6TestRunYaml } from '../../failover/testrun.js';
+import { FAILOVER_TESTRUN } from '../../failover/in-cluster-load.js';
 import type { WriterStats } from '../../failover/writer.js';
 import { CNPGPAIR_RESOURCE, CONTINUUM_RESOURCE, FailoverObserver, type Switchover } from '../../failover/observe.js';
 import { killRegion, killSpecFor, newKillId, planKill, type KillHints, type KillOutcome, type KillPlan } from '../../failover/actuators/index.js';
@@ -218,7 +219,8 @@ export async function runFailover(h: FailoverHarness, opts: FailoverRunOptions =
     result.notServed = observer.notServed;
     result.continuumObserved = observer.objects(CONTINUUM_RESOURCE).length > 0;
     pairHealth(observer, pre);
-    const writer = await chooseWriter(ctx.target, h.http, { prefer: opts.writer, k6Path: ctx.options.k6Path, env });
+    const inCluster = ctx.options.load === 'k6-operator' ? { region: survivors[0], ledger: opts.ledger ?? FaultLedger.forSovereign(ctx.target.sovereign), runId: ctx.runId } : undefined;
+    const writer = await chooseWriter(ctx.target, h.http, { prefer: opts.writer, k6Path: ctx.options.k6Path, env, inCluster });
     const writerReport: NonNullable<FailoverResult['writer']> = { kind: writer.kind, description: writer.description, k6: writer.k6 };
     result.writer = writerReport;
     pre.steps.push(step('writer', 'passed', writer.description));
@@ -356,15 +358,13 @@ function judge(h: FailoverHarness, result: FailoverResult, historyPath: string):
   const counterUrl = h.ctx.target.counterUrl;
   if (counterUrl) {
     const yaml = renderK6TestRunYaml({
-      name: 'sovereign-walk-failover',
-      namespace: 'sovereign-walk',
-      parallelism: 2,
-      scriptConfigMap: { name: 'sovereign-walk-k6', file: 'counter-http.js' },
+      ...FAILOVER_TESTRUN,
+      scriptConfigMap: { name: `${FAILOVER_TESTRUN.name}-script`, file: 'counter-http.js' },
       rate: h.ctx.options.writeRate,
       duration: `${Math.ceil((DEFAULT_TIMING.warmupMs + result.windowMs) / 1000)}s`,
       baseUrl: counterUrl,
     });
-    result.evidence.testRun = h.evidence.write({ surface: 'failover-k6-testrun', kind: 'yaml', ext: 'yaml', content: yaml, description: 'k6-operator TestRun for the same load from inside the cluster (rendered, not applied)' });
+    result.evidence.testRun = h.evidence.write({ surface: 'failover-k6-testrun', kind: 'yaml', ext: 'yaml', content: yaml, description: `k6-operator TestRun for the same load from inside the cluster (${result.writer?.kind === 'k6-operator' ? 'applied with --load k6-operator, then removed' : 'rendered; --load k6-operator applies it'})` });
   }
   return result;
 }

@@ -11,14 +11,17 @@ import { findK6, runK6Writer, type K6Binary } from '../../failover/k6.js';
 import { parseFinal, type FinalState, type WriteRecord } from '../../failover/history.js';
 import { createHttpTarget } from '../../failover/targets/http-target.js';
 import { createPgTarget, ensureCounterTable, readFinal } from '../../failover/targets/pg-target.js';
-import { runWriter, type WriterStats, type WriteTarget } from '../../failover/writer.js';
+import { runWriter, summarizeWrites, type WriterStats, type WriteTarget } from '../../failover/writer.js';
+import { FAILOVER_TESTRUN, runInClusterLoad } from '../../failover/in-cluster-load.js';
+import type { FaultLedger } from '../../chaos/ledger.js';
+import type { RegionClient } from '../../target/kube.js';
 import { registerSecret } from '../../evidence/redact.js';
 import { HttpClient, matchRule } from '../../target/http.js';
 import type { DatabaseEndpoint, TargetSpec } from '../../target/types.js';
 
 export const WRITE_TIMEOUT_MS = 2_000;
 
-export type WriterKind = 'k6-http' | 'node-http' | 'k6-sql' | 'node-sql';
+export type WriterKind = 'k6-http' | 'node-http' | 'k6-sql' | 'node-sql' | 'k6-operator';
 
 export interface WriterRun {
   ratePerSec: number;
@@ -68,6 +71,8 @@ export interface WriterChoice {
   k6Path?: string;
   env?: NodeJS.ProcessEnv;
   findK6?: typeof findK6;
+  /** `--load k6-operator`: a TestRun in this (surviving) region writes, recorded in this ledger. */
+  inCluster?: { region: RegionClient; ledger: FaultLedger; runId: string };
 }
 
 /** Why the Node writer runs although k6 was not ruled out. */
@@ -85,6 +90,16 @@ export async function chooseWriter(target: TargetSpec, http: HttpClient, choice:
   if (target.counterUrl) {
     const baseUrl = target.counterUrl;
     const probeTarget = (): WriteTarget => createHttpTarget({ baseUrl, dispatcher: http.dispatcher });
+    if (choice.inCluster) {
+      const inCluster = choice.inCluster;
+      return {
+        kind: 'k6-operator',
+        description: `k6-operator TestRun ${FAILOVER_TESTRUN.namespace}/${FAILOVER_TESTRUN.name} (parallelism ${FAILOVER_TESTRUN.parallelism}) in ${inCluster.region.name} over HTTP to ${baseUrl}`,
+        probeTarget,
+        prepare: async () => {},
+        run: (o) => runInClusterWriter(inCluster, baseUrl, o),
+      };
+    }
     const k6: K6Binary | null = choice.prefer === 'node' ? null : await k6Finder({ path: choice.k6Path });
     if (k6) {
       const hosts = k6Hosts(target, new URL(baseUrl));
@@ -133,6 +148,28 @@ export async function chooseWriter(target: TargetSpec, http: HttpClient, choice:
     };
   }
   return { kind: 'node-sql', description: `Node writer into ${where}${noK6(choice, true)}`, probeTarget, prepare, run: (o) => runNode(probeTarget(), o) };
+}
+
+/** The records arrive when the runners are done (their logs), so RTO is judged after the run, not while it goes. */
+async function runInClusterWriter(inCluster: NonNullable<WriterChoice['inCluster']>, baseUrl: string, o: WriterRun): Promise<WriterStats> {
+  const sentAts: number[] = [];
+  let acked = 0;
+  let errors = 0;
+  const result = await runInClusterLoad({
+    ...inCluster,
+    testRun: { ...FAILOVER_TESTRUN, rate: o.ratePerSec, duration: `${Math.ceil(o.durationMs / 1000)}s`, baseUrl },
+    // Runner start-up (image pull, initializer) on top of the run itself.
+    timeoutMs: o.durationMs + 120_000,
+    signal: o.signal,
+    onRecord: (r) => {
+      sentAts.push(r.sentAt);
+      if (r.ackAt !== null) acked++;
+      else errors++;
+      o.onRecord(r);
+    },
+  });
+  if (result.outcome === 'error') throw new Error(`the k6-operator TestRun ended in error (stages ${result.stages.join(' → ')})`);
+  return summarizeWrites(sentAts, { acked, errors, skipped: 0 }, 'k6');
 }
 
 async function runNode(target: WriteTarget, o: WriterRun): Promise<WriterStats> {
