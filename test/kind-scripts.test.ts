@@ -5,6 +5,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import './helpers/cli.js';
+
 const ROOT = new URL('..', import.meta.url).pathname;
 const GOLDEN = new URL('./golden/kind/', import.meta.url).pathname;
 
@@ -14,7 +16,7 @@ function script(file: string, args: string[]): { status: number | null; stdout: 
   try {
     writeFileSync(join(bin, 'docker'), "#!/bin/sh\necho 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' >&2\nexit 1\n");
     chmodSync(join(bin, 'docker'), 0o755);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...args], {
+    const r = spawnSync(process.execPath, [...(file.endsWith('.ts') ? ['--import', 'tsx'] : []), file, ...args], {
       cwd: ROOT,
       env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
       encoding: 'utf8',
@@ -49,4 +51,12 @@ test('kind:down --dry-run prints the golden teardown; without Docker it exits 2'
   const real = script('scripts/kind-down.ts', []);
   assert.equal(real.status, 2);
   assert.match(real.stderr, /^kind:down: Docker is unavailable: /);
+});
+
+test('walk --target kind --dry-run prints the same golden plan (the Continuum install, the side services the walk starts) without Docker', () => {
+  const r = script('dist/cli/walk.js', ['--target', 'kind', '--dry-run']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, readFileSync(`${GOLDEN}plan.txt`, 'utf8'));
+  assert.match(r.stdout, /apply HelmRelease flux-system\/bp-continuum/);
+  assert.match(r.stdout, /# side service 1\/1: Mailpit, started by each `npm run walk -- --target kind` that walks journeys, through testcontainers/);
 });
