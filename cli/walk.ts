@@ -116,7 +116,9 @@ async function main(argv: string[]): Promise<number> {
         } catch (e) {
           throw new SetupError((e as Error).message);
         }
-        const sim = await startSim({ kit, faults, modules: simModulesFor(options.suites) });
+        // Without a readiness walk to watch the kit install, the Sovereign is walked once provisioned, as a live one is.
+        const settleKitMs = options.suites.includes('readiness') ? undefined : 5 * 60_000;
+        const sim = await startSim({ kit, faults, modules: simModulesFor(options.suites), ...(settleKitMs ? { settleKitMs } : {}) });
         target = sim.target;
         stop = sim.stop;
         break;

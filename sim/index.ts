@@ -32,6 +32,12 @@ export interface SimOptions {
   modules?: SimModule[];
   /** Start-up progress lines. */
   log?: (line: string) => void;
+  /**
+   * Hand the Sovereign over only once its kit has settled in every region (each release Ready,
+   * stalled or suspended; at most `settleKitMs`), as a live Sovereign is walked after its
+   * provisioning. Without it the caller watches the kit install (a readiness walk does).
+   */
+  settleKitMs?: number;
 }
 
 export interface RunningSim {
@@ -105,11 +111,30 @@ export async function startSim(opts: SimOptions): Promise<RunningSim> {
       await install(ctx);
       opts.log?.(`module ${module} installed`);
     }
+    if (opts.settleKitMs) await kitSettled(ctx, opts.settleKitMs, opts.log);
     return { ctx, target: targetSpec(ctx, world), stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** A release Flux is done with for now: Ready for its generation, stalled, or suspended. */
+function settled(hr: { metadata: { generation?: number }; spec?: Record<string, unknown>; status?: Record<string, unknown> } | undefined): boolean {
+  if (!hr) return false;
+  if (hr.spec?.suspend === true) return true;
+  const s = hr.status as { observedGeneration?: number; conditions?: { type: string; status: string }[] } | undefined;
+  const c = (type: string) => s?.conditions?.find((x) => x.type === type)?.status;
+  return (c('Ready') === 'True' && s?.observedGeneration === hr.metadata.generation) || c('Stalled') === 'True';
+}
+
+async function kitSettled(ctx: SimContext, timeoutMs: number, log?: (line: string) => void): Promise<void> {
+  const informers = await Promise.all(ctx.regions.map((r) => ctx.informer(r, 'helm.toolkit.fluxcd.io/v2', 'HelmRelease')));
+  const deadline = Date.now() + timeoutMs;
+  const pending = () => informers.flatMap((inf, i) => ctx.kit.slots.filter((s) => !settled(inf.get('flux-system', s.name))).map((s) => `${ctx.regions[i].name}/${s.name}`));
+  while (pending().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+  const left = pending();
+  log?.(left.length ? `kit not settled after ${timeoutMs / 1000} s: ${left.slice(0, 5).join(', ')}${left.length > 5 ? ', …' : ''}` : 'kit settled in every region');
 }
 
 function targetSpec(ctx: SimContext, world: World): TargetSpec {
