@@ -139,7 +139,7 @@ async function kitSettled(ctx: SimContext, timeoutMs: number, log?: (line: strin
 
 function targetSpec(ctx: SimContext, world: World): TargetSpec {
   const { regionKill, resolve: extraResolve, ...extras } = ctx.targetExtras;
-  const rule = (host: string): ResolveRule => ({ host, port: 443, address: '127.0.0.1', targetPort: world.frontDoor.port });
+  const rule = (host: string): ResolveRule => ({ host, port: 443, address: world.frontDoor.address, targetPort: world.frontDoor.port });
   return {
     kind: 'sim',
     name: 'sim',

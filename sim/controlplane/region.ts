@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../src/repo-root.js';
 import { spawnGroup, type GroupProcess } from '../host/processes.js';
 import type { Ownership } from '../host/ownership.js';
+import type { NetHost } from '../host/netns.js';
 import { freePorts } from '../host/ports.js';
 import { issueClient, issueLeaf, type SimCa } from '../pki/tls.js';
 import { resolveBinary, type BinaryName } from './assets.js';
@@ -52,6 +53,8 @@ export interface RegionControlPlaneOptions {
   harnessToken?: string;
   /** Start-up progress. */
   log?: (line: string) => void;
+  /** The region's host (its own network namespace and address); on loopback when absent. */
+  host?: NetHost;
 }
 
 export interface RegionControlPlane {
@@ -63,18 +66,22 @@ export interface RegionControlPlane {
   kubeconfigs: Record<RegionUser, string>;
   harnessToken: string;
   processes: Map<string, GroupProcess>;
-  /** Starts one more process of the region (Flux controllers, product runtimes) under the same ownership. */
+  /** The region's host, when it has one of its own. */
+  host?: NetHost;
+  /** Starts one more process of the region (Flux controllers, product runtimes) under the same ownership, in its host. */
   spawn(name: string, binary: string, args: string[], env?: NodeJS.ProcessEnv): GroupProcess;
   stop(): Promise<void>;
 }
 
 export async function startRegionControlPlane(o: RegionControlPlaneOptions): Promise<RegionControlPlane> {
   await mkdir(join(o.dir, 'pki'), { recursive: true, mode: 0o700 });
-  const [etcdPort, peerPort, apiPort, kubeletPort] = await freePorts(4);
-  const server = `https://127.0.0.1:${apiPort}`;
+  // A host of its own has its own ports; on loopback the regions share the machine's.
+  const [etcdPort, peerPort, apiPort, kubeletPort] = o.host ? [2379, 2380, 6443, 10250] : await freePorts(4);
+  const apiAddress = o.host?.address ?? '127.0.0.1';
+  const server = `https://${apiAddress}:${apiPort}`;
   const pki = join(o.dir, 'pki');
   const file = (name: string) => join(pki, name);
-  const serving = await issueLeaf(o.ca, ['127.0.0.1', 'localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', serviceIp(o.serviceCidr)]);
+  const serving = await issueLeaf(o.ca, [...new Set([apiAddress, '127.0.0.1'])].concat('localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', serviceIp(o.serviceCidr)));
   const sa = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const harnessToken = o.harnessToken ?? randomBytes(24).toString('base64url');
   await Promise.all([
@@ -100,7 +107,8 @@ export async function startRegionControlPlane(o: RegionControlPlaneOptions): Pro
 
   const processes = new Map<string, GroupProcess>();
   const spawn = (name: string, binary: string, args: string[], env: NodeJS.ProcessEnv = process.env): GroupProcess => {
-    const p = spawnGroup(binary, args, { env, logPath: join(o.dir, `${name}.log`), owner: o.owner });
+    const [command, ...argv] = o.host ? o.host.exec([binary, ...args]) : [binary, ...args];
+    const p = spawnGroup(command, argv, { env, logPath: join(o.dir, `${name}.log`), owner: o.owner });
     processes.set(name, p);
     return p;
   };
@@ -120,14 +128,14 @@ export async function startRegionControlPlane(o: RegionControlPlaneOptions): Pro
       // A scratch cluster that is thrown away with the instance: no fsync per write.
       '--unsafe-no-fsync', '--log-level', 'error', '--quota-backend-bytes', String(2 * 1024 ** 3),
     ]);
-    await waitUntil(`etcd of ${o.name}`, async () => (await fetch(`http://127.0.0.1:${etcdPort}/health`)).ok, 20_000, () => etcd.alive());
-    o.log?.('etcd ready');
+    // In a host of its own, etcd answers only inside it: the API server's readiness covers it.
+    if (!o.host) await waitUntil(`etcd of ${o.name}`, async () => (await fetch(`http://127.0.0.1:${etcdPort}/health`)).ok, 20_000, () => etcd.alive());
 
     const apiserver = spawn('kube-apiserver', bin('kube-apiserver'), [
       '--etcd-servers', `http://127.0.0.1:${etcdPort}`,
-      '--bind-address', '127.0.0.1', '--secure-port', String(apiPort), '--advertise-address', '127.0.0.1',
-      // The apiserver refuses a loopback endpoint for the default/kubernetes Service; nothing here needs it.
-      '--endpoint-reconciler-type', 'none',
+      '--bind-address', o.host ? '0.0.0.0' : '127.0.0.1', '--secure-port', String(apiPort), '--advertise-address', apiAddress,
+      // On loopback the apiserver refuses its own endpoint for the default/kubernetes Service; a host's address is fine.
+      ...(o.host ? [] : ['--endpoint-reconciler-type', 'none']),
       '--tls-cert-file', file('apiserver.crt'), '--tls-private-key-file', file('apiserver.key'),
       '--client-ca-file', file('ca.crt'), '--token-auth-file', file('tokens.csv'),
       '--service-account-issuer', 'https://kubernetes.default.svc.cluster.local',
@@ -139,7 +147,7 @@ export async function startRegionControlPlane(o: RegionControlPlaneOptions): Pro
       '--enable-aggregator-routing=true',
       '--profiling=false', '--v', '0',
     ]);
-    await waitHttps(`kube-apiserver of ${o.name}`, `${server}/readyz`, { ca: o.ca.certPem, cert: admin.certPem, key: admin.keyPem }, 60_000, () => apiserver.alive());
+    await waitHttps(`kube-apiserver of ${o.name}`, `${server}/readyz`, { ca: o.ca.certPem, cert: admin.certPem, key: admin.keyPem }, 60_000, () => apiserver.alive() && etcd.alive());
     o.log?.('kube-apiserver ready');
 
     spawn('kube-controller-manager', bin('kube-controller-manager'), [
@@ -174,7 +182,7 @@ export async function startRegionControlPlane(o: RegionControlPlaneOptions): Pro
     await stop();
     throw err;
   }
-  return { name: o.name, server, dir: o.dir, kubeletPort, kubeconfigs, harnessToken, processes, spawn, stop };
+  return { name: o.name, server, dir: o.dir, kubeletPort, kubeconfigs, harnessToken, processes, spawn, stop, ...(o.host ? { host: o.host } : {}) };
 }
 
 /** The first address of the service range: the default/kubernetes Service's ClusterIP. */

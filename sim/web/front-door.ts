@@ -13,6 +13,7 @@ import type { GatewayRoutes } from './gateway.js';
 import { dispatch, RouteTable } from './route-table.js';
 
 export interface FrontDoor extends SimWeb {
+  readonly address: string;
   /** The module routes (also served by the backends the proxying products forward to). */
   readonly routes: RouteTable;
   /** Routes by the region's HTTPRoutes first (the Gateway's data path); module routes serve what no route claims. */
@@ -30,6 +31,9 @@ export interface FrontDoorOptions {
   domains: string[];
   /** Names the default certificate covers (exact or `*.suffix`, one label deep as TLS wildcards are). */
   certNames: string[];
+  /** Where it listens: the world address and 443 when the regions are hosts of their own, else a loopback port. */
+  address?: string;
+  port?: number;
 }
 
 function covered(names: string[], host: string): boolean {
@@ -92,7 +96,7 @@ export async function startFrontDoor(opts: FrontDoorOptions): Promise<FrontDoor>
   server.on('tlsClientError', () => {});
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(opts.port ?? 0, opts.address ?? '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
@@ -101,6 +105,7 @@ export async function startFrontDoor(opts: FrontDoorOptions): Promise<FrontDoor>
 
   return {
     port,
+    address: opts.address ?? '127.0.0.1',
     routes,
     setGateway(g: GatewayRoutes) {
       gateway = g;

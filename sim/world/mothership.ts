@@ -15,14 +15,19 @@ export const MOTHERSHIP_HOSTS = ['github.com', 'ghcr.io', 'harbor.openova.io', '
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface Mothership {
-  port: number;
+  /** Where a mothership host answers (its own public address on the world network, or a loopback port). */
+  addressOf(host: string): { address: string; port: number };
   /** Requests each host answered (the cutover evidence counts what reached the mothership). */
   hits: Map<string, number>;
   route(host: string, handler: Handler): void;
   close(): Promise<void>;
 }
 
-export async function startMothership(publicCa: SimCa): Promise<Mothership> {
+/**
+ * `addresses`: one address per host (each on port 443, a host of its own), or none: every host on
+ * one loopback port.
+ */
+export async function startMothership(publicCa: SimCa, addresses?: Record<string, string>): Promise<Mothership> {
   const contexts = new Map<string, SecureContext>();
   for (const host of MOTHERSHIP_HOSTS) {
     const leaf = await issueLeaf(publicCa, [host]);
@@ -46,14 +51,35 @@ export async function startMothership(publicCa: SimCa): Promise<Mothership> {
     s.on('close', () => sockets.delete(s));
   });
   server.on('tlsClientError', () => {});
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const servers: Server[] = [server];
+  const where = new Map<string, { address: string; port: number }>();
+  if (addresses) {
+    const handler = server.listeners('request')[0] as Parameters<typeof createServer>[1];
+    for (const [i, host] of MOTHERSHIP_HOSTS.entries()) {
+      const s = i === 0 ? server : createServer({ SNICallback: (name, cb) => cb(null, contexts.get(name.toLowerCase()) ?? contexts.get(host)) }, handler);
+      if (i > 0) {
+        s.on('connection', (c: Socket) => {
+          sockets.add(c);
+          c.on('close', () => sockets.delete(c));
+        });
+        s.on('tlsClientError', () => {});
+        servers.push(s);
+      }
+      await new Promise<void>((resolve) => s.listen(443, addresses[host], resolve));
+      where.set(host, { address: addresses[host], port: 443 });
+    }
+  } else {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    for (const host of MOTHERSHIP_HOSTS) where.set(host, { address: '127.0.0.1', port });
+  }
   return {
-    port: (server.address() as AddressInfo).port,
+    addressOf: (host) => where.get(host)!,
     hits,
     route: (host, handler) => handlers.set(host, handler),
     async close() {
       for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     },
   };
 }

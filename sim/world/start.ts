@@ -21,7 +21,11 @@ import { gitOps } from '../gitops/gitops.js';
 import { KitRepo, repoFiles, type ReleaseEdit, type RepoContent } from '../gitops/kit-repo.js';
 import type { GitOps } from '../context.js';
 import { Ownership } from '../host/ownership.js';
+import { createWorldNetwork, netnsAvailable, routePods, type NetHost, type WorldNetwork } from '../host/netns.js';
 import { allocatePodCidrs } from '../host/pod-network.js';
+import { startDnsServer } from '../net/dns-server.js';
+import { RegionFirewall } from '../net/firewall.js';
+import { startKubeProxy } from '../net/kube-proxy.js';
 import { WorldApi, type Informer } from '../kube-client/api.js';
 import { startEgressProxy, type EgressProxy, type EgressRules } from '../net/egress-proxy.js';
 import { OciRegistry } from '../registry/oci-registry.js';
@@ -30,7 +34,7 @@ import { OperatorRunner } from '../operators/runner.js';
 import { PodRuntime } from '../runtime/pod-runtime.js';
 import { GatewayRoutes } from '../web/gateway.js';
 import { startBackends } from '../web/backends.js';
-import { ClusterDns } from './cluster-dns.js';
+import { ClusterDns, serviceName } from './cluster-dns.js';
 import { upstreams } from './upstreams.js';
 import { MOTHERSHIP_HOSTS, startMothership, type Mothership } from './mothership.js';
 import { createWorldPki, type WorldPki } from './pki.js';
@@ -58,6 +62,20 @@ export interface WorldOptions {
   rules?: (region: string) => EgressRules;
   /** Progress lines (start-up phases and their times). */
   log?: (line: string) => void;
+  /**
+   * `netns`: each region a host of its own (network namespace, address, nftables); `loopback`:
+   * everything on 127.0.0.1, egress through each region's proxy. Default: netns where namespaces
+   * can be made (root), else loopback (SW_SIM_NETWORK overrides).
+   */
+  network?: 'netns' | 'loopback';
+}
+
+/** How the world's hosts are connected, and why when they are not hosts of their own. */
+export interface WorldNetworking {
+  mode: 'netns' | 'loopback';
+  /** Why the regions share loopback (said in every walk's report). */
+  reason?: string;
+  net?: WorldNetwork;
 }
 
 export interface WorldRegion {
@@ -68,6 +86,9 @@ export interface WorldRegion {
   /** The world's own client (its actors write with their own field managers). */
   api: WorldApi;
   proxy: EgressProxy;
+  /** The region's host and its nftables, when it has a network namespace of its own. */
+  host?: NetHost;
+  firewall?: RegionFirewall;
   services: Informer;
   slices: Informer;
   pods: Informer;
@@ -84,6 +105,7 @@ export interface World {
   owner: Ownership;
   pki: WorldPki;
   regions: WorldRegion[];
+  networking: WorldNetworking;
   frontDoor: FrontDoor;
   mothership: Mothership;
   harbor: OciRegistry;
@@ -116,6 +138,10 @@ export async function startWorld(o: WorldOptions): Promise<World> {
   try {
     const sovereign = SIM_SOVEREIGN;
     const poolDomain = SIM_POOL_DOMAIN;
+    const networking = chooseNetworking(o.network ?? (process.env.SW_SIM_NETWORK as WorldOptions['network']), owner);
+    const net = networking.net;
+    const worldAddress = net?.world ?? '127.0.0.1';
+    log(networking.mode === 'netns' ? `regions are hosts of their own on ${net!.subnet}` : `regions share loopback: ${networking.reason}`);
     const pki = await createWorldPki(join(dir, 'pki'), sovereign, poolDomain);
     const robot = `robot$flux:${randomBytes(12).toString('hex')}`;
     const registryAuth = { [`registry.${sovereign}`]: robot, 'ghcr.io': robot };
@@ -135,24 +161,42 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     const content: RepoContent = { sovereign, chartsUrl: `oci://registry.${sovereign}/${CHARTS_PATH}`, kit: o.kit, namespaces, edits: o.edits ?? new Map(), repositoryUrls: o.repositoryUrls ?? new Map() };
     await repo.commit(repoFiles(content), 'bootstrap kit');
     const git: Server = createServer(gitHttpHandler(join(dir, 'git', 'served')));
-    await new Promise<void>((resolve) => git.listen(0, '127.0.0.1', resolve));
+    // The in-cluster name of Gitea's git service resolves to the world: on a host network, its own port 3000.
+    await new Promise<void>((resolve) => git.listen(net ? 3000 : 0, worldAddress, resolve));
     cleanups.push(() => new Promise<void>((resolve) => git.close(() => resolve())));
     const gitPort = (git.address() as AddressInfo).port;
 
-    const frontDoor = await startFrontDoor({ certPem: pki.gateway.certPem, keyPem: pki.gateway.keyPem, ca: pki.ca, domains: [sovereign, poolDomain], certNames: pki.gatewayNames });
+    const frontDoor = await startFrontDoor({ certPem: pki.gateway.certPem, keyPem: pki.gateway.keyPem, ca: pki.ca, domains: [sovereign, poolDomain], certNames: pki.gatewayNames, ...(net ? { address: worldAddress, port: 443 } : {}) });
     cleanups.push(() => frontDoor.close());
     const backends = await startBackends(frontDoor.routes);
     cleanups.push(() => backends.close());
     frontDoor.route(`registry.${sovereign}`, harbor.handle, { paths: ['/v2', '/service/token'] });
-    const mothership = await startMothership(pki.publicCa);
+    const mothership = await startMothership(pki.publicCa, net ? Object.fromEntries(MOTHERSHIP_HOSTS.map((h) => [h, net.publicAddress()])) : undefined);
     cleanups.push(() => mothership.close());
     mothership.route('ghcr.io', ghcr.handle);
     mothership.route('github.com', gitHttpHandler(join(dir, 'git', 'served')));
     log('front door, mothership and git up');
 
     const cidrs = allocatePodCidrs(owner, SIM_REGIONS.length);
+    const hosts = SIM_REGIONS.map((spec) => net?.addHost(spec.name));
+    const regionsByAddress = new Map<string, WorldRegion>();
+    if (net) {
+      // The regions' DNS: cluster Services to their ClusterIP (the host's kube-proxy DNATs them), the world's names to theirs.
+      const dnsServer = await startDnsServer(worldAddress, (name, from) => {
+        if (name === 'gitea-http.gitea.svc.cluster.local') return worldAddress;
+        if (name === sovereign || name.endsWith(`.${sovereign}`) || name.endsWith(`.${poolDomain}`)) return worldAddress;
+        if ((MOTHERSHIP_HOSTS as readonly string[]).includes(name)) return mothership.addressOf(name).address;
+        const svc = serviceName(name);
+        const region = regionsByAddress.get(from);
+        const ip = svc && (region?.services.get(svc.namespace, svc.name)?.spec as { clusterIP?: string } | undefined)?.clusterIP;
+        return ip && ip !== 'None' ? ip : undefined;
+      });
+      cleanups.push(() => dnsServer.close());
+    }
     const regions = await Promise.all(SIM_REGIONS.map(async (spec, index): Promise<WorldRegion> => {
-      const cp = await startRegionControlPlane({ name: spec.name, index, dir: join(dir, spec.name), ca: pki.ca, owner, podCidr: cidrs[index], serviceCidr: SERVICE_CIDR, harnessToken: harnessToken(index) });
+      const host = hosts[index];
+      const cp = await startRegionControlPlane({ name: spec.name, index, dir: join(dir, spec.name), ca: pki.ca, owner, podCidr: cidrs[index], serviceCidr: SERVICE_CIDR, harnessToken: harnessToken(index), ...(host ? { host } : {}) });
+      if (net && host) routePods(net, host, cidrs[index]);
       cleanups.push(() => cp.stop());
       log(`${spec.name}: control plane up`);
       const api = new WorldApi(cp.kubeconfigs.world, 'sovereign-world');
@@ -160,6 +204,11 @@ export async function startWorld(o: WorldOptions): Promise<World> {
       const [services, slices, pods] = await Promise.all([api.informer('v1', 'Service'), api.informer('discovery.k8s.io/v1', 'EndpointSlice'), api.informer('v1', 'Pod')]);
       cleanups.push(() => services.stop(), () => slices.stop(), () => pods.stop());
       const dns = new ClusterDns(services, slices);
+      const firewall = host ? new RegionFirewall(host.netns, (err) => process.stderr.write(`[sim ${spec.name}] nftables: ${(err as Error).message}\n`)) : undefined;
+      if (firewall) {
+        cleanups.push(startKubeProxy(services, slices, firewall), () => firewall.stop());
+        await firewall.flush();
+      }
       const runtime = new PodRuntime({ region: spec.name, sovereign, api, pods, owner, logDir: cp.dir, ca: pki.ca, upstreamFor: upstreams(backends, dns) });
       runtime.start();
       cleanups.push(() => runtime.stop());
@@ -172,10 +221,10 @@ export async function startWorld(o: WorldOptions): Promise<World> {
         frontDoor.setGateway(new GatewayRoutes(routes, dns));
       }
       const statics: Record<string, { address: string; port: number }> = {
-        [`gitea-http.gitea.svc.cluster.local:3000`]: { address: '127.0.0.1', port: gitPort },
+        [`gitea-http.gitea.svc.cluster.local:3000`]: { address: worldAddress, port: gitPort },
       };
       // The default/kubernetes Service (its ClusterIP and names) is the region's API server, as in-cluster clients reach it.
-      const apiServer = { address: '127.0.0.1', port: Number(new URL(cp.server).port) };
+      const apiServer = { address: new URL(cp.server).hostname, port: Number(new URL(cp.server).port) };
       for (const name of [KUBERNETES_SERVICE_IP, 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local']) statics[`${name}:443`] = apiServer;
       const proxy = await startEgressProxy({
         namespace: 'flux-system',
@@ -183,25 +232,37 @@ export async function startWorld(o: WorldOptions): Promise<World> {
         resolve: async (to) => {
           const key = `${to.host}:${to.port}`;
           if (statics[key]) return { ...statics[key], scope: 'cluster' };
-          if (to.host === sovereign || to.host.endsWith(`.${sovereign}`) || to.host.endsWith(`.${poolDomain}`)) return { address: '127.0.0.1', port: frontDoor.port, scope: 'external' };
-          if ((MOTHERSHIP_HOSTS as readonly string[]).includes(to.host)) return { address: '127.0.0.1', port: mothership.port, scope: 'external' };
+          if (to.host === sovereign || to.host.endsWith(`.${sovereign}`) || to.host.endsWith(`.${poolDomain}`)) return { address: worldAddress, port: frontDoor.port, scope: 'external' };
+          if ((MOTHERSHIP_HOSTS as readonly string[]).includes(to.host)) return { ...mothership.addressOf(to.host), scope: 'external' };
           const svc = dns.resolve(to.host, to.port);
           return svc ? { ...svc, scope: 'cluster' } : undefined;
         },
       });
       cleanups.push(() => proxy.close());
-      await startFlux(cp, { proxyUrl: proxy.url, caBundlePath: pki.bundlePath });
+      await startFlux(cp, { ...(host ? {} : { proxyUrl: proxy.url }), caBundlePath: pki.bundlePath });
       log(`${spec.name}: flux up`);
       await applyServerSide(cp.kubeconfigs.admin, fluxBootstrapManifest({ sovereign, region: spec.name, role: spec.role, registryAuth }), 'sovereign-provisioner');
-      return { name: spec.name, role: spec.role, index, cp, api, proxy, services, slices, pods, dns, runtime, operators };
+      const region: WorldRegion = { name: spec.name, role: spec.role, index, cp, api, proxy, services, slices, pods, dns, runtime, operators, ...(host ? { host } : {}), ...(firewall ? { firewall } : {}) };
+      if (host) regionsByAddress.set(host.address, region);
+      return region;
     }));
     log('kit handed to Flux');
     const gitops = gitOps(repo, content, regions);
-    return { sovereign, poolDomain, kit: o.kit, dir, owner, pki, regions, frontDoor, mothership, harbor, ghcr, repo, gitops, registryAuth, stop };
+    return { sovereign, poolDomain, kit: o.kit, dir, owner, pki, regions, networking, frontDoor, mothership, harbor, ghcr, repo, gitops, registryAuth, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+function chooseNetworking(asked: WorldOptions['network'] | undefined, owner: Ownership): WorldNetworking {
+  if (asked !== 'netns') return { mode: 'loopback', reason: 'loopback asked for (SW_SIM_NETWORK=loopback)' };
+  const missing = netnsAvailable();
+  if (missing) {
+    if (asked === 'netns') throw new Error(`the embedded Sovereign cannot make its regions hosts of their own: ${missing}`);
+    return { mode: 'loopback', reason: `${missing}; egress enforcement and region power-off are simulated on loopback` };
+  }
+  return { mode: 'netns', net: createWorldNetwork(owner) };
 }
 
 /** SW_SIM_API_TOKEN seeds the harness's token (the redaction tests grep every artifact for it). */
