@@ -32,7 +32,9 @@ export const WALK_CLI = join(REPO_ROOT, 'dist/cli/walk.js');
 export const spawnWalk: Walker = (r) =>
   new Promise((resolve) => {
     const argv = ['--max-semi-space-size=2', WALK_CLI, '--report-dir', r.reportDir, '--history-dir', join(r.reportDir, 'history'), '--json', ...r.args];
-    const child = spawn(process.execPath, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: a Ctrl+C reaches prove alone, which passes it on once (a walk takes a
+    // second one as "exit at once").
+    const child = spawn(process.execPath, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     r.onStart?.(child);
     let stdout = '';
     let pending = '';
