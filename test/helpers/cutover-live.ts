@@ -23,7 +23,7 @@ function cutoverArgs(extra: string[]): string[] {
 
 /** A cutover walk to its end. */
 export function runCutoverWalk(extra: string[], env: NodeJS.ProcessEnv): { code: number | null; summary?: Summary; stderr: string } {
-  const r = spawnSync(process.execPath, cutoverArgs(extra), { cwd: ROOT, env, encoding: 'utf8', timeout: 110_000, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, cutoverArgs(extra), { cwd: ROOT, env, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * 1024 * 1024 });
   let summary: Summary | undefined;
   try {
     summary = JSON.parse(r.stdout) as Summary;
