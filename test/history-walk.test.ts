@@ -42,7 +42,7 @@ test('nothing changed: one line in every report', async (t) => {
   const line = /Since the last walk of sim\.sovereign-walk\.test\*{0,2} \(run `?\S+`?, readiness\+dod\): nothing changed; 10 gates as before, no figure beyond its recent spread\.\n\n/;
   assert.match(out, line);
   assert.match(out, new RegExp(`${line.source}Evidence`), 'one line in the terminal');
-  assert.match(readFileSync(join(input.runDir, 'summary.md'), 'utf8'), new RegExp(`${line.source}\\| \\| Gate`), 'one line in summary.md');
+  assert.match(readFileSync(join(input.runDir, 'summary.md'), 'utf8'), new RegExp(`${line.source}## Suites`), 'one line in summary.md');
   assert.match(readFileSync(join(input.runDir, 'index.html'), 'utf8'), /data-testid="history-unchanged">Nothing changed: 10 gates as before; no figure beyond its recent spread\.</);
 });
 

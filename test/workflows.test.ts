@@ -252,13 +252,13 @@ test('release sign-off: two walks of the same Sovereign in sequence, both must b
   assert.deepEqual(needsOf(w1), []);
   assert.deepEqual(needsOf(w2), ['walk-1'], 'the second walk starts only after the first is green');
   assert.notEqual(w1.with?.artifact, w2.with?.artifact, 'both reports are kept');
-  assert.deepEqual(needsOf(final).sort(), ['walk-1', 'walk-2']);
+  assert.deepEqual(needsOf(final).sort(), ['prove', 'walk-1', 'walk-2'], 'and the proof of the gates (test/prove-workflow.test.ts)');
   assert.equal(final.if, 'always()', 'the sign-off summary is written even when a walk failed');
   const step = (final.steps ?? []).find((s) => s.name === 'Sign-off summary');
   assert.ok(step);
-  assert.deepEqual(step.env, { SOV: '${{ inputs.sov }}', WALK_1: '${{ needs.walk-1.result }}', WALK_2: '${{ needs.walk-2.result }}', HISTORY: '${{ steps.history.outputs.verdict }}' });
-  assert.match(step.run ?? '', /if \[ "\$WALK_1" = success \] && \[ "\$WALK_2" = success \] && \[ "\$HISTORY" = signed-off \]; then[\s\S]*else[\s\S]*exit 1/);
-  assert.ok(stepsUsing(final, 'actions/download-artifact').length === 1, 'the summary quotes both reports');
+  assert.deepEqual(step.env, { SOV: '${{ inputs.sov }}', WALK_1: '${{ needs.walk-1.result }}', WALK_2: '${{ needs.walk-2.result }}', HISTORY: '${{ steps.history.outputs.verdict }}', PROVE: '${{ needs.prove.result }}' });
+  assert.match(step.run ?? '', /if \[ "\$WALK_1" = success \] && \[ "\$WALK_2" = success \] && \[ "\$HISTORY" = signed-off \] && \[ "\$PROVE" = success \]; then[\s\S]*else[\s\S]*exit 1/);
+  assert.equal(stepsUsing(final, 'actions/download-artifact').filter((s) => s.with?.name !== 'proof').length, 1, 'the summary quotes both reports');
 });
 
 test('the sign-off verdict script passes only when both walks succeeded and the walk history signed off', () => {
@@ -273,7 +273,7 @@ test('the sign-off verdict script passes only when both walks succeeded and the 
     ['success', 'cancelled', 'signed-off', 1],
   ];
   for (const [a, b, history, code] of cases) {
-    const r = spawnBash(verdict, { WALK_1: a, WALK_2: b, HISTORY: history, SOV: 't38' });
+    const r = spawnBash(verdict, { WALK_1: a, WALK_2: b, HISTORY: history, PROVE: 'success', SOV: 't38' });
     assert.equal(r.status, code, `walk 1 ${a}, walk 2 ${b}, history ${history}`);
     assert.match(r.summary, code === 0 ? /\*\*SIGNED OFF\*\*/ : /\*\*NOT SIGNED OFF\*\*/);
   }

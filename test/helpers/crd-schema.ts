@@ -3,12 +3,17 @@
  * the structural-schema extensions are dropped (x-kubernetes-*; CEL rules are not evaluated),
  * and a field the schema does not declare is an error rather than silently pruned, so a sample
  * or a status that would lose fields on the way in fails here. The CRD files come from the
- * per-user cache set-up fills; without it the lookup throws set-up's instruction.
+ * per-user cache set-up fills (without it the lookup throws set-up's instruction), then the
+ * structural CRDs the embedded Sovereign serves where upstream ships none (sim/controlplane/crds/).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parseAllDocuments } from 'yaml';
+import { join } from 'node:path';
 import { cachedFiles } from '../../sim/controlplane/assets.js';
+import { REPO_ROOT } from '../../src/repo-root.js';
+
+const SIM_CRDS = join(REPO_ROOT, 'sim/controlplane/crds');
 
 type Schema = Record<string, unknown>;
 
@@ -27,7 +32,8 @@ interface Crd {
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 export function findCrd(group: string, kind: string, env: NodeJS.ProcessEnv = process.env): Crd {
-  for (const file of cachedFiles(undefined, env)) {
+  const local = readdirSync(SIM_CRDS).filter((f) => f.endsWith('.yaml')).map((f) => join(SIM_CRDS, f));
+  for (const file of [...cachedFiles(undefined, env), ...local]) {
     const text = readFileSync(file, 'utf8');
     if (!text.includes(group) || !text.includes(kind)) continue;
     for (const doc of parseAllDocuments(text)) {
