@@ -38,6 +38,8 @@ export interface SimOptions {
    * provisioning. Without it the caller watches the kit install (a readiness walk does).
    */
   settleKitMs?: number;
+  /** How the regions are connected (default: SW_SIM_NETWORK, else loopback); see WorldOptions.network. */
+  network?: 'netns' | 'loopback';
 }
 
 export interface RunningSim {
@@ -88,7 +90,7 @@ function context(world: World, faults: SimFault[], cleanups: (() => Promise<void
 }
 
 export async function startSim(opts: SimOptions): Promise<RunningSim> {
-  const world = await startWorld({ kit: opts.kit, dir: opts.dir, edits: initialEdits(opts.faults, opts.kit), log: opts.log });
+  const world = await startWorld({ kit: opts.kit, dir: opts.dir, edits: initialEdits(opts.faults, opts.kit), log: opts.log, ...(opts.network ? { network: opts.network } : {}) });
   const cleanups: (() => Promise<void> | void)[] = [];
   let stopping: Promise<void> | undefined;
   const stop = () =>

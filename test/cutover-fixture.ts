@@ -49,9 +49,9 @@ export async function settled(target: TargetSpec, ms = 180_000): Promise<void> {
 }
 
 /** startSim with the cutover module only, settled. */
-export async function startCutoverSim(faults: string[]): Promise<{ sim: RunningSim; target: TargetSpec }> {
+export async function startCutoverSim(faults: string[], network?: 'netns' | 'loopback'): Promise<{ sim: RunningSim; target: TargetSpec }> {
   const kit = kitOf(SLOTS);
-  const sim = await startSim({ kit, faults: parseSimFaults(faults, kit), modules: ['cutover'] });
+  const sim = await startSim({ kit, faults: parseSimFaults(faults, kit), modules: ['cutover'], ...(network ? { network } : {}) });
   try {
     await settled(sim.target);
   } catch (e) {

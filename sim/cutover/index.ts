@@ -1,7 +1,7 @@
 /**
  * The cutover world of the embedded Sovereign, on real traffic: per region a policy agent (its
  * CNI) that turns the real API server's Cilium and Kubernetes network policies into the rules of
- * the region's egress proxy; the kubelet's image pulls and a host runtime that runs the walk's
+ * the region's egress proxy and, where the region is a host of its own, its nftables drops; the kubelet's image pulls and a host runtime that runs the walk's
  * Jobs (and the platform's step-08 Job) for real through that path; the state a finished
  * bp-self-sovereign-cutover left; the workloads whose health follows their upstream; the tether
  * faults and the platform's own step-08 loop for observe mode.
@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SimContext } from '../context.js';
 import { resolveBinary } from '../controlplane/assets.js';
+import { MOTHERSHIP_HOSTS } from '../world/mothership.js';
 import type { Tether } from './faults.js';
 import { installEgressDependents } from './dependents.js';
 import { installKubeletPulls } from './kubelet-pulls.js';
@@ -31,8 +32,10 @@ export async function installCutover(ctx: SimContext): Promise<void> {
   const tethers = new Set(ctx.faults.filter((f) => f.kind === 'tether').map((f) => f.arg as Tether));
   const roots = await readFile(ctx.world.pki.bundlePath, 'utf8');
 
+  const mothership = ctx.world.mothership;
+  const worldHosts = MOTHERSHIP_HOSTS.map((host) => ({ host, ...mothership.addressOf(host) }));
   for (const region of ctx.regions) {
-    const agent = await PolicyAgent.start(region, { sovereign: ctx.sovereign, poolDomain: ctx.poolDomain });
+    const agent = await PolicyAgent.start(region, { sovereign: ctx.sovereign, poolDomain: ctx.poolDomain }, worldHosts);
     stops.push(() => agent.stop());
   }
   stops.push(await installKubeletPulls(ctx, roots));

@@ -19,6 +19,7 @@ import { forceReconcile, type ReconcileOutcome } from './reconcile.js';
 import { runCallHome, type CallHomeOutcome } from './call-home.js';
 import { chooseDeployment, freshPull, type FreshPullOutcome } from './fresh-pull.js';
 import { holdTimeline, type TimelineEvent } from './timeline.js';
+import { datapathDump, type DatapathDump } from './datapath.js';
 import { HOLD_GATES, POLICY_GATE, holdGateId, judgeCallHome, judgeFreshPull, judgeHold, judgeReconcile, type HoldGateName, type JudgeContext, type Unfinished } from './hold-gates.js';
 
 export interface HoldDeps {
@@ -104,6 +105,7 @@ export async function runHold(d: HoldDeps): Promise<HoldResult> {
     const holdUntil = holdStart + d.holdMs;
     d.announce(holdUntil);
     watch.beginHold(holdStart);
+    const datapathAtStart = datapathDump(region);
 
     const midHold = holdStart + d.holdMs / 3;
     const callHome = at(holdStart + bounded(d.holdMs / 4, 0, 5000), () => runCallHome(region, CALL_HOME_URLS, d.probeImage, runLabel(d.runId), CALL_HOME_DEADLINE_MS));
@@ -133,6 +135,7 @@ export async function runHold(d: HoldDeps): Promise<HoldResult> {
     for (const f of flips) events.push({ lane: 'Ready lost', label: `${f.object} ${f.condition}=${f.status} ${f.reason ?? ''}`, at: Date.parse(f.at), ok: false });
     for (const p of watch.imagePull) events.push({ lane: 'image pull', label: `${p.pod} ${p.reason}`, at: Date.parse(p.at), ok: false });
 
+    policyGate.attach(datapathEvidence(d, [await datapathAtStart, await datapathDump(region)]));
     gates.push(judgePolicy(policyGate, d, block, heldMs));
     const holdGate = gate('hold', 'L7.5');
     holdGate.attach(d.evidence.json('cutover-hold', { mode: d.mode, holdStartedAt: iso(holdStart), holdEndedAt: iso(holdEnd), plannedMs: d.holdMs, blockEndedAt: iso(blockEnd), watched: watch.watched, start, notReadyAtStart, flips, imagePull: watch.imagePull, end, notReadyAtEnd: watch.notReady(end), watchErrors: watch.errors, freshPullExcluded: choice ? `${choice.namespace}/${choice.name}` : undefined }, 'start/end snapshots and every Ready flip of the hold'));
@@ -183,6 +186,11 @@ async function observe(d: HoldDeps, g: GateRun, events: TimelineEvent[]): Promis
   const jobs = (await d.region.list('jobs.batch', { namespace: 'catalyst' })).items.filter((j) => /egress|step-08/.test(j.metadata.name)).map((j) => ({ name: j.metadata.name, status: j.status }));
   g.attach(d.evidence.json('cutover-egress-policy', { mode: d.mode, policy: policy.objects()[0], firstSeenAt: policy.firstSeenAt, alreadyPresent: policy.alreadyPresent, shapeProblems: policyShapeProblems(policy.objects()[0]), step08Jobs: jobs }, "the platform's own step-08 egress block"));
   return { policy, startedAt: Date.now() };
+}
+
+function datapathEvidence(d: HoldDeps, dumps: DatapathDump[]) {
+  const text = dumps.map((x) => `# ${x.at} ${x.region}: ${x.command}${x.agent ? ` in ${x.agent}` : ''}${x.exitCode !== undefined ? ` (exit ${x.exitCode})` : ''}\n${x.output.trimEnd()}\n`).join('\n');
+  return d.evidence.write({ surface: 'cutover-datapath', kind: 'text', ext: 'txt', content: text, description: "the CNI agent's datapath when the block took hold and at the end of the hold" });
 }
 
 function judgePolicy(g: GateRun, d: HoldDeps, block: Block, heldMs: number): Gate {
