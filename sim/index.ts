@@ -156,6 +156,12 @@ function targetSpec(ctx: SimContext, world: World): TargetSpec {
     resolve: [rule(`*.${ctx.sovereign}`), rule(ctx.sovereign), rule(`*.${ctx.poolDomain}`), ...(extraResolve ?? [])],
     caFile: ctx.caFile,
     tls: { issuerMustMatch: SIM_CA_CN, issuerMustNotMatch: 'STAGING|Fake' },
+    ...(world.networking.mode === 'loopback' ? { caveats: [loopbackCaveat(world.networking.reason)] } : {}),
     ...extras,
   };
+}
+
+/** What a walk of regions that share loopback cannot show (SW_SIM_NETWORK=netns makes them hosts of their own). */
+function loopbackCaveat(reason: string | undefined): string {
+  return `the embedded Sovereign's regions share loopback (${reason ?? 'no reason given'}): egress blocks are enforced by each region's egress proxy, not by the kernel, and a killed region refuses connections at once instead of leaving them unanswered`;
 }

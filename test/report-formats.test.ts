@@ -188,3 +188,17 @@ test('critical path: follows the dependency that finished last, ignores unjudged
   assert.deepEqual(criticalPath(tie), ['readiness/p', 'readiness/r']);
   assert.deepEqual(criticalPath([g('z', 0, 0, [], 'blocked')]), []);
 });
+
+test("the target's caveats are repeated in every report, verbatim", async () => {
+  const runDir = tempDir('sw-report-caveats-');
+  const input = writePassingRun(runDir);
+  const caveat = 'regions share loopback: egress is not dropped by a kernel';
+  const summary = buildSummary({ ...input, target: { ...input.target, caveats: [caveat] } });
+  await writeReports(runDir, summary);
+  assert.deepEqual(JSON.parse(read(runDir, 'summary.json')).caveats, [caveat]);
+  assert.match(read(runDir, 'summary.md'), /> ℹ️ the target says: regions share loopback: egress is not dropped by a kernel\n/);
+  assert.match(renderTerminalSummary(summary, { color: false }), /The target says: regions share loopback: egress is not dropped by a kernel\./);
+  assert.match(read(runDir, 'index.html'), /data-testid="caveat">The target says: regions share loopback: egress is not dropped by a kernel\.</);
+  const plain = buildSummary(writePassingRun(tempDir('sw-report-caveats-')));
+  assert.equal(plain.caveats, undefined, 'a target that says nothing gets no line');
+});

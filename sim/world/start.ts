@@ -256,7 +256,7 @@ export async function startWorld(o: WorldOptions): Promise<World> {
 }
 
 function chooseNetworking(asked: WorldOptions['network'] | undefined, owner: Ownership): WorldNetworking {
-  if (asked !== 'netns') return { mode: 'loopback', reason: 'loopback asked for (SW_SIM_NETWORK=loopback)' };
+  if (asked !== 'netns') return { mode: 'loopback', reason: asked === 'loopback' ? 'SW_SIM_NETWORK=loopback' : 'the default; SW_SIM_NETWORK=netns makes each region a host of its own' };
   const missing = netnsAvailable();
   if (missing) {
     if (asked === 'netns') throw new Error(`the embedded Sovereign cannot make its regions hosts of their own: ${missing}`);

@@ -100,6 +100,8 @@ export interface Summary {
   target: string;
   targetKind: string;
   sovereign: string;
+  /** What the target said limits this walk (TargetSpec.caveats). */
+  caveats?: string[];
   startedAt: string;
   finishedAt: string;
   verdict: 'pass' | 'fail';

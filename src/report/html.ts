@@ -70,6 +70,7 @@ function verdict(s: Summary): string {
 function rootCauses(s: Summary): string {
   const roots = rootsOf(s);
   const notices = [
+    ...(s.caveats ?? []).map((c) => `<p class="notice" data-testid="caveat">The target says: ${h(c)}.</p>`),
     ...(s.stopped ? [`<p class="notice">Stopped by ${h(s.stopped.signal)}${s.stopped.during ? ` during ${h(s.stopped.during)}` : ''}: the gates are what was judged before the stop.</p>`] : []),
     ...s.suites.filter((x) => x.error).map((x) => `<p class="notice">Suite <b>${h(x.name)}</b> could not run: ${h(x.error ?? '')}</p>`),
     ...(s.faults?.length ? [`<p class="notice">Faults this walk applied: ${h(faultsLine(s.faults))} (see <a href="#run">Run</a>).</p>`] : []),

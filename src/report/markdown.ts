@@ -30,6 +30,7 @@ export function renderMarkdown(summary: Summary, links: string[]): string {
     `${roots.length ? `**${roots.length} root cause${roots.length === 1 ? '' : 's'}** · ` : ''}${STATUSES.map((st) => `${c[st]} ${st}`).join(' · ')}`,
     '',
   ];
+  for (const caveat of summary.caveats ?? []) lines.push(`> ℹ️ the target says: ${cell(caveat)}`, '');
   if (summary.stopped) lines.push(`> ⏹ stopped by ${summary.stopped.signal}${summary.stopped.during ? ` during ${summary.stopped.during}` : ''}: the gates below are what was judged before the stop`, '');
   for (const s of summary.suites.filter((x) => x.error)) lines.push(`> ⚠️ suite **${cell(s.name)}** could not run: ${cell(s.error ?? '')}`, '');
   if (summary.faults?.length) {

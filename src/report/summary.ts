@@ -57,6 +57,7 @@ export function buildSummary(input: SummaryInput): Summary {
     target: input.target.name,
     targetKind: input.target.kind,
     sovereign: input.target.sovereign,
+    ...(input.target.caveats?.length ? { caveats: input.target.caveats } : {}),
     startedAt: input.startedAt,
     finishedAt: input.finishedAt,
     // A stopped walk judged only part of the Sovereign: never a pass.

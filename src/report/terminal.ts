@@ -53,6 +53,7 @@ export function renderTerminalSummary(summary: Summary, opts: { color: boolean; 
     lines.push('', paint('bold', `${title} (${listed.length}):`), ...listed.slice(0, MAX_LISTED).map((g) => gateLine(g, paint)));
     if (listed.length > MAX_LISTED) lines.push(paint('dim', `  … and ${listed.length - MAX_LISTED} more in summary.md and index.html`));
   }
+  for (const caveat of summary.caveats ?? []) lines.push('', paint('dim', `The target says: ${caveat}.`));
   if (summary.faults?.length) lines.push('', `Faults this walk applied: ${faultsLine(summary.faults)}.`);
   if (summary.janitor.length) lines.push('', `Janitor reverted ${summary.janitor.length} fault(s) left by an earlier run.`);
   if (summary.history) lines.push('', ...historyTerminalLines(summary.history, { strong: (s) => paint('bold', s), good: (s) => paint('passed', s), bad: (s) => paint('failed', s) }));

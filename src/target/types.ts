@@ -82,4 +82,9 @@ export interface TargetSpec {
    * a region kill with nobody to promote the survivor can only fail, and for the wrong reason.
    */
   drController?: { namespace: string; name: string };
+  /**
+   * What the target itself says limits what a walk of it can show (an embedded Sovereign whose
+   * regions share loopback cannot drop packets); every report repeats them, verbatim.
+   */
+  caveats?: string[];
 }
