@@ -93,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         switch (name) {
           case 'readiness':
-            figures.push(await benchReadiness({ kitPath: args.kit, reps: args.reps, cpuProfile: args.cpuProfile, signal, log }));
+            figures.push(...(await benchReadiness({ kitPath: args.kit, reps: args.reps, cpuProfile: args.cpuProfile, signal, log })));
             break;
           case 'writes':
             figures.push(...(await benchWrites({ durationMs: args.writeMs, signal, log })));

@@ -15,6 +15,9 @@ import { renderTable, timestampName } from '../bench/report.js';
 import { formatMs, formatRatio, formatSlope, gaps, MB, median, percentile, slope, speedup } from '../bench/stats.js';
 import { judgeRate } from '../bench/writes.js';
 import type { WriterStats } from '../src/failover/writer.js';
+import { economyOf, parseRequestTotals, runRequests } from '../bench/api-economy.js';
+import { sweepSpanMs, WALK_OVERHEAD_TARGET_MS } from '../bench/walk-overhead.js';
+import type { Summary } from '../src/gates/types.js';
 
 test('median and percentile', () => {
   assert.equal(median([5, 1, 3]), 3);
@@ -170,4 +173,35 @@ test('report: file-safe timestamps and a table with every verdict', () => {
   assert.match(table, /B\s+—\s+< 2 MB\s+NOT MEASURED/);
   assert.match(table, /b: not measured: hold blocked/);
   assert.match(table, /2 CPUs .* 4096 MB RAM/);
+});
+
+test("API economy: the server's apiserver_request_total by verb and resource, the run minus an idle window, and the LIST/WATCH budget", () => {
+  const metrics = (hr: number, watch: number, lease: number) => [
+    '# HELP apiserver_request_total [STABLE] Counter of apiserver requests',
+    '# TYPE apiserver_request_total counter',
+    `apiserver_request_total{code="200",component="apiserver",dry_run="",group="helm.toolkit.fluxcd.io",resource="helmreleases",scope="cluster",subresource="",verb="LIST",version="v2"} ${hr}`,
+    `apiserver_request_total{code="200",component="apiserver",dry_run="",group="helm.toolkit.fluxcd.io",resource="helmreleases",scope="cluster",subresource="",verb="WATCH",version="v2"} ${watch}`,
+    `apiserver_request_total{code="200",component="apiserver",dry_run="",group="coordination.k8s.io",resource="leases",scope="namespace",subresource="",verb="PUT",version="v1"} ${lease}`,
+    `apiserver_request_total{code="200",component="",dry_run="",group="",resource="",scope="",subresource="",verb="GET",version=""} 7`,
+    `apiserver_request_total{code="201",component="apiserver",dry_run="",group="",resource="pods",scope="resource",subresource="exec",verb="CONNECT",version="v1"} 1e+00`,
+    'apiserver_request_duration_seconds_count{verb="LIST"} 9',
+  ].join('\n');
+  const parsed = parseRequestTotals(metrics(1, 1, 10));
+  assert.deepEqual([...parsed], [['LIST helm.toolkit.fluxcd.io/helmreleases', 1], ['WATCH helm.toolkit.fluxcd.io/helmreleases', 1], ['PUT coordination.k8s.io/leases', 10], ['GET', 7], ['CONNECT pods/exec', 1]]);
+  const background = runRequests(parseRequestTotals(metrics(1, 1, 10)), parseRequestTotals(metrics(1, 1, 14)));
+  const run = runRequests(parseRequestTotals(metrics(1, 1, 14)), parseRequestTotals(metrics(2, 2, 18)), background);
+  assert.deepEqual([...run], [['LIST helm.toolkit.fluxcd.io/helmreleases', 1], ['WATCH helm.toolkit.fluxcd.io/helmreleases', 1]], 'the leases the nodes renewed meanwhile are background');
+  assert.deepEqual(economyOf(run).overBudget, []);
+  const twice = runRequests(parseRequestTotals(metrics(1, 1, 10)), parseRequestTotals(metrics(3, 2, 10)));
+  assert.deepEqual(economyOf(twice).overBudget, ['LIST helm.toolkit.fluxcd.io/helmreleases ×2']);
+  assert.deepEqual(economyOf(twice).byVerb, { LIST: 2, WATCH: 1 });
+});
+
+test('walk overhead: the sweep span is first gate start to last gate end; the target grows from 3 s at 48 slots to 6 s at 480', () => {
+  const g = (startedAt: string, finishedAt: string) => ({ startedAt, finishedAt }) as unknown as Gate;
+  const summary = { gates: [g('2026-12-07T00:00:01.000Z', '2026-12-07T00:00:02.000Z'), g('2026-12-07T00:00:00.500Z', '2026-12-07T00:00:03.250Z')] } as unknown as Summary;
+  assert.equal(sweepSpanMs(summary), 2750);
+  assert.equal(WALK_OVERHEAD_TARGET_MS(48), 3000);
+  assert.equal(WALK_OVERHEAD_TARGET_MS(480), 6000);
+  assert.equal(WALK_OVERHEAD_TARGET_MS(264), 4500);
 });

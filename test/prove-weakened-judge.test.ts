@@ -38,7 +38,7 @@ function prove(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number |
 test('a judge weakened to always pass makes a real proof exit 1, naming the gate as missed', { timeout: PROVE_MS }, async () => {
   const reportDir = mkdtempSync(join(tmpdir(), 'sw-prove-real-'));
   const kit = kitFileOf(['bp-cilium', 'bp-cert-manager', 'bp-sealed-secrets']);
-  const r = await prove(['--kit', kit, '--suite', 'readiness', '--fault', 'hr-stuck:bp-sealed-secrets', '--report-dir', reportDir], {
+  const r = await prove(['--kit', kit, '--suite', 'readiness', '--fault', 'hr-stuck:bp-sealed-secrets', '--slot-deadline', '90s', '--report-dir', reportDir], {
     NODE_OPTIONS: `--import=${pathToFileURL(join(ROOT, 'test/prove-weaken-judge.mjs')).href}`,
     SW_WEAKEN_SLOT: 'bp-sealed-secrets',
   });

@@ -81,7 +81,7 @@ export function compareWalks(input: CompareInput): Proof {
     const walked = gates.filter((g) => walk.suites.includes(g.suite));
     const cell = (fault: string, gate: string, mark: ProofCell['mark'], expected: string) => {
       const g = judged.get(gate);
-      cells.push({ fault, gate, mark, expected, observed: describeObserved(g, o.summary ? undefined : o.error ?? 'the walk gave no summary'), ...(g && g.status !== 'passed' ? { reason: g.reason } : {}) });
+      cells.push({ fault, gate, mark, expected, observed: describeObserved(g, o.summary ? undefined : o.error ?? 'the walk gave no summary'), ...(g && (g.status !== 'passed' || mark === 'missed') ? { reason: g.reason } : {}) });
       const row = byId.get(gate)!;
       if (mark === 'caught') row.caughtBy.push(fault);
       if (mark === 'missed') row.missedBy.push(fault);
