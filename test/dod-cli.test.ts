@@ -2,16 +2,17 @@
  * End to end through the CLI, on one walk of the embedded Sovereign (the DoD's small kit; the
  * readiness suite first, which waits for the kit to install): `--dod-hosts` replaces the L5 table
  * and two DoD faults are injected; the walk exits 1 and summary.json holds every check as a gate,
- * exactly the faulted ones and the host the table expects otherwise failed. A bad table is refused
- * before anything starts.
+ * exactly the faulted ones and the host the table expects otherwise failed; the secrets seeded into
+ * the Sovereign (the harness's API token, the deployment record's token) reach neither the terminal
+ * nor any file of the failing run's report folder. A bad table is refused before anything starts.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Gate, Summary } from '../src/gates/types.js';
-import { walk, type WalkResult } from './helpers/walk.js';
+import { runDirOf, walk, type WalkResult } from './helpers/walk.js';
 import { DOD_SLOTS, kitFileOf } from './helpers/kits.js';
 
 /** A world start and the small kit's install on a busy machine, then both suites. */
@@ -25,7 +26,17 @@ const TABLE = [
   { host: 'pdns', path: '/api/v1/servers', expect: [401], authWall: true },
 ];
 
+const API_TOKEN = 'seededApiToken7Qx2Lm9';
+const RECORD_TOKEN = 'seededRecordToken4Vb8Kp1';
+
 const dir = mkdtempSync(join(tmpdir(), 'dod-cli-'));
+
+function files(d: string): string[] {
+  return readdirSync(d).flatMap((f) => {
+    const p = join(d, f);
+    return statSync(p).isDirectory() ? files(p) : [p];
+  });
+}
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('a bad --dod-hosts table exits 2 with one line, before anything starts', async () => {
@@ -48,7 +59,7 @@ describe('one walk: readiness then dod, --dod-hosts and two DoD faults', () => {
     const table = join(dir, 'hosts.json');
     writeFileSync(table, JSON.stringify(TABLE));
     // host-502:pdns breaks a host no readiness surface probes (bp-powerdns' surface is its rollout), so readiness passes whole.
-    r = await walk(['--suite', 'readiness,dod', '--kit', kitFileOf(DOD_SLOTS), '--settle', '2s', '--dod-hosts', table, '--sim-fault', 'host-502:pdns', '--sim-fault', 'kubectl-patch:kube-system/coredns', '--json'], { timeoutMs: WALK_MS, reportDir: dir });
+    r = await walk(['--suite', 'readiness,dod', '--kit', kitFileOf(DOD_SLOTS), '--settle', '2s', '--dod-hosts', table, '--sim-fault', 'host-502:pdns', '--sim-fault', 'kubectl-patch:kube-system/coredns', '--json'], { timeoutMs: WALK_MS, reportDir: dir, env: { SW_SIM_API_TOKEN: API_TOKEN, SW_SIM_RECORD_TOKEN: RECORD_TOKEN } });
     assert.ok(r.summary, `no summary.json on stdout (exit ${r.code}): ${r.stderr.slice(-3000)}`);
     summary = r.summary;
     dod = summary.gates.filter((g) => g.suite === 'dod');
@@ -80,5 +91,15 @@ describe('one walk: readiness then dod, --dod-hosts and two DoD faults', () => {
     assert.equal(status.get('dod/L5.api'), 'passed');
     assert.equal(status.get('dod/L5.tls'), 'passed');
     assert.deepEqual([...status.keys()].sort(), ['dod/L5.api', 'dod/L5.console', 'dod/L5.pdns', 'dod/L5.tls'], 'only the table\'s hosts (gitea, auth … not probed)');
+  });
+
+  test('seeded secrets never reach the report folder or the terminal', () => {
+    const all = files(runDirOf(summary, r.reportDir));
+    assert.ok(all.length > 50, `the run wrote ${all.length} files`);
+    for (const secret of [API_TOKEN, RECORD_TOKEN]) {
+      assert.ok(!r.stdout.includes(secret), 'stdout');
+      assert.ok(!r.stderr.includes(secret), 'stderr');
+      for (const f of all) assert.ok(!readFileSync(f).includes(secret), `${f} holds a seeded secret`);
+    }
   });
 });
