@@ -14,6 +14,7 @@ import pg from 'pg';
 import { parseSimFaults, type RunningSim } from '../sim/index.js';
 import { PROCESS_TAG_PREFIX, startDataplane } from '../sim/dataplane/index.js';
 import { DETACH_AFTER_FIRST_USE_MS } from '../sim/dataplane/faults.js';
+import { LEASE } from '../sim/dataplane/objects.js';
 import { installNats } from '../sim/nats/index.js';
 import { dataplaneLeftovers, DATAPLANE_KIT as KIT, installDataplaneFor, startWorldOnly, type InstalledDataplane } from './helpers/dataplane-sim.js';
 import { waitFor } from './helpers/sim-world.js';
@@ -211,10 +212,10 @@ test('the CNPG fence (the cnpg-fence kill) shuts the primary postmaster down: le
     }, 5_000, 50);
     assert.equal(down.status, 503, `the primary's counter app has no database: ${down.body}`);
 
-    const c = await waitFor('FailedOver', async () => ((await continuum()).phase === 'FailedOver' ? continuum() : undefined), 10_000, 100);
+    const c = await waitFor('FailedOver', async () => ((await continuum()).phase === 'FailedOver' ? continuum() : undefined), LEASE.ttlMs + 8_000, 100);
     const sw = c.lastSwitchover as Record<string, string>;
     assert.deepEqual([sw.from, sw.to, sw.reason, sw.rpoObserved], [PRIMARY, SECONDARY, 'lease-loss', '0s']);
-    assert.ok(Date.parse(sw.at) - killedAt < 5_000, `promoted ${Date.parse(sw.at) - killedAt} ms after the fence`);
+    assert.ok(Date.parse(sw.at) - killedAt < LEASE.ttlMs + 3_000, `promoted ${Date.parse(sw.at) - killedAt} ms after the fence (lease ${LEASE.ttlMs} ms)`);
     const replica = await cluster(SECONDARY, 'sw-counter-hel');
     assert.equal((replica.spec as { replica: { enabled: boolean } }).replica.enabled, false, 'the Continuum took the survivor out of replica mode');
     assert.ok(replica.metadata.managedFields?.some((f) => f.manager === 'continuum' && JSON.stringify(f.fieldsV1).includes('f:replica')));
@@ -249,7 +250,7 @@ test('failover:none: the lease expires, the Continuum stays SwitchingOver and no
     await bothClustersHealthy();
     const fence = await cnpgFencePlan(client, { kind: 'cnpg-fence', namespace: NS, cluster: 'sw-counter-fsn' });
     await fence.apply();
-    await waitFor('SwitchingOver', async () => (await continuum()).phase === 'SwitchingOver', 8_000, 100);
+    await waitFor('SwitchingOver', async () => (await continuum()).phase === 'SwitchingOver', LEASE.ttlMs + 5_000, 100);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     assert.equal((await continuum()).phase, 'SwitchingOver');
     assert.equal((await continuum()).lastSwitchover, undefined);
@@ -294,7 +295,7 @@ test('killing the primary region: its API server and every process gone; lease l
     await assert.rejects(primaryApi.ping(), /unreachable/, 'the primary API server is down');
     for (const p of sim.ctx.primary.cp.processes.values()) assert.equal(p.alive(), false);
 
-    const c = await waitFor('FailedOver', async () => ((await continuum()).phase === 'FailedOver' ? continuum() : undefined), 10_000, 100);
+    const c = await waitFor('FailedOver', async () => ((await continuum()).phase === 'FailedOver' ? continuum() : undefined), LEASE.ttlMs + 8_000, 100);
     assert.equal(c.primaryRegion, SECONDARY);
     assert.equal(c.leaseHolder, SECONDARY);
     const sw = c.lastSwitchover as Record<string, string>;
@@ -305,7 +306,7 @@ test('killing the primary region: its API server and every process gone; lease l
     assert.equal(sw.rpoObserved, '0s', 'synchronous replication: the platform reports RPO 0');
     assert.match(sw.rtoObserved, /^\d+(\.\d+)?(ms|s)$/);
     const promotedAfter = Date.parse(sw.at) - outcome.killedAt;
-    assert.ok(promotedAfter > 0 && promotedAfter < 5_000, `promoted ${promotedAfter} ms after the kill`);
+    assert.ok(promotedAfter > 0 && promotedAfter < LEASE.ttlMs + 3_000, `promoted ${promotedAfter} ms after the kill (lease ${LEASE.ttlMs} ms)`);
 
     const replica = await cluster(SECONDARY, 'sw-counter-hel');
     assert.equal((replica.spec as { replica: { enabled: boolean } }).replica.enabled, false);

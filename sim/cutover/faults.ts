@@ -19,6 +19,13 @@ export const CUTOVER_FAULT_KINDS: readonly SimFaultKind[] = [
     description: 'cutover: the platform re-runs its step-08 egress-block test in a loop, each hold (CiliumClusterwideNetworkPolicy cutover-egress-block) lasting <seconds> (for --cutover observe)',
     validate: (arg) => (/^\d+$/.test(arg) && Number(arg) >= 1 && Number(arg) <= 3600 ? undefined : `"${arg}" is not a number of seconds (1..3600)`),
   },
+  {
+    kind: 'policy-agent',
+    needsArg: true,
+    argName: '<down>',
+    description: "cutover: the regions' CNI policy agents are down: network policies are accepted by the API server but nothing enforces them, so egress to the mothership gets through",
+    validate: (arg) => (arg === 'down' ? undefined : `"${arg}" is not a policy-agent state (down)`),
+  },
 ];
 
 registerFaultKinds(CUTOVER_FAULT_KINDS);

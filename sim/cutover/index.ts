@@ -34,7 +34,8 @@ export async function installCutover(ctx: SimContext): Promise<void> {
 
   const mothership = ctx.world.mothership;
   const worldHosts = MOTHERSHIP_HOSTS.map((host) => ({ host, ...mothership.addressOf(host) }));
-  for (const region of ctx.regions) {
+  // policy-agent:down: the CNI is not running; the policies stay objects in the API server.
+  for (const region of ctx.faultActive('policy-agent', 'down') ? [] : ctx.regions) {
     const agent = await PolicyAgent.start(region, { sovereign: ctx.sovereign, poolDomain: ctx.poolDomain }, worldHosts);
     stops.push(() => agent.stop());
   }

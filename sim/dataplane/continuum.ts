@@ -119,7 +119,7 @@ export class ContinuumController {
     if (!pair.primary.alive()) return undefined;
     try {
       if (!this.probe) {
-        const client = pair.primary.controlClient('postgres', LEASE.renewMs);
+        const client = pair.primary.controlClient('postgres', LEASE.probeTimeoutMs);
         await client.connect();
         this.probe = client;
       }

@@ -23,7 +23,13 @@ export const CNPG_API = 'postgresql.cnpg.io/v1';
 export const DR_API = 'dr.openova.io/v1';
 
 /** Lease timing, scaled down from the platform's 30 s TTL / 10 s renew (same 3:1 ratio). */
-export const LEASE = { ttlMs: 1_500, renewMs: 500 } as const;
+/**
+ * The platform's lease is renewed every 10 s and expires at 30 s; the embedded Sovereign keeps the
+ * walk short with 500 ms / 5 s. A renewal is a query on the primary (probeTimeoutMs each), so only
+ * a primary that answers nothing for 5 s loses the lease: a machine busy installing a kit must not
+ * fail the pair over before the walk has begun.
+ */
+export const LEASE = { ttlMs: 5_000, renewMs: 500, probeTimeoutMs: 2_000 } as const;
 
 type Body = ObjectRef & { metadata: { labels?: Record<string, string> } } & Record<string, unknown>;
 
