@@ -3,7 +3,9 @@
  * one, and during the hold the real source-controller's forced fetch from github.com, catalyst-api's
  * readiness, the Crossplane package and a fresh image pull fail because the block really drops
  * their connections. One Sovereign carries every tether but the registries one (which takes every
- * pull through the mothership, the probe's included), which gets one of its own.
+ * pull through the mothership, the probe's included), which gets one of its own. A Sovereign whose
+ * CNI agents are down (policy-agent:down) accepts the block and enforces nothing: the call-home
+ * from inside reaches the mothership, and the gate names what answered.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -90,4 +92,11 @@ test('registries: nodes on registries.yaml v1 pull through the mothership Harbor
   failedNaming(w.gates.hold, /image pulls failed: Pod \S+ ImagePullBackOff/);
   assert.equal(w.gates['call-home'].status, 'error', 'the probe image cannot be pulled either: no verdict');
   assert.match(w.gates['call-home'].reason, /probe image docker\.io\/curlimages\/curl:\S+ could not be pulled \(ImagePullBackOff: .*via harbor\.openova\.io/);
+});
+
+test('policy-agent:down: the block is accepted and enforced by nothing; the call-home reaches the mothership and its gate names what answered', async () => {
+  const w = await walk(['policy-agent:down']);
+  assert.equal(w.gates['egress-policy'].status, 'passed', 'the API server holds the policy');
+  failedNaming(w.gates['call-home'], /reached the mothership from inside the cluster/, /https:\/\/github\.com\/ \(curl exit 0, http 404\)/, /https:\/\/ghcr\.io\/ \(curl exit 0, http 401\)/);
+  for (const t of TETHERS) assert.equal(w.gates[`tether-${t}`].status, 'passed', `tether-${t}: nothing is tethered`);
 });
