@@ -15,8 +15,10 @@ import { startSimProcess } from '../sim/process.js';
 import { RegionClient } from '../src/target/kube.js';
 import { condition } from '../src/target/objects.js';
 import { ROOT } from './helpers/cli.js';
-import { kitFileOf, kitOf } from './helpers/kits.js';
+import { kitOf } from './helpers/kits.js';
 import { waitFor } from './helpers/sim-world.js';
+import { DATAPLANE_KIT } from './helpers/dataplane-sim.js';
+import { PROCESS_TAG_PREFIX } from '../sim/dataplane/index.js';
 
 const SLOTS = ['bp-cilium', 'bp-cert-manager', 'bp-flux'];
 const DEBIAN_KUBECTL = join(ROOT, '.tools/kubectl-debian');
@@ -90,8 +92,16 @@ function markedBy(id: string): string[] {
   });
 }
 
-test('a killed instance leaves nothing behind once the next one starts', { timeout: 240_000 }, async () => {
-  const sim = await startSimProcess([], ['--kit', kitFileOf(['bp-cilium'])]);
+/** Data plane processes (PostgreSQL pair, counter apps) of the sim process `pid`, zombies excluded. */
+function dataplaneOf(pid: number): string[] {
+  const ps = execFileSync('ps', ['-eo', 'pid=,stat=,user=,args='], { encoding: 'utf8' });
+  return ps.split('\n').filter((line) => line.includes(`${PROCESS_TAG_PREFIX}-${pid}-`) && !/^\s*\d+\s+Z/.test(line));
+}
+
+test('a killed instance leaves nothing behind once the next one starts: control planes, Flux, the PostgreSQL pair, the counter apps, its scratch directory', { timeout: 240_000 }, async () => {
+  const sim = await startSimProcess(['dataplane'], ['--kit', DATAPLANE_KIT]);
+  const pgAndApps = dataplaneOf(sim.child.pid!);
+  assert.ok(pgAndApps.some((l) => /\bpostgres\b/.test(l)) && pgAndApps.some((l) => /counter/.test(l)), `the data plane runs: ${pgAndApps.join('\n')}`);
   const dir = dirname(dirname(sim.target.caFile!));
   const ledger = readdirSync(join(cacheRoot(), 'owned')).map((f) => JSON.parse(readFileSync(join(cacheRoot(), 'owned', f), 'utf8')) as { id: string; owner: { pid: number } })
     .find((l) => l.owner.pid === sim.child.pid)!;
@@ -106,6 +116,7 @@ test('a killed instance leaves nothing behind once the next one starts', { timeo
   const nextId = next.ctx.world.owner.id;
   try {
     assert.deepEqual(markedBy(ledger.id), []);
+    assert.deepEqual(dataplaneOf(sim.child.pid!), [], 'the PostgreSQL pair and the counter apps reaped');
     assert.equal(existsSync(dir), false, `${dir} removed`);
   } finally {
     await next.stop();
