@@ -37,13 +37,21 @@ class FakeRegion {
     for (const h of this.handlers.get(resource) ?? []) h(type, obj, Date.now());
   }
 
-  async watch(resource: string, _opts: unknown, handler: WatchHandler): Promise<{ stop(): void }> {
+  /** LIST requests the sweep sent, by resource. */
+  readonly lists = new Map<string, number>();
+
+  async watch(resource: string, _opts: unknown, handler: WatchHandler): Promise<{ stop(): void; objects(): KubeObject[] }> {
     for (const o of this.of(resource).values()) handler('ADDED', o, Date.now());
     this.handlers.set(resource, [...(this.handlers.get(resource) ?? []), handler]);
-    return { stop: () => {} };
+    return { stop: () => {}, objects: () => [...this.of(resource).values()] };
+  }
+
+  async resolve(_resource: string): Promise<{ namespaced: boolean }> {
+    return { namespaced: true };
   }
 
   async list(resource: string): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+    this.lists.set(resource, (this.lists.get(resource) ?? 0) + 1);
     return { items: [...this.of(resource).values()], resourceVersion: '1' };
   }
 }
@@ -171,4 +179,11 @@ test('the settle window re-checks surfaces: one that stops answering after passi
   const m = await sweep(regions, async () => regions[1].put(WIDGETS, widget(false)));
   assert.deepEqual(status(m), { 'bp-a': 'passed', 'bp-b': 'failed' });
   assert.match(m.get('readiness/02-bp-b')!.reason, new RegExp(`^surface stopped answering after passing, in ${SECONDARY}: `));
+});
+
+test('a surface on a watched resource is judged from the watch, settle re-check included: the sweep never LISTs it itself', async () => {
+  const regions = world();
+  const results = await sweep(regions);
+  assert.equal(results.get(buildCatalog(KIT)[1].id)!.status, 'passed');
+  for (const r of regions) assert.equal(r.lists.get(WIDGETS) ?? 0, 0, `${r.name}: the watch's own list is the only one`);
 });

@@ -45,6 +45,11 @@ export class ResilientWatch {
     this.abort?.abort();
   }
 
+  /** The objects as the watch holds them now (the server's state as of the last event). */
+  objects(): KubeObject[] {
+    return [...this.delivered.values()];
+  }
+
   private async relist(): Promise<void> {
     const l = await this.list();
     const at = Date.now();

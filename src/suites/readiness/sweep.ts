@@ -15,6 +15,7 @@ import { evaluateSurface, helmReleaseState, judgeHelmRelease, watchedResource, t
 import type { SurfaceCheck } from '../../kit/types.js';
 import { describeError, type KubeObject } from '../../target/objects.js';
 import type { ResilientWatch } from '../../target/watch.js';
+import type { RegionClient } from '../../target/kube.js';
 import type { GateStatus } from '../../gates/types.js';
 import { Signals } from './signals.js';
 
@@ -66,7 +67,7 @@ export class ReadinessSweep {
   private readonly signals = new Signals();
   private readonly hrs = new Map<string, HrSeen>();
   private readonly watches: ResilientWatch[] = [];
-  private readonly surfaceWatches = new Map<string, Promise<void>>();
+  private readonly surfaceWatches = new Map<string, Promise<ResilientWatch | undefined>>();
   private readonly provisional = new Map<string, Promise<SlotResult>>();
   private readonly failLog = new Map<string, Flap[]>();
   private final?: Promise<Map<string, SlotResult>>;
@@ -153,7 +154,7 @@ export class ReadinessSweep {
 
   private async evaluate(env: ProbeEnv, check: SurfaceCheck): Promise<ProbeOutcome> {
     try {
-      return await evaluateSurface(check, env);
+      return await evaluateSurface(check, this.informed(env));
     } catch (e) {
       return { ok: false, reason: `${check.kind} probe error: ${describeError(e)}`, at: Date.now() };
     }
@@ -173,7 +174,7 @@ export class ReadinessSweep {
     }
   }
 
-  private watchSurfaceResource(env: ProbeEnv, resource: string): Promise<void> {
+  private watchSurfaceResource(env: ProbeEnv, resource: string): Promise<ResilientWatch | undefined> {
     const key = resKey(env.region.name, resource);
     let w = this.surfaceWatches.get(key);
     if (!w) {
@@ -181,12 +182,30 @@ export class ReadinessSweep {
         .watch(resource, {}, () => this.signals.notify(key))
         .then((watch) => {
           this.watches.push(watch);
+          return watch;
         })
         // Not served yet (a CRD its chart installs): the probe itself reports that, by polling.
         .catch(() => undefined);
       this.surfaceWatches.set(key, w);
     }
     return w;
+  }
+
+  /**
+   * The probe's environment with lists of a resource the sweep watches answered from that watch
+   * (an informer: one LIST and one WATCH per resource type and region, however many slots and
+   * re-checks read it); other lists go to the API server.
+   */
+  private informed(env: ProbeEnv): ProbeEnv {
+    const region = Object.create(env.region) as RegionClient;
+    region.list = async (resource, opts = {}) => {
+      const watch = opts.labelSelector || opts.fieldSelector ? undefined : await this.surfaceWatches.get(resKey(env.region.name, resource));
+      if (!watch) return env.region.list(resource, opts);
+      const resolved = await env.region.resolve(resource);
+      const items = watch.objects().filter((o) => !resolved.namespaced || opts.namespace === undefined || o.metadata.namespace === opts.namespace);
+      return { items, resourceVersion: '', resolved };
+    };
+    return { ...env, region };
   }
 
   /** Why a passed slot is not stably Ready at the end of the settle window, or undefined. */
