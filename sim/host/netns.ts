@@ -35,6 +35,18 @@ export function netnsAvailable(): string | undefined {
   } catch {
     return 'ip netns or nft is missing (Debian: iproute2, nftables)';
   }
+  // Root in a container may still lack what `ip netns add` needs (CAP_SYS_ADMIN for its mount): try one.
+  const probe = `sw-probe-${process.pid}`;
+  try {
+    execFileSync('ip', ['netns', 'add', probe], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    return `a network namespace cannot be made here: ${String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim().split('\n')[0]}`;
+  }
+  try {
+    execFileSync('ip', ['netns', 'del', probe], { stdio: 'ignore' });
+  } catch {
+    /* removed with the next clean; an empty namespace holds nothing */
+  }
   return undefined;
 }
 
