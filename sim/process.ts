@@ -4,7 +4,7 @@
  * unless something reverts them. Build dist/ first (`npm run build`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../src/repo-root.js';
@@ -22,12 +22,16 @@ const STOP_GRACE_MS = 10_000;
 
 /** `args`: more `npm run sim` flags (`--kit`, `--sim-fault`). */
 export async function startSimProcess(modules: string[], args: string[] = []): Promise<SimProcess> {
-  const targetOut = join(mkdtempSync(join(tmpdir(), 'sim-process-')), 'target.json');
+  const outDir = mkdtempSync(join(tmpdir(), 'sim-process-'));
+  const targetOut = join(outDir, 'target.json');
   const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/cli/sim.js'), '--modules', modules.join(','), '--target-out', targetOut, ...args], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const stop = () => stopGroup(child, exited, 'SIGTERM', STOP_GRACE_MS);
+  const stop = async () => {
+    await stopGroup(child, exited, 'SIGTERM', STOP_GRACE_MS);
+    rmSync(outDir, { recursive: true, force: true });
+  };
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!existsSync(targetOut)) {
     if (child.exitCode !== null || Date.now() > deadline) {

@@ -12,7 +12,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FaultLedger } from '../src/chaos/ledger.js';
@@ -22,6 +22,9 @@ import { CCNP, POLICY, liveArgs, primaryRegion as primary, runCutoverWalk as run
 import { settled, smallKitFile } from './cutover-fixture.js';
 
 const KIT = smallKitFile();
+/** Every state and report folder of this file's walks, removed at the end. */
+const SCRATCH = mkdtempSync(join(tmpdir(), 'cutover-e2e-'));
+const scratch = (prefix: string) => mkdtempSync(join(SCRATCH, prefix));
 
 describe('a Sovereign in a process of its own', () => {
   let sim: SimProcess;
@@ -33,11 +36,12 @@ describe('a Sovereign in a process of its own', () => {
 
   after(async () => {
     await sim?.stop();
+    rmSync(SCRATCH, { recursive: true, force: true });
   });
 
   test('a live Sovereign that is not a test Sovereign is refused with exit 2 and one line, before any suite runs', async () => {
-    const reports = mkdtempSync(join(tmpdir(), 'cutover-e2e-'));
-    const r = runWalk(['--sov', 'prod.example.com', '--allow-chaos', ...kubeconfigArgs(sim.target), '--report-dir', reports], env(mkdtempSync(join(tmpdir(), 'cutover-e2e-state-'))));
+    const reports = scratch('reports-');
+    const r = runWalk(['--sov', 'prod.example.com', '--allow-chaos', ...kubeconfigArgs(sim.target), '--report-dir', reports], env(scratch('state-')));
     assert.equal(r.code, 2, r.stderr);
     const lines = r.stderr.trim().split('\n').filter((l) => !/npm warn/.test(l));
     assert.deepEqual(lines.length, 1, r.stderr);
@@ -47,8 +51,8 @@ describe('a Sovereign in a process of its own', () => {
   });
 
   test('a healthy walk passes every cutover gate and leaves no fault behind', () => {
-    const state = mkdtempSync(join(tmpdir(), 'cutover-e2e-state-'));
-    const r = runWalk(liveArgs(sim, mkdtempSync(join(tmpdir(), 'cutover-e2e-')), '6s'), env(state));
+    const state = scratch('state-');
+    const r = runWalk(liveArgs(sim, scratch('reports-'), '6s'), env(state));
     assert.equal(r.code, 0, r.stderr.slice(-2000));
     assert.equal(r.summary?.counts.passed, 14);
     assert.deepEqual(r.summary?.janitor, []);
@@ -56,8 +60,8 @@ describe('a Sovereign in a process of its own', () => {
   });
 
   test('kill -9 mid-hold leaves the policy; the next walk reverts it first and reports it in summary.json janitor', async () => {
-    const state = mkdtempSync(join(tmpdir(), 'cutover-e2e-state-'));
-    const reports = mkdtempSync(join(tmpdir(), 'cutover-e2e-'));
+    const state = scratch('state-');
+    const reports = scratch('reports-');
     const region = primary(sim);
     const { child: walk, exited } = spawnCutoverWalk(liveArgs(sim, reports, '60s'), env(state));
     await until(async () => (await region.get(CCNP, undefined, POLICY)) !== undefined, 60_000, 'the egress block');
@@ -84,8 +88,8 @@ describe('a Sovereign in a process of its own', () => {
 
   for (const [sig, code, group] of [['SIGINT', 130, true], ['SIGTERM', 143, false], ['SIGHUP', 129, false]] as const) {
     test(`${sig} ${group ? 'to the process group (Ctrl+C)' : 'to the walk'} mid-hold reverts the policy and exits ${code}`, async () => {
-      const state = mkdtempSync(join(tmpdir(), 'cutover-e2e-state-'));
-      const reports = mkdtempSync(join(tmpdir(), 'cutover-e2e-'));
+      const state = scratch('state-');
+      const reports = scratch('reports-');
       const region = primary(sim);
       try {
         const walk = spawnCutoverWalk(liveArgs(sim, reports, '60s'), env(state));

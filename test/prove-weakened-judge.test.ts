@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -35,8 +35,9 @@ function prove(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number |
   });
 }
 
-test('a judge weakened to always pass makes a real proof exit 1, naming the gate as missed', { timeout: PROVE_MS }, async () => {
+test('a judge weakened to always pass makes a real proof exit 1, naming the gate as missed', { timeout: PROVE_MS }, async (t) => {
   const reportDir = mkdtempSync(join(tmpdir(), 'sw-prove-real-'));
+  t.after(() => rmSync(reportDir, { recursive: true, force: true }));
   const kit = kitFileOf(['bp-cilium', 'bp-cert-manager', 'bp-sealed-secrets']);
   const r = await prove(['--kit', kit, '--suite', 'readiness', '--fault', 'hr-stuck:bp-sealed-secrets', '--slot-deadline', '90s', '--report-dir', reportDir], {
     NODE_OPTIONS: `--import=${pathToFileURL(join(ROOT, 'test/prove-weaken-judge.mjs')).href}`,

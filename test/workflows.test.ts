@@ -6,39 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { KIND_VERSIONS } from '../src/kind/versions.js';
+import { loadWorkflow, workflowText, type Job, type Step, type Workflow } from './helpers/workflows.js';
 
 type Json = Record<string, unknown>;
-interface Step {
-  name?: string;
-  id?: string;
-  uses?: string;
-  run?: string;
-  if?: string;
-  env?: Record<string, string>;
-  with?: Record<string, unknown>;
-}
-interface Job {
-  name?: string;
-  uses?: string;
-  needs?: string | string[];
-  if?: string;
-  with?: Record<string, unknown>;
-  secrets?: string;
-  strategy?: { matrix?: Json; 'fail-fast'?: boolean };
-  'runs-on'?: string;
-  container?: string;
-  environment?: string;
-  steps?: Step[];
-}
-interface Workflow {
-  name: string;
-  on: Json;
-  permissions?: Json;
-  jobs: Record<string, Job>;
-}
-
-const text = (file: string) => readFileSync(new URL(`../.github/workflows/${file}`, import.meta.url), 'utf8');
-const load = (file: string) => parse(text(file)) as Workflow;
+const text = workflowText;
+const load = loadWorkflow;
 const nightly = load('nightly-walk.yml');
 const signoff = load('release-signoff.yml');
 const walk = load('walk.yml');

@@ -19,6 +19,7 @@ import type { TargetSpec } from '../target/types.js';
 import { describeError, type KubeObject } from '../target/objects.js';
 import { isHistoryEvent, parseHistoryEntry, type WriteRecord } from './history.js';
 import { renderK6TestRun, type K6TestRunOptions } from './testrun.js';
+import { sleep } from './sleep.js';
 
 export const TESTRUNS = 'testruns.k6.io' satisfies HarnessResource;
 const CONFIGMAPS = 'configmaps' satisfies HarnessResource;
@@ -86,16 +87,6 @@ export function recordsInLog(text: string): WriteRecord[] {
       if (isHistoryEvent(entry)) throw new Error(`a runner printed an event, not a write record: ${line.slice(0, 200)}`);
       return entry;
     });
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }
 
 async function follow(opts: InClusterLoadOptions, name: string, stages: string[]): Promise<TestRunOutcome> {

@@ -27,6 +27,7 @@ import { RegionClient } from '../../target/kube.js';
 import { describeError } from '../../target/objects.js';
 import { drControllerMissing } from '../../failover/dr-controller.js';
 import { chooseWriter, readFinalState, type FinalRead, type Writer } from './writers.js';
+import { sleep } from '../../failover/sleep.js';
 
 export interface FailoverTiming {
   /** Writes before the kill: the write path is warm and loss has a window to show in. */
@@ -161,16 +162,6 @@ async function apiDown(client: RegionClient): Promise<string | undefined> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }
 
 export async function runFailover(h: FailoverHarness, opts: FailoverRunOptions = {}): Promise<FailoverResult> {
