@@ -1,7 +1,8 @@
 /**
  * The sim's Continuum controller for the counter database. The primary region holds the lease
- * and renews it every LEASE.renewMs while its PostgreSQL is alive and answers (postmaster
- * running and a query on the control connection within the renew period). When the lease
+ * and renews it every LEASE.renewMs while its PostgreSQL answers a query over the network (from
+ * the world, as the survivor's controller would ask: a powered-off or partitioned region does not
+ * answer) within LEASE.probeTimeoutMs. When the lease
  * expires (LEASE.ttlMs without a renewal) it runs the lease-loss switchover: SwitchingOver →
  * promote the standby → flip the router → the survivor's Cluster out of replica mode
  * (`spec.replica.enabled=false`, the platform's switchover step 6; the CNPG operator follows) →
@@ -14,7 +15,7 @@ import type { WorldApi } from '../kube-client/api.js';
 import { publishAudit } from './audit.js';
 import type { DataplaneFaults } from './faults.js';
 import { at, clusterRef, CONTINUUM_MANAGER, CONTINUUM_NAME, goDuration, LEASE } from './objects.js';
-import type { DbPair } from './pair.js';
+import { MONITOR_USER, type DbPair } from './pair.js';
 import type { Backend, DataplaneRouter } from './router.js';
 import { StatusBook, type ContinuumStatus, type PairStatus, type RegionStatusWriter } from './status.js';
 import { appendLog } from '../host/processes.js';
@@ -116,10 +117,9 @@ export class ContinuumController {
   /** One query on the control connection: the lease renewal's liveness check and the replication state. */
   private async probePrimary(): Promise<PrimaryState | undefined> {
     const { pair } = this.deps;
-    if (!pair.primary.alive()) return undefined;
     try {
       if (!this.probe) {
-        const client = pair.primary.controlClient('postgres', LEASE.probeTimeoutMs);
+        const client = pair.primary.networkClient(MONITOR_USER, pair.monitorPassword, LEASE.probeTimeoutMs);
         await client.connect();
         this.probe = client;
       }

@@ -1,10 +1,12 @@
 /**
  * One region's counter app: fixtures/counter-app/server.mjs under node, talking to the region's
- * own PostgreSQL over TCP with the standard PG* variables, as its Deployment would.
+ * own PostgreSQL over TCP with the standard PG* variables, as its Deployment would; in the
+ * region's host (namespace and address) when it has one.
  */
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../src/repo-root.js';
 import { createInterface } from 'node:readline';
+import type { NetHost } from '../host/netns.js';
 import type { Ownership } from '../host/ownership.js';
 import { appendLog, spawnGroup, type GroupProcess } from '../host/processes.js';
 
@@ -14,15 +16,18 @@ const STOP_GRACE_MS = 2_000;
 
 export interface CounterAppOptions {
   region: string;
-  pg: { port: number; user: string; password: string; database: string };
+  pg: { host: string; port: number; user: string; password: string; database: string };
   logPath: string;
   /** Marker argument: every leftover can be found by it (`pgrep -f`). */
   tag: string;
   owner: Ownership;
+  host?: NetHost;
 }
 
 export interface CounterApp {
   region: string;
+  /** Where the router reaches it. */
+  address: string;
   port: number;
   pid: number;
   alive(): boolean;
@@ -39,17 +44,19 @@ function listeningPort(line: string): number | undefined {
 }
 
 export async function startCounterApp(opts: CounterAppOptions): Promise<CounterApp> {
-  const proc: GroupProcess = spawnGroup(process.execPath, [SERVER, `--sw-dataplane=${opts.tag}`], {
+  const address = opts.host?.address ?? '127.0.0.1';
+  const [command, ...args] = (opts.host?.exec ?? ((argv: string[]) => argv))([process.execPath, SERVER, `--sw-dataplane=${opts.tag}`]);
+  const proc: GroupProcess = spawnGroup(command, args, {
     env: {
       PATH: process.env.PATH ?? '',
-      PGHOST: '127.0.0.1',
+      PGHOST: opts.pg.host,
       PGPORT: String(opts.pg.port),
       PGUSER: opts.pg.user,
       PGPASSWORD: opts.pg.password,
       PGDATABASE: opts.pg.database,
       PG_POOL_SIZE: '10',
       REGION: opts.region,
-      HOST: '127.0.0.1',
+      HOST: address,
       PORT: '0',
     },
     logPath: opts.logPath,
@@ -84,6 +91,7 @@ export async function startCounterApp(opts: CounterAppOptions): Promise<CounterA
   }
   return {
     region: opts.region,
+    address,
     port,
     pid: proc.pid,
     alive: () => proc.alive(),

@@ -8,6 +8,10 @@
  *   failover:none               the lease expires but nothing is promoted.
  *   continuum:misreport         the Continuum reports the promotion step alone as rtoObserved and
  *                               0s as rpoObserved, whatever happened.
+ *   partition:<region>          the region's kill switch only pulls its link (regions as hosts
+ *                               only): its PostgreSQL and counter app keep running, cut off, while
+ *                               the survivor is promoted: a split brain must not acknowledge writes
+ *                               on both sides.
  */
 import { registerFaultKinds, type SimFaultKind } from '../faults.js';
 import type { SimFault } from '../context.js';
@@ -37,6 +41,13 @@ export const DATAPLANE_FAULT_KINDS: readonly SimFaultKind[] = [
     argName: 'misreport',
     validate: (arg) => (arg === 'misreport' ? undefined : `"${arg}" is not a continuum fault (misreport)`),
   },
+  {
+    kind: 'partition',
+    description: "<region>: the region kill only pulls the region's link (processes keep running, cut off); needs regions as hosts",
+    needsArg: true,
+    argName: '<region>',
+    validate: (arg) => (/^[a-z0-9][a-z0-9-]*$/.test(arg) ? undefined : `"${arg}" is not a region name`),
+  },
 ];
 
 registerFaultKinds(DATAPLANE_FAULT_KINDS);
@@ -47,13 +58,16 @@ export interface DataplaneFaults {
   /** Delay between lease loss and promotion; null: never promote. */
   promotionDelayMs: number | null;
   misreport: boolean;
+  /** Regions whose kill is a partition (partition:<region>). */
+  partitioned: Set<string>;
 }
 
 export function dataplaneFaults(faults: readonly SimFault[]): DataplaneFaults {
-  const out: DataplaneFaults = { asyncDetached: false, promotionDelayMs: 0, misreport: false };
+  const out: DataplaneFaults = { asyncDetached: false, promotionDelayMs: 0, misreport: false, partitioned: new Set() };
   for (const f of faults) {
     if (f.kind === 'replication' && f.arg === 'async-detached') out.asyncDetached = true;
     if (f.kind === 'continuum' && f.arg === 'misreport') out.misreport = true;
+    if (f.kind === 'partition' && f.arg) out.partitioned.add(f.arg);
     if (f.kind === 'failover' && f.arg === 'none') out.promotionDelayMs = null;
     if (f.kind === 'failover' && f.arg?.startsWith('slow')) {
       const ms = f.arg.split(':')[1];

@@ -7,11 +7,16 @@
  * so bp-cnpg must be in the kit for it), the CNPGPair and the Continuum (status by the Continuum).
  * The pair's postmasters follow their Cluster's CNPG fencing as an instance manager would.
  *
+ * When the regions are hosts of their own, each region's postmaster and counter app run in its
+ * namespace on its address, replication crosses the world bridge, and the router reaches them there.
+ *
  * What it adds to the TargetSpec: `counterUrl`, `database` (password in SW_SIM_DB_PASSWORD,
- * which the walk's Playwright workers inherit), and `regionKill[<primary>]`, a process-signal
- * power-off of the whole primary region: its control plane and Flux, its postmaster and its
- * counter app (each the leader of its process group). Nothing killed is restarted: the region
- * stays dead until the sim stops.
+ * which the walk's Playwright workers inherit), and `regionKill[<primary>]`, a power-off of the
+ * whole primary region: its control plane and Flux, its postmaster and its counter app. On hosts
+ * that is the region's power switch (link pulled, every process of its namespace killed: clients
+ * see unanswered packets; `partition:<region>` pulls the link only); on loopback a SIGKILL of each
+ * process group (connections refused at once). Nothing killed is restarted: the region stays dead
+ * until the sim stops.
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
@@ -19,12 +24,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SimContext, SimFault, SimRegion, TargetExtras } from '../context.js';
 import type { WorldApi } from '../kube-client/api.js';
-import { startCounterApp } from './counter-app.js';
+import { startCounterApp, type CounterApp } from './counter-app.js';
 import { ContinuumController } from './continuum.js';
-import { dataplaneFaults, DETACH_AFTER_FIRST_USE_MS } from './faults.js';
+import { dataplaneFaults, DETACH_AFTER_FIRST_USE_MS, type DataplaneFaults } from './faults.js';
 import { followFencing } from './fencing.js';
 import { CNPG_API, clusterObject, continuumObject, MANAGER, namespaceObject, pairObject } from './objects.js';
 import { DbPair, type PairNames } from './pair.js';
+import type { PgServer } from './postgres.js';
+import type { RegionKillSpec } from '../../src/target/types.js';
 import { appendLog, postgresUser } from '../host/processes.js';
 import { DataplaneRouter, type Backend } from './router.js';
 import { RegionStatusWriter } from './status.js';
@@ -73,6 +80,8 @@ export async function startDataplane(ctx: SimContext, faultList: readonly SimFau
   const replica = ctx.regions.find((r) => r.name !== primary.name);
   if (!replica) throw new Error('the data plane needs a second region for the standby');
   const faults = dataplaneFaults(faultList);
+  const stray = [...faults.partitioned].find((r) => r !== primary.name);
+  if (stray) throw new Error(`partition:${stray}: the failover suite takes down the primary region only (${primary.name})`);
   const names = pairNames(primary, replica);
   const tag = `${PROCESS_TAG_PREFIX}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const runAs = postgresUser();
@@ -98,19 +107,27 @@ export async function startDataplane(ctx: SimContext, faultList: readonly SimFau
 
     const password = randomBytes(18).toString('base64url');
     process.env[DB_PASSWORD_ENV] = password;
-    const pair = new DbPair(names, dir, tag, runAs, password, ctx.world.owner);
+    const pair = new DbPair(names, dir, tag, runAs, password, ctx.world.owner, { primary: primary.host, replica: replica.host });
     stops.push(() => pair.stop());
     await pair.start({ synchronous: !faults.asyncDetached });
 
-    const startApp = async (region: string, port: number) => {
-      const app = await startCounterApp({ region, pg: { port, user: names.owner, password, database: names.database }, logPath: join(dir, `counter-${region}.log`), tag, owner: ctx.world.owner });
+    const startApp = async (region: SimRegion, server: PgServer) => {
+      const app = await startCounterApp({
+        region: region.name,
+        pg: { host: server.address, port: server.port, user: names.owner, password, database: names.database },
+        logPath: join(dir, `counter-${region.name}.log`),
+        tag,
+        owner: ctx.world.owner,
+        ...(region.host ? { host: region.host } : {}),
+      });
       stops.push(() => app.stop());
       return app;
     };
-    const [primaryApp, replicaApp] = await Promise.all([startApp(primary.name, pair.primary.port), startApp(replica.name, pair.standby.port)]);
+    const [primaryApp, replicaApp] = await Promise.all([startApp(primary, pair.primary), startApp(replica, pair.standby)]);
 
-    const primaryBackend: Backend = { region: primary.name, httpPort: primaryApp.port, sqlPort: pair.primary.port };
-    const replicaBackend: Backend = { region: replica.name, httpPort: replicaApp.port, sqlPort: pair.standby.port };
+    const backend = (app: CounterApp, server: PgServer): Backend => ({ region: app.region, httpAddress: app.address, httpPort: app.port, sqlAddress: server.address, sqlPort: server.port });
+    const primaryBackend = backend(primaryApp, pair.primary);
+    const replicaBackend = backend(replicaApp, pair.standby);
     const router = new DataplaneRouter(primaryBackend);
     const sqlPort = await router.listenSql();
     stops.push(() => router.close());
@@ -159,7 +176,7 @@ export async function startDataplane(ctx: SimContext, faultList: readonly SimFau
       extras: {
         counterUrl: `https://${counterHost}`,
         database: { label: 'sw-counter-rw', host: '127.0.0.1', port: sqlPort, database: names.database, user: names.owner, passwordEnv: DB_PASSWORD_ENV },
-        regionKill: { [primary.name]: { kind: 'process-signal', pids: [...regionPids, pair.primary.pid, primaryApp.pid] } },
+        regionKill: { [primary.name]: regionKill(primary, faults, [...regionPids, pair.primary.pid, primaryApp.pid]) },
         secretsEnv: { simDatabase: DB_PASSWORD_ENV },
       },
       stop,
@@ -168,6 +185,18 @@ export async function startDataplane(ctx: SimContext, faultList: readonly SimFau
     await stop();
     throw err;
   }
+}
+
+/** How the failover suite takes the primary region down on this world (see the header). */
+function regionKill(region: SimRegion, faults: DataplaneFaults, pids: number[]): RegionKillSpec {
+  const partition = faults.partitioned.has(region.name);
+  if (!region.host) {
+    if (partition) throw new Error(`partition:${region.name} needs regions as hosts of their own (network namespaces): ${region.name} shares loopback`);
+    return { kind: 'process-signal', pids };
+  }
+  return partition
+    ? { kind: 'command', argv: region.host.powerSwitch('cut'), description: `partition of ${region.name} (link pulled, processes running)`, strength: 'isolation' }
+    : { kind: 'command', argv: region.host.powerSwitch('off'), description: `power-off of ${region.name} (link pulled, every process killed)`, strength: 'full' };
 }
 
 export async function installDataplane(ctx: SimContext): Promise<void> {

@@ -11,8 +11,11 @@ import { ensureCounterTable } from '../../src/failover/targets/pg-target.js';
 import { REPLICATION_USER } from './objects.js';
 import { PgServer } from './postgres.js';
 import type { RunAs } from '../host/processes.js';
+import type { NetHost } from '../host/netns.js';
 import type { Ownership } from '../host/ownership.js';
 const STREAMING_TIMEOUT_MS = 15_000;
+/** The Continuum's monitoring login: it judges the primary's liveness over the network, as from another region. */
+export const MONITOR_USER = 'sw_continuum';
 
 export interface PairNames {
   primaryRegion: string;
@@ -58,6 +61,7 @@ export class DbPair {
   readonly standby: PgServer;
   readonly ownerPassword: string;
   private readonly replicationPassword = secret();
+  readonly monitorPassword = secret();
 
   constructor(
     readonly names: PairNames,
@@ -66,10 +70,11 @@ export class DbPair {
     runAs: RunAs | undefined,
     ownerPassword: string,
     owner: Ownership,
+    hosts: { primary?: NetHost; replica?: NetHost } = {},
   ) {
     this.ownerPassword = ownerPassword;
-    this.primary = new PgServer({ region: names.primaryRegion, clusterName: `${tag}-${names.primaryCluster}`, dir: join(dir, names.primaryCluster), runAs, owner });
-    this.standby = new PgServer({ region: names.replicaRegion, clusterName: `${tag}-${names.replicaCluster}`, dir: join(dir, names.replicaCluster), runAs, owner });
+    this.primary = new PgServer({ region: names.primaryRegion, clusterName: `${tag}-${names.primaryCluster}`, dir: join(dir, names.primaryCluster), runAs, owner, ...(hosts.primary ? { host: hosts.primary } : {}) });
+    this.standby = new PgServer({ region: names.replicaRegion, clusterName: `${tag}-${names.replicaCluster}`, dir: join(dir, names.replicaCluster), runAs, owner, ...(hosts.replica ? { host: hosts.replica } : {}) });
   }
 
   /** Primary up with roles, database and table; standby streaming; sync replication on unless `synchronous` is false. */
@@ -79,8 +84,9 @@ export class DbPair {
     await this.primary.start(join(this.dir, `${names.primaryCluster}.log`));
     await this.primary.query(`CREATE ROLE ${REPLICATION_USER} WITH REPLICATION LOGIN PASSWORD ${quoteLiteral(this.replicationPassword)}`);
     await this.primary.query(`CREATE ROLE ${quoteIdent(names.owner)} LOGIN PASSWORD ${quoteLiteral(this.ownerPassword)}`);
+    await this.primary.query(`CREATE ROLE ${MONITOR_USER} LOGIN PASSWORD ${quoteLiteral(this.monitorPassword)} IN ROLE pg_monitor`);
     await this.primary.query(`CREATE DATABASE ${quoteIdent(names.database)} OWNER ${quoteIdent(names.owner)}`);
-    const owner = new pg.Client({ host: '127.0.0.1', port: this.primary.port, user: names.owner, password: this.ownerPassword, database: names.database, connectionTimeoutMillis: 5000 });
+    const owner = new pg.Client({ host: this.primary.address, port: this.primary.port, user: names.owner, password: this.ownerPassword, database: names.database, connectionTimeoutMillis: 5000 });
     await owner.connect();
     try {
       await ensureCounterTable(owner);

@@ -1,7 +1,9 @@
 /**
- * One region's PostgreSQL 15 server (Debian's binaries) on 127.0.0.1: the primary is made by
- * initdb, the standby by pg_basebackup from it and streams over TCP as `streaming_replica`.
- * Local (unix socket) connections are the sim's own superuser control path; TCP needs a password.
+ * One region's PostgreSQL 15 server (Debian's binaries): in the region's host (its network
+ * namespace, on its address) when it has one, else on 127.0.0.1. The primary is made by initdb,
+ * the standby by pg_basebackup from it and streams over TCP as `streaming_replica`, across the
+ * world bridge between hosts. Local (unix socket) connections are the sim's own superuser control
+ * path (a socket file is reachable from every namespace); TCP needs a password.
  */
 import { execFile } from 'node:child_process';
 import { appendFile, chown, mkdir, writeFile } from 'node:fs/promises';
@@ -9,6 +11,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import type { NetHost } from '../host/netns.js';
 import type { Ownership } from '../host/ownership.js';
 import { spawnGroup, type GroupProcess, type RunAs } from '../host/processes.js';
 
@@ -78,6 +81,8 @@ export interface PgServerOptions {
   runAs?: RunAs;
   /** The instance's ownership ledger: the next instance reaps a killed walk's postmaster. */
   owner?: Ownership;
+  /** The region's host: the server runs in its namespace and listens on its address. */
+  host?: NetHost;
 }
 
 export class PgServer {
@@ -100,6 +105,11 @@ export class PgServer {
     return this.portNumber;
   }
 
+  /** Where TCP clients reach the server: its host's address, or loopback. */
+  get address(): string {
+    return this.opts.host?.address ?? '127.0.0.1';
+  }
+
   /** The postmaster's pid (the leader of the server's process group). */
   get pid(): number {
     if (!this.proc) throw new Error(`postgres of ${this.region} is not started`);
@@ -115,6 +125,8 @@ export class PgServer {
     await ownedDir(this.opts.dir, this.opts.runAs);
     await runTool('initdb', ['-D', this.dataDir, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-sync', '--no-instructions'], this.opts.runAs);
     await appendFile(join(this.dataDir, 'postgresql.conf'), `\n# sovereign-walk sim data plane\n${SHARED_SETTINGS.join('\n')}\n`);
+    // Clients and the standby come from other hosts of the world segment (CNPG's pg_hba is as open, by password).
+    await appendFile(join(this.dataDir, 'pg_hba.conf'), 'host all all 0.0.0.0/0 scram-sha-256\nhost replication all 0.0.0.0/0 scram-sha-256\n');
   }
 
   /** pg_basebackup from `primary`, then the standby settings (replication as `application_name` = this cluster). */
@@ -122,11 +134,11 @@ export class PgServer {
     await ownedDir(this.opts.dir, this.opts.runAs);
     await runTool(
       'pg_basebackup',
-      ['-D', this.dataDir, '-h', '127.0.0.1', '-p', String(primary.port), '-U', replication.user, '-X', 'stream', '-c', 'fast', '--no-sync'],
+      ['-D', this.dataDir, '-h', primary.address, '-p', String(primary.port), '-U', replication.user, '-X', 'stream', '-c', 'fast', '--no-sync'],
       this.opts.runAs,
       { PGPASSWORD: replication.password },
     );
-    const conninfo = `host=127.0.0.1 port=${primary.port} user=${replication.user} password=${replication.password} application_name=${replication.applicationName}`;
+    const conninfo = `host=${primary.address} port=${primary.port} user=${replication.user} password=${replication.password} application_name=${replication.applicationName}`;
     await appendFile(join(this.dataDir, 'postgresql.auto.conf'), `primary_conninfo = '${conninfo}'\n`);
     const signal = join(this.dataDir, 'standby.signal');
     await writeFile(signal, '');
@@ -147,11 +159,11 @@ export class PgServer {
   }
 
   private async spawn(): Promise<void> {
-    this.proc = spawnGroup(
-      join(PG_BIN, 'postgres'),
-      ['-D', this.dataDir, '-p', String(this.portNumber), '-k', this.socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', `cluster_name=${this.opts.clusterName}`],
-      { env: pgEnv(), logPath: this.logPath, runAs: this.opts.runAs, owner: this.opts.owner },
-    );
+    const { host, runAs } = this.opts;
+    const argv = [join(PG_BIN, 'postgres'), '-D', this.dataDir, '-p', String(this.portNumber), '-k', this.socketDir, '-c', `listen_addresses=${[...new Set([this.address, '127.0.0.1'])].join(',')}`, '-c', `cluster_name=${this.opts.clusterName}`];
+    // Entering a namespace needs root: `ip netns exec` as root, then setpriv drops to postgres (both exec, so the pid is the postmaster's).
+    const [command, ...args] = host ? host.exec(runAs ? ['setpriv', `--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups', '--', ...argv] : argv) : argv;
+    this.proc = spawnGroup(command, args, { env: pgEnv(), logPath: this.logPath, ...(host ? {} : { runAs }), owner: this.opts.owner });
     await this.waitReady(this.logPath);
   }
 
@@ -167,6 +179,13 @@ export class PgServer {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
+  }
+
+  /** A TCP connection as `user`, from the world (crosses the bridge to a host): what another region's controller sees. */
+  networkClient(user: string, password: string, timeoutMs: number): pg.Client {
+    const client = new pg.Client({ host: this.address, port: this.portNumber, user, password, database: 'postgres', connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+    client.on('error', () => {});
+    return client;
   }
 
   /** Superuser connection over the unix socket (the sim's control path, never the harness's). */

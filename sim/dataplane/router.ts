@@ -9,7 +9,10 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 
 export interface Backend {
   region: string;
+  /** The counter app (HTTP) and PostgreSQL (SQL) of the region: its host's address, or loopback. */
+  httpAddress: string;
   httpPort: number;
+  sqlAddress: string;
   sqlPort: number;
 }
 
@@ -50,7 +53,7 @@ export class DataplaneRouter {
     const backend = this.current;
     if (req.method === 'POST' && (req.url ?? '').startsWith('/write')) this.used();
     const upstream = request(
-      { host: '127.0.0.1', port: backend.httpPort, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${backend.httpPort}` }, timeout: UPSTREAM_TIMEOUT_MS },
+      { host: backend.httpAddress, port: backend.httpPort, method: req.method, path: req.url, headers: { ...req.headers, host: `${backend.httpAddress}:${backend.httpPort}` }, timeout: UPSTREAM_TIMEOUT_MS },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
@@ -74,7 +77,7 @@ export class DataplaneRouter {
   async listenSql(): Promise<number> {
     const server = createServer((client) => {
       this.used();
-      const upstream = createConnection({ host: '127.0.0.1', port: this.current.sqlPort });
+      const upstream = createConnection({ host: this.current.sqlAddress, port: this.current.sqlPort });
       const end = (): void => {
         client.destroy();
         upstream.destroy();

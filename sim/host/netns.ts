@@ -14,6 +14,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Ownership } from './ownership.js';
+import { REPO_ROOT } from '../../src/repo-root.js';
+
+const POWER_SWITCH = join(REPO_ROOT, 'sim/products/bin/region-power');
 
 export class NetnsError extends Error {}
 
@@ -60,10 +63,11 @@ export interface NetHost {
   link: string;
   /** argv that runs `argv` inside the host's namespace. */
   exec(argv: string[]): string[];
-  /** Cuts the host off the world (power-off, partition): its link leaves the bridge, frames to it go nowhere. */
-  cut(): void;
-  /** Plugs it back. */
-  plug(): void;
+  /**
+   * argv of the host's power switch (sim/products/bin/region-power): `off` pulls its link off the
+   * bridge and kills every process in its namespace; `cut` pulls the link only (a partition).
+   */
+  powerSwitch(mode: 'off' | 'cut'): string[];
 }
 
 export interface WorldNetwork {
@@ -142,8 +146,7 @@ export function createWorldNetwork(owner: Ownership): WorldNetwork {
         address,
         link,
         exec: (argv) => ['ip', 'netns', 'exec', netns, ...argv],
-        cut: () => ip(['link', 'set', link, 'nomaster']),
-        plug: () => ip(['link', 'set', link, 'master', bridge]),
+        powerSwitch: (mode) => (mode === 'off' ? [POWER_SWITCH, 'off', netns, link] : [POWER_SWITCH, 'cut', link]),
       };
       hosts.set(name, host);
       return host;

@@ -18,6 +18,8 @@ export interface RegionSpec {
 export type RegionKillSpec =
   /** Local processes (a region made of processes on this machine). */
   | { kind: 'process-signal'; pids: number[]; pidFiles?: string[] }
+  /** A power switch run as a command (argv, no shell), e.g. an IPMI/PDU script; `strength` as the target's owner states it. */
+  | { kind: 'command'; argv: string[]; description: string; strength: 'full' | 'isolation' }
   /** kind / docker node containers. */
   | { kind: 'container'; runtime: 'docker' | 'podman'; containers: string[]; mode: 'stop' | 'pause' }
   /** Hetzner Cloud power-off of the servers the operator's label selector names, once shown to be the region's nodes (token from HCLOUD_TOKEN). */

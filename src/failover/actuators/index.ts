@@ -9,6 +9,7 @@ import { executeRevert, type RevertDeps } from '../../chaos/revert.js';
 import type { RegionClient } from '../../target/kube.js';
 import type { RegionKillSpec, RegionSpec } from '../../target/types.js';
 import { cnpgFencePlan } from './cnpg-fence.js';
+import { commandPlan } from './command.js';
 import { containerPlan } from './container.js';
 import { hcloudPlan } from './hcloud.js';
 import { networkPolicyPlan } from './network-policy.js';
@@ -64,6 +65,8 @@ export async function planKill(spec: RegionKillSpec, client: RegionClient, fault
   switch (spec.kind) {
     case 'process-signal':
       return processSignalPlan(client.name, spec);
+    case 'command':
+      return commandPlan(client.name, spec, deps.run);
     case 'container':
       return containerPlan(client.name, spec, deps.run);
     case 'hcloud':
