@@ -81,6 +81,50 @@ export interface SuiteRun {
   finishedAt: string;
   /** Set when the suite itself could not run. */
   error?: string;
+  /** Where the suite's time went; absent in a summary.json written before walks measured it. */
+  timings?: SuiteTimings;
+}
+
+/**
+ * How long a suite spent judging and reporting, measured by the walk (ms). Where the split comes
+ * from depends on where the suite judges (`judgedIn`):
+ * - `walk`: the walk process judges every gate at once (readiness, cutover, failover), then a
+ *   Playwright run only reports them: judging is the judge's start to its return with every gate
+ *   decided, reporting the whole Playwright run (spawn to exit: runner and worker start, one test
+ *   per gate writing its gate file and Allure result).
+ * - `worker`: a Playwright worker judges every gate at once in `beforeAll`, then its tests report
+ *   them (journeys): judging is that judge's span, reporting the Playwright run minus it.
+ * - `per-test`: each Playwright test judges its own gate and reports it (dod): there is no judge
+ *   span, so judging is the sum of the gates' own durations (each check's start to its verdict)
+ *   and reporting the Playwright run minus that sum.
+ * A figure is absent when it was not measured: judging when no judge returned (a timeout, a stop,
+ * a worker that died), reporting when Playwright did not run or judging inside it is unknown.
+ */
+export interface SuiteTimings {
+  judgedIn: 'walk' | 'worker' | 'per-test';
+  judgingMs?: number;
+  reportingMs?: number;
+}
+
+/** One line of a region's API requests: `LIST pods` was sent `count` times. */
+export interface ApiRequestLine {
+  /** As the API server's apiserver_request_total names it (src/target/api-request-class.ts). */
+  verb: string;
+  /** `plural[.group][/subresource]`, or a non-resource path such as `/version`. */
+  resource: string;
+  count: number;
+}
+
+/**
+ * Every HTTP request the walk's processes sent to one region's API server, counted client-side:
+ * API calls, watches (each connection, re-watches included), exec and service-proxy requests.
+ * A list, not a map keyed by `LIST secrets`: redaction masks values under secret-looking keys.
+ */
+export interface RegionApiRequests {
+  region: string;
+  total: number;
+  /** Most sent first. */
+  requests: ApiRequestLine[];
 }
 
 export interface FaultRecord {
@@ -109,6 +153,13 @@ export interface Summary {
   suites: SuiteRun[];
   gates: Gate[];
   timelines: Timeline[];
+  /**
+   * API requests per region of the target, summed over every process of the walk (the walk and its
+   * Playwright workers). Absent when no process recorded any (a summary.json of an older walk).
+   */
+  apiRequests?: RegionApiRequests[];
+  /** Set when some process of the walk ended before it recorded its final counts: `apiRequests` is then a lower bound. */
+  apiRequestsPartial?: { processes: number };
   /** Faults left by an earlier, killed run that this run's janitor reverted first. */
   janitor: FaultRecord[];
   /** Faults this walk applied (from the fault ledger), with when each was reverted. */

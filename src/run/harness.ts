@@ -4,6 +4,8 @@ import { RegionClient } from '../target/kube.js';
 import { HttpClient } from '../target/http.js';
 import { EvidenceWriter, evidencePrefix } from '../evidence/writer.js';
 import { registerSecretsFromEnv } from '../evidence/redact.js';
+import { writeApiRequests } from '../gates/recorder.js';
+import { apiRequestsOfThisProcess } from '../target/api-requests.js';
 
 export class Harness {
   readonly regions: RegionClient[];
@@ -16,6 +18,8 @@ export class Harness {
     this.regions = ctx.target.regions.filter((r) => !wanted?.length || wanted.includes(r.name)).map((r) => new RegionClient(r));
     this.http = new HttpClient(ctx.target);
     this.evidence = new EvidenceWriter(ctx.runDir, evidencePrefix(ctx.target.name, ctx.target.sovereign));
+    // Not final until close: a process that dies first leaves its counts marked partial.
+    writeApiRequests(ctx.runDir, apiRequestsOfThisProcess(), false);
   }
 
   get primary(): RegionClient {
@@ -34,5 +38,6 @@ export class Harness {
   async close(): Promise<void> {
     await this.http.close();
     for (const r of this.regions) r.close();
+    writeApiRequests(this.ctx.runDir, apiRequestsOfThisProcess(), true);
   }
 }

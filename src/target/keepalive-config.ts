@@ -3,6 +3,9 @@
  * TLS handshake (most of a sweep's time against a nearby API server). This KubeConfig hands API
  * calls one keep-alive agent per distinct TLS identity instead. Watches and exec keep the
  * library's own agents: they hold their connection for their whole life anyway.
+ *
+ * Every API call of the generated clients passes through `applySecurityAuthentication` once, so
+ * its listener hears of each (the walk's request counts); watches and exec do not pass here.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -44,8 +47,14 @@ function dropStaleConnections<T extends AnyAgent>(agent: T): T {
 export class KeepAliveKubeConfig extends KubeConfig {
   private readonly agents = new Map<string, AnyAgent>();
 
+  /** `onRequest`: told of each API call about to be sent (its method and absolute URL). */
+  constructor(private readonly onRequest: (method: string, url: string) => void = () => {}) {
+    super();
+  }
+
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {
     await super.applySecurityAuthentication(context);
+    this.onRequest(context.getHttpMethod(), context.getUrl());
     const agent = context.getAgent();
     if (agent) context.setAgent(this.shared(agent));
   }

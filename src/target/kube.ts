@@ -1,6 +1,8 @@
 /**
  * One client per region, each from its own kubeconfig (never a shared config with switched
- * contexts). Everything the harness does to a cluster goes through here.
+ * contexts). Everything the harness does to a cluster goes through here, and every request it
+ * sends is counted once (src/target/api-requests.ts): API calls as the KubeConfig applies their
+ * credentials, watches, exec and service-proxy requests where they are opened.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import https from 'node:https';
@@ -19,6 +21,7 @@ import { ResourceResolver, collectionPath, type ResolvedResource } from './resou
 import { ResilientWatch, type WatchHandler, type WatchOptions } from './watch.js';
 import { registerSecret } from '../evidence/redact.js';
 import { KeepAliveKubeConfig } from './keepalive-config.js';
+import { countApiRequest, pathOnServer } from './api-requests.js';
 import { describeError, type KubeObject, type ListOptions } from './objects.js';
 
 export const FIELD_MANAGER = 'sovereign-walk';
@@ -42,7 +45,7 @@ export class RegionClient {
     if (!existsSync(region.kubeconfigPath)) {
       throw new SetupError(`kubeconfig for region ${region.name} not found: ${region.kubeconfigPath}`);
     }
-    this.kc = new KeepAliveKubeConfig();
+    this.kc = new KeepAliveKubeConfig((method, url) => this.count(method, pathOnServer(url, this.server)));
     try {
       this.kc.loadFromString(readFileSync(region.kubeconfigPath, 'utf8'));
     } catch (e) {
@@ -56,6 +59,10 @@ export class RegionClient {
     }
     this.objects = this.kc.makeApiClient(KubernetesObjectApi);
     this.resolver = new ResourceResolver(this.kc);
+  }
+
+  private count(method: string, pathAndQuery: string): void {
+    countApiRequest(this.name, method, pathAndQuery);
   }
 
   /** Closes pooled API connections; the client must not be used afterwards. */
@@ -133,6 +140,7 @@ export class RegionClient {
       },
       handler,
       onError,
+      (method, path) => this.count(method, path),
     );
     await w.start();
     return w;
@@ -144,6 +152,7 @@ export class RegionClient {
     const sink = (into: (s: string) => void) => new Writable({ write(chunk, _e, cb) { into(String(chunk)); cb(); } });
     return new Promise<ExecResult>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`exec in ${namespace}/${pod} timed out after ${timeoutMs} ms`)), timeoutMs);
+      this.count('GET', `/api/v1/namespaces/${namespace}/pods/${pod}/exec`);
       new Exec(this.kc)
         .exec(namespace, pod, container, command, sink((s) => (stdout += s)), sink((s) => (stderr += s)), null, false, (status: V1Status) => {
           clearTimeout(timer);
@@ -164,9 +173,11 @@ export class RegionClient {
    * (SeaweedFS's /status is an empty 200), and the status and body must reach the probe as they are.
    */
   async serviceProxyGet(namespace: string, service: string, port: string, path: string, timeoutMs = 30_000): Promise<{ status: number; body: string }> {
-    const url = new URL(`${this.server.replace(/\/$/, '')}/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(`${service}:${port}`)}/proxy/${path.replace(/^\//, '')}`);
+    const onServer = `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(`${service}:${port}`)}/proxy/${path.replace(/^\//, '')}`;
+    const url = new URL(`${this.server.replace(/\/$/, '')}${onServer}`);
     const opts: https.RequestOptions = { method: 'GET', headers: { accept: '*/*' } };
     await this.kc.applyToHTTPSOptions(opts);
+    this.count('GET', onServer);
     return new Promise((resolve, reject) => {
       const req = https.request(url, { ...opts, timeout: timeoutMs }, (res) => {
         const chunks: Buffer[] = [];

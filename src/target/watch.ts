@@ -32,6 +32,8 @@ export class ResilientWatch {
     private readonly list: () => Promise<{ items: KubeObject[]; resourceVersion: string }>,
     private readonly handler: WatchHandler,
     private readonly onError: (err: Error) => void,
+    /** Told of each watch request (the first and every re-watch); the re-lists are `list`'s own. */
+    private readonly onRequest: (method: string, pathAndQuery: string) => void = () => {},
   ) {}
 
   /** Resolves after the initial list has been delivered as ADDED events. */
@@ -78,6 +80,7 @@ export class ResilientWatch {
     if (this.opts.fieldSelector) query.fieldSelector = this.opts.fieldSelector;
     let gone = false;
     try {
+      this.onRequest('GET', `${this.path}?watch=true`);
       this.abort = await new Watch(this.kc).watch(
         this.path,
         query,
