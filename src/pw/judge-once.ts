@@ -13,10 +13,30 @@ import type { Harness } from '../run/harness.js';
 export async function judgeOnce(runDir: string, suite: string, judge: () => Promise<Gate[]>): Promise<Map<string, Gate>> {
   const file = join(runDir, 'state', `${suite}-gates.json`);
   if (existsSync(file)) return new Map((JSON.parse(readFileSync(file, 'utf8')) as Gate[]).map((g) => [g.id, g]));
-  const gates = await judge();
-  mkdirSync(join(runDir, 'state'), { recursive: true });
+  const startedAt = new Date().toISOString();
+  let gates: Gate[];
+  try {
+    gates = await judge();
+  } finally {
+    mkdirSync(join(runDir, 'state'), { recursive: true });
+    writeFileSync(judgingFile(runDir, suite), JSON.stringify({ startedAt, finishedAt: new Date().toISOString() } satisfies JudgingSpan));
+  }
   writeFileSync(file, JSON.stringify(redactJson(gates)));
   return new Map(gates.map((g) => [g.id, g]));
+}
+
+/** When the suite's judge ran: its start, and its return with every gate decided (or its throw). */
+export interface JudgingSpan {
+  startedAt: string;
+  finishedAt: string;
+}
+
+const judgingFile = (runDir: string, suite: string) => join(runDir, 'state', `${suite}-judging.json`);
+
+/** The span of the judge that judged `suite` in this run, by whichever process it ran in; undefined when none returned. */
+export function readJudgingSpan(runDir: string, suite: string): JudgingSpan | undefined {
+  const file = judgingFile(runDir, suite);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as JudgingSpan) : undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Builds summary.json's `Summary` from what a walk left in its run folder. */
 import type { FaultRecord, Gate, Summary, SuiteRun } from '../gates/types.js';
 import { SCHEMA_VERSION } from '../gates/types.js';
-import { readGates, readTimelines } from '../gates/recorder.js';
+import { readApiRequests, readGates, readTimelines } from '../gates/recorder.js';
 import { redactJson, registerSecretsFromEnv } from '../evidence/redact.js';
 import type { TargetSpec } from '../target/types.js';
 import { countGates, verdictOf } from './verdict.js';
@@ -50,6 +50,7 @@ export function buildSummary(input: SummaryInput): Summary {
   );
   const timelines = readTimelines(input.runDir).sort((a, b) => rank(a.suite) - rank(b.suite) || naturalCompare(a.id, b.id));
   const counts = countGates(gates);
+  const api = readApiRequests(input.runDir, input.target.regions.map((r) => r.name));
   return redactJson({
     schemaVersion: SCHEMA_VERSION,
     tool: input.tool,
@@ -66,6 +67,8 @@ export function buildSummary(input: SummaryInput): Summary {
     suites: input.suites,
     gates,
     timelines,
+    apiRequests: api?.regions,
+    ...(api?.partial ? { apiRequestsPartial: { processes: api.partial } } : {}),
     janitor: input.janitor,
     faults: input.faults,
     stopped: input.stopped,

@@ -4,7 +4,7 @@
  * wait, a cutover hold or a failover; a spec run by Playwright alone judges its suite itself. The
  * suites' code is imported only when a suite is judged: specs import this module to declare tests.
  */
-import type { Gate } from '../gates/types.js';
+import type { Gate, SuiteTimings } from '../gates/types.js';
 import type { RunContext } from '../run/context.js';
 import type { Harness } from '../run/harness.js';
 import { judgeWithHarness } from '../pw/judge-once.js';
@@ -23,6 +23,13 @@ const JUDGES: Record<string, Judge> = {
 
 export function isJudgedOnce(suite: string): boolean {
   return suite in JUDGES;
+}
+
+/** The suites Playwright judges: journeys once in its worker's beforeAll, dod one check per test. */
+const JUDGED_IN_PLAYWRIGHT: Record<string, Exclude<SuiteTimings['judgedIn'], 'walk'>> = { journeys: 'worker', dod: 'per-test' };
+
+export function judgedIn(suite: string): SuiteTimings['judgedIn'] {
+  return isJudgedOnce(suite) ? 'walk' : (JUDGED_IN_PLAYWRIGHT[suite] ?? 'worker');
 }
 
 /** The suite's gates: judged now, or read back when this run already judged them. */

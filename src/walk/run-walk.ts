@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { TargetSpec } from '../target/types.js';
 import { RUN_CONTEXT_ENV, type RunContext, type WalkOptions } from '../run/context.js';
 import type { FaultRecord, Gate, SuiteRun } from '../gates/types.js';
-import { readGates, writeGate } from '../gates/recorder.js';
+import { readGates, writeApiRequests, writeGate } from '../gates/recorder.js';
 import { FaultLedger, LedgerError, toFaultRecord } from '../chaos/ledger.js';
 import { loadKit } from '../kit/load.js';
 import { preflight } from './preflight.js';
@@ -22,6 +22,8 @@ import { deferExitOnSignal } from '../chaos/signals.js';
 import { isJudgedOnce, judgeSuite } from '../suites/judges.js';
 import { judgeInWalk } from './judge-in-walk.js';
 import { JudgeProgress } from './judge-progress.js';
+import { suiteTimings } from './suite-timings.js';
+import { apiRequestsOfThisProcess } from '../target/api-requests.js';
 
 export interface WalkIo {
   out: (s: string) => void;
@@ -112,16 +114,20 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
         if (!judged.ok) {
           stopWalk = judged.stopWalk;
           run.finishedAt = new Date().toISOString();
+          run.timings = suiteTimings(runDir, suite, undefined);
           // A stopped suite is not an error: the summary says what the stop interrupted.
           if (!stopSignal) run.error = judged.reason;
           continue;
         }
       }
+      const spawnedAt = Date.now();
       current = runSuiteProcess({ suite, contextPath, runDir, timeoutMs, shard, progressToStderr: options.json, repoRoot: REPO_ROOT });
       const code = await current.exited;
       current = undefined;
       run.finishedAt = new Date().toISOString();
+      const playwrightMs = Date.now() - spawnedAt;
       recoverUnreported(runDir, suite);
+      run.timings = suiteTimings(runDir, suite, playwrightMs);
       const produced = readGates(runDir).some((g) => g.suite === suite);
       if (!stopSignal && ((code !== 0 && code !== 1) || !produced)) run.error = `suite ${suite} did not complete (playwright exit ${code}${produced ? '' : ', no gate judged'})`;
     }
@@ -135,6 +141,8 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
     }
   }
 
+  // This process's requests (preflight, janitor, the judges run here); each worker wrote its own.
+  writeApiRequests(runDir, apiRequestsOfThisProcess(), true);
   const tool = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
   // Loaded only now: the report writers (vega among them) would otherwise sit in memory through every suite.
   const { reportWalk } = await import('./report-walk.js');
