@@ -59,6 +59,11 @@ th { text-align: left; font-size: 11.5px; font-weight: 600; color: var(--muted);
 td { padding: 5px 8px; border-top: 1px solid #eef1f4; vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .suites td.z { color: #c5ccd3; }
+table.cost { margin-bottom: 6px; }
+table.cost td.z { color: var(--muted); font-style: italic; }
+details.requests { display: inline; }
+details.requests summary { display: inline; cursor: pointer; color: var(--muted); }
+details.requests[open] table { margin-top: 4px; }
 .filters { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin-bottom: 10px; }
 .seg { display: inline-flex; border: 1px solid var(--line); border-radius: 7px; overflow: hidden; }
 .seg button { border: 0; border-left: 1px solid var(--line); background: #fff; padding: 5px 10px; font: inherit; font-size: 12.5px; color: var(--ink); cursor: pointer; }

@@ -1,7 +1,7 @@
 /**
  * index.html: one self-contained file (inline CSS, JS and SVG; links only to files inside the
  * run folder), readable offline: verdict, root causes, suites, the filterable gate table with
- * expandable details, the readiness Gantt and every contributed timeline.
+ * expandable details, the readiness Gantt, every contributed timeline and the walk's own cost.
  */
 import type { Evidence, FaultRecord, Gate, GateStatus, Summary, Timeline } from '../gates/types.js';
 import { REPORT_CSS, REPORT_JS } from './html-assets.js';
@@ -10,6 +10,7 @@ import { durationMs, escapeHtml as h, formatDuration, formatTime, slug } from '.
 import { blockedCount, rootCauses as rootsOf } from './root-causes.js';
 import { historySectionHtml } from '../history/render-html.js';
 import type { ProofLink } from '../prove/latest.js';
+import { apiRequestNotes, suiteCosts, topRequests, NOT_MEASURED } from './walk-cost.js';
 
 export interface RenderedChart {
   svg?: string;
@@ -46,6 +47,7 @@ function header(s: Summary, charts: HtmlCharts): string {
     ['#gates', 'Gates'],
     ...(charts.gantt ? [['#readiness', 'Readiness']] : []),
     ...(charts.timelines.length ? [['#timelines', 'Timelines']] : []),
+    ['#cost', 'Cost'],
     ['#run', 'Run'],
   ];
   return `<header class="top"><div class="brand">${h(s.tool.name)}<small>${h(s.tool.version)}</small></div>
@@ -169,6 +171,30 @@ function timelines(charts: HtmlCharts['timelines']): string {
   return `<section class="card" id="timelines"><h2>Timelines</h2>${figs.join('')}</section>`;
 }
 
+/** A figure that was not measured reads so, in the muted style, never as 0. */
+const costCell = (text: string) => `<td class="num${text === NOT_MEASURED ? ' z' : ''}">${h(text)}</td>`;
+
+function cost(s: Summary): string {
+  const suiteRows = suiteCosts(s).map((c) => `<tr><td><b>${h(c.name)}</b></td><td>${h(c.judgedIn)}</td>${costCell(c.judging)}${costCell(c.reporting)}</tr>`);
+  const suitesTable = suiteRows.length
+    ? `<table class="cost" data-testid="cost-suites"><thead><tr><th>Suite</th><th>Judged</th><th class="num">Judging</th><th class="num">Reporting</th></tr></thead><tbody>${suiteRows.join('')}</tbody></table>`
+    : '';
+  const regions = s.apiRequests ?? [];
+  const regionRows = regions.map((r) => {
+    const { top, more } = topRequests(r, 5);
+    const lines = top.map((l) => `<span class="mono">${h(l.verb)} ${h(l.resource)}</span> ${l.count}`).join(' · ');
+    const all = r.requests.map((l) => `<tr><td class="mono">${h(l.verb)}</td><td class="mono">${h(l.resource)}</td><td class="num">${l.count}</td></tr>`).join('');
+    const rest = more ? ` · <details class="requests"><summary>${more} more</summary><table class="metrics"><tbody>${all}</tbody></table></details>` : '';
+    return `<tr data-region="${h(r.region)}"><td><b>${h(r.region)}</b></td><td class="num">${r.total}</td><td>${lines || 'none'}${rest}</td></tr>`;
+  });
+  const requestsTable = regionRows.length
+    ? `<table class="cost" data-testid="cost-api"><thead><tr><th>Region</th><th class="num">Requests</th><th>Most sent (verb resource count)</th></tr></thead><tbody>${regionRows.join('')}</tbody></table>`
+    : '';
+  const notes = apiRequestNotes(s).map((n) => `<p class="notice" data-testid="cost-note">${h(n)}.</p>`).join('');
+  return `<section class="card" id="cost"><h2>Cost of this walk <span class="sub">time each suite spent judging and reporting, and the requests the walk sent to each region's API server (counted by the harness)</span></h2>
+${suitesTable}<div class="sub-h">API requests</div>${notes}${requestsTable}</section>`;
+}
+
 function faultTable(title: string, faults: FaultRecord[]): string {
   if (!faults.length) return '';
   const rows = faults.map((f) => `<tr><td class="mono">${h(f.id)}</td><td>${h(f.kind)}</td><td>${h(f.target)}</td><td>${h(f.appliedAt ? formatTime(f.appliedAt) : '—')}</td><td>${h(f.revertedAt ? formatTime(f.revertedAt) : `NOT reverted${f.detail ? `: ${f.detail}` : ''}`)}</td><td class="mono">${h(f.runId)}</td></tr>`);
@@ -199,7 +225,7 @@ function run(s: Summary, links: string[], proof?: ProofLink): string {
 }
 
 export function renderHtml(s: Summary, charts: HtmlCharts, links: string[], proof?: ProofLink): string {
-  const body = [header(s, charts), '<main>', verdict(s), rootCauses(s), s.history ? historySectionHtml(s.history) : '', suites(s), gates(s), charts.gantt ? readiness(s, charts.gantt) : '', charts.timelines.length ? timelines(charts.timelines) : '', run(s, links, proof), `<footer>${h(s.tool.name)} ${h(s.tool.version)} · generated ${h(formatTime(s.finishedAt))} · every time in this report is UTC (24-hour)</footer>`, '</main>'];
+  const body = [header(s, charts), '<main>', verdict(s), rootCauses(s), s.history ? historySectionHtml(s.history) : '', suites(s), gates(s), charts.gantt ? readiness(s, charts.gantt) : '', charts.timelines.length ? timelines(charts.timelines) : '', cost(s), run(s, links, proof), `<footer>${h(s.tool.name)} ${h(s.tool.version)} · generated ${h(formatTime(s.finishedAt))} · every time in this report is UTC (24-hour)</footer>`, '</main>'];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'">

@@ -1,13 +1,14 @@
 /**
  * summary.md, short enough to paste into an issue: the verdict, one row per root cause with what
  * it blocks, the gates that did not pass (blocked and skipped ones folded away), one line per
- * suite for everything that passed, and the verifier (or stopped) line last.
+ * suite for everything that passed, what the walk cost, and the verifier (or stopped) line last.
  */
 import type { Gate, Summary } from '../gates/types.js';
 import { STATUS_ICON, STATUSES, countGates, faultsLine, finalLine, headline } from './verdict.js';
 import { durationMs, formatDuration, formatTime } from './format.js';
 import { blockedCount, rootCauses } from './root-causes.js';
 import { historyMarkdownLines } from '../history/render-text.js';
+import { apiRequestNotes, suiteCosts, topRequests } from './walk-cost.js';
 
 /** One table cell: no pipes or line breaks may escape it. */
 const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').trim();
@@ -17,6 +18,22 @@ const named = (g: Gate) => (g.title && g.title !== g.id ? `${code(g.id)} ${cell(
 
 function folded(title: string, header: string, rows: string[]): string[] {
   return rows.length ? ['<details>', `<summary>${title}</summary>`, '', header, ...rows, '', '</details>', ''] : [];
+}
+
+/** Each suite's judging and reporting time, then one line of API requests per region (its three most sent). */
+function costLines(summary: Summary): string[] {
+  const lines = ['## Cost of this walk', ''];
+  const suites = suiteCosts(summary);
+  if (suites.length) lines.push('| Suite | Judged | Judging | Reporting |', '|---|---|---|---|', ...suites.map((c) => `| ${cell(c.name)} | ${c.judgedIn} | ${c.judging} | ${c.reporting} |`), '');
+  for (const note of apiRequestNotes(summary)) lines.push(`> ℹ️ ${cell(note)}`, '');
+  const regions = (summary.apiRequests ?? []).map((r) => {
+    const { top, more } = topRequests(r, 3);
+    const most = top.map((l) => `${code(`${l.verb} ${l.resource}`)} ${l.count}`).join(' · ');
+    return `**${cell(r.region)}** ${r.total}${most ? ` (${most}${more ? ` · ${more} more` : ''})` : ''}`;
+  });
+  if (regions.length) lines.push(`API requests: ${regions.join(' · ')}`);
+  while (lines.at(-1) === '') lines.pop();
+  return lines;
 }
 
 export function renderMarkdown(summary: Summary, links: string[]): string {
@@ -57,6 +74,7 @@ export function renderMarkdown(summary: Summary, links: string[]): string {
     const result = STATUSES.filter((st) => n[st]).map((st) => `${STATUS_ICON[st]} ${n[st]} ${st}`).join(' · ') || 'no gates';
     lines.push(`| ${cell(name)} | ${result} | ${run ? formatDuration(durationMs(run.startedAt, run.finishedAt)) : ''} |`);
   }
+  lines.push('', ...costLines(summary));
   lines.push('', `Reports: ${links.map((f) => `[${f}](${f})`).join(' · ')}`, '', finalLine(summary));
   return `${lines.join('\n')}\n`;
 }

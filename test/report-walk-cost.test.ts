@@ -1,0 +1,149 @@
+/**
+ * The walk's own cost: each suite's judging and reporting time as the walk measures it (a judge's
+ * span, or a per-test suite's gate durations, beside its Playwright run), the API request counts
+ * in summary.json, and the "Cost of this walk" section of index.html and summary.md. A figure that
+ * was not measured, or a count that is partial, says so; a region with no request shows its 0.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RegionApiRequests, Summary } from '../src/gates/types.js';
+import { writeApiRequests, writeGate } from '../src/gates/recorder.js';
+import { judgeOnce, readJudgingSpan } from '../src/pw/judge-once.js';
+import { suiteTimings } from '../src/walk/suite-timings.js';
+import { buildSummary } from '../src/report/write-reports.js';
+import { renderHtml } from '../src/report/html.js';
+import { renderMarkdown } from '../src/report/markdown.js';
+import { TARGET, gate, writePassingRun } from './report-fixture.js';
+
+const tempDirs: string[] = [];
+after(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('judging: the judge span of a suite judged once (in the walk or a worker), the sum of gate durations per test; reporting: the Playwright run beyond it', async () => {
+  const runDir = tempDir('sw-timings-');
+  // readiness is judged by the walk, journeys once in its worker: both through judgeOnce.
+  await judgeOnce(runDir, 'readiness', async () => (await sleep(60), []));
+  await judgeOnce(runDir, 'journeys', async () => (await sleep(40), []));
+  // DoD judges one check per test: 12 s and 3 s of checks.
+  writeGate(runDir, gate({ id: 'dod/L1.1-record-ready', status: 'passed', from: 0, to: 12, reason: 'ready' }));
+  writeGate(runDir, gate({ id: 'dod/L2.1-api', status: 'failed', from: 20, to: 23, reason: 'down' }));
+
+  const readiness = suiteTimings(runDir, 'readiness', 5_000);
+  assert.equal(readiness.judgedIn, 'walk');
+  assert.ok(readiness.judgingMs! >= 60 && readiness.judgingMs! < 2_000, `judging ${readiness.judgingMs}`);
+  assert.equal(readiness.reportingMs, 5_000, 'the whole Playwright run reports what the walk judged');
+
+  const journeys = suiteTimings(runDir, 'journeys', 5_000);
+  assert.equal(journeys.judgedIn, 'worker');
+  assert.equal(journeys.reportingMs, 5_000 - journeys.judgingMs!, 'the worker judged inside its Playwright run');
+
+  assert.deepEqual(suiteTimings(runDir, 'dod', 20_000), { judgedIn: 'per-test', judgingMs: 15_000, reportingMs: 5_000 });
+
+  // A judge that never returned (stopped, timed out): nothing invented.
+  assert.deepEqual(suiteTimings(runDir, 'cutover', undefined), { judgedIn: 'walk' });
+  assert.deepEqual(suiteTimings(runDir, 'failover', 3_000), { judgedIn: 'walk', reportingMs: 3_000 });
+  // A worker that died judging left no span: its Playwright run cannot be split.
+  const died = tempDir('sw-timings-died-');
+  assert.deepEqual(suiteTimings(died, 'journeys', 9_000), { judgedIn: 'worker' });
+});
+
+test('a judge that throws still leaves its span: the time it spent judging was spent', async () => {
+  const runDir = tempDir('sw-timings-throw-');
+  await assert.rejects(judgeOnce(runDir, 'cutover', async () => {
+    await sleep(20);
+    throw new Error('API unreachable');
+  }));
+  const span = readJudgingSpan(runDir, 'cutover');
+  assert.ok(span && Date.parse(span.finishedAt) - Date.parse(span.startedAt) >= 20);
+});
+
+const FSN: RegionApiRequests = {
+  region: 'hz-fsn-rtz-prod',
+  total: 0,
+  requests: [
+    { verb: 'LIST', resource: 'secrets', count: 4 },
+    { verb: 'WATCH', resource: 'helmreleases.helm.toolkit.fluxcd.io', count: 2 },
+    { verb: 'GET', resource: '/version', count: 3 },
+    { verb: 'LIST', resource: 'pods', count: 9 },
+    { verb: 'CONNECT', resource: 'pods/exec', count: 1 },
+    { verb: 'POST', resource: 'serviceaccounts/token', count: 1 },
+    { verb: 'GET', resource: 'nodes', count: 1 },
+  ],
+};
+
+function costRun(opts: { counts?: boolean; final?: boolean } = {}): Summary {
+  const runDir = tempDir('sw-cost-');
+  const input = writePassingRun(runDir);
+  if (opts.counts ?? true) writeApiRequests(runDir, [FSN], opts.final ?? true);
+  input.target = { ...TARGET, regions: [...TARGET.regions, { name: 'hz-hel-rtz-prod', role: 'secondary', kubeconfigPath: '/nonexistent/kubeconfig' }] };
+  input.suites = [
+    { ...input.suites[0], timings: { judgedIn: 'walk', judgingMs: 62_000, reportingMs: 5_200 } },
+    { ...input.suites[1], timings: { judgedIn: 'per-test', judgingMs: 12_300, reportingMs: 8_100 } },
+    // failover was stopped before its judge returned and Playwright never ran.
+    { ...input.suites[2], timings: { judgedIn: 'walk' } },
+  ];
+  return buildSummary(input);
+}
+
+test('summary.json: timings per suite and the API requests of every region, summed, most sent first; secret-looking resources keep their counts', () => {
+  const s = costRun();
+  assert.deepEqual(s.suites.map((x) => x.timings), [{ judgedIn: 'walk', judgingMs: 62_000, reportingMs: 5_200 }, { judgedIn: 'per-test', judgingMs: 12_300, reportingMs: 8_100 }, { judgedIn: 'walk' }]);
+  const [fsn, hel] = s.apiRequests!;
+  assert.equal(fsn.region, 'hz-fsn-rtz-prod');
+  assert.equal(fsn.total, 21);
+  assert.deepEqual(fsn.requests.slice(0, 3).map((l) => `${l.verb} ${l.resource} ${l.count}`), ['LIST pods 9', 'LIST secrets 4', 'GET /version 3']);
+  assert.deepEqual(fsn.requests.find((l) => l.resource === 'serviceaccounts/token'), { verb: 'POST', resource: 'serviceaccounts/token', count: 1 }, 'not masked by the redaction of secret-looking keys');
+  assert.deepEqual(hel, { region: 'hz-hel-rtz-prod', total: 0, requests: [] }, 'a region of the target the walk sent nothing to is listed with 0');
+  assert.equal(s.apiRequestsPartial, undefined);
+});
+
+test('index.html: "Cost of this walk" shows each suite\'s judging and reporting and each region\'s requests; what was not measured says so', () => {
+  const s = costRun();
+  const html = renderHtml(s, { timelines: [] }, []);
+  const section = html.slice(html.indexOf('<section class="card" id="cost">'), html.indexOf('</section>', html.indexOf('id="cost"')));
+  assert.ok(section.includes('Cost of this walk'), 'the section is there');
+  assert.ok(html.includes('<a href="#cost">Cost</a>'), 'and in the navigation');
+  assert.match(section, /<b>readiness<\/b><\/td><td>in the walk<\/td><td class="num">1m02s<\/td><td class="num">5\.2s<\/td>/);
+  assert.match(section, /<b>dod<\/b><\/td><td>per test \(sum of its gates\)<\/td><td class="num">12\.3s<\/td><td class="num">8\.1s<\/td>/);
+  assert.match(section, /<b>failover<\/b><\/td><td>in the walk<\/td><td class="num z">not measured<\/td><td class="num z">not measured<\/td>/, 'never 0 for what was not measured');
+  assert.match(section, /<tr data-region="hz-fsn-rtz-prod"><td><b>hz-fsn-rtz-prod<\/b><\/td><td class="num">21<\/td>/);
+  assert.match(section, /LIST pods<\/span> 9 · <span class="mono">LIST secrets<\/span> 4/);
+  assert.match(section, /2 more/, 'the lines beyond the top five fold away');
+  assert.match(section, /<tr data-region="hz-hel-rtz-prod"><td><b>hz-hel-rtz-prod<\/b><\/td><td class="num">0<\/td><td>none<\/td>/, 'a region with no request shows 0');
+  assert.doesNotMatch(section, /data-testid="cost-note"/, 'whole counts carry no note');
+});
+
+test('index.html and summary.md say when the counts are missing or partial, instead of showing a number', () => {
+  const none = costRun({ counts: false });
+  assert.equal(none.apiRequests, undefined);
+  const html = renderHtml(none, { timelines: [] }, []);
+  assert.match(html, /data-testid="cost-note">API requests were not recorded by this walk\.</);
+  assert.doesNotMatch(html, /data-testid="cost-api"/);
+  assert.match(renderMarkdown(none, []), /> ℹ️ API requests were not recorded by this walk\n/);
+  assert.doesNotMatch(renderMarkdown(none, []), /^API requests:/m);
+
+  const partial = costRun({ final: false });
+  assert.deepEqual(partial.apiRequestsPartial, { processes: 1 });
+  const note = '1 process of this walk ended before recording its final API request counts: the counts are a lower bound';
+  assert.ok(renderHtml(partial, { timelines: [] }, []).includes(`data-testid="cost-note">${note}.`));
+  assert.ok(renderMarkdown(partial, []).includes(`> ℹ️ ${note}`));
+});
+
+test('summary.md: a small table of judging and reporting per suite, one line of requests per region with its three most sent', () => {
+  const md = renderMarkdown(costRun(), ['index.html']);
+  const cost = md.slice(md.indexOf('## Cost of this walk'), md.indexOf('Reports:'));
+  assert.ok(md.indexOf('## Suites') < md.indexOf('## Cost of this walk'), 'after the suites');
+  assert.ok(cost.includes('| Suite | Judged | Judging | Reporting |'));
+  assert.ok(cost.includes('| readiness | in the walk | 1m02s | 5.2s |'));
+  assert.ok(cost.includes('| failover | in the walk | not measured | not measured |'));
+  assert.ok(cost.includes('API requests: **hz-fsn-rtz-prod** 21 (`LIST pods` 9 · `LIST secrets` 4 · `GET /version` 3 · 4 more) · **hz-hel-rtz-prod** 0\n'), cost);
+});
