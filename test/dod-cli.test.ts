@@ -93,6 +93,24 @@ describe('one walk: readiness then dod, --dod-hosts and two DoD faults', () => {
     assert.deepEqual([...status.keys()].sort(), ['dod/L5.api', 'dod/L5.console', 'dod/L5.pdns', 'dod/L5.tls'], 'only the table\'s hosts (gitea, auth … not probed)');
   });
 
+  test('summary.json carries the walk\'s own cost: judging and reporting per suite, API requests of the walk and its DoD worker per region', () => {
+    const timings = Object.fromEntries(summary.suites.map((s) => [s.name, s.timings]));
+    assert.equal(timings.readiness?.judgedIn, 'walk');
+    assert.equal(timings.dod?.judgedIn, 'per-test');
+    for (const [name, t] of Object.entries(timings)) {
+      assert.ok(t?.judgingMs && t.judgingMs > 0, `${name} judging: ${JSON.stringify(t)}`);
+      assert.ok(t?.reportingMs && t.reportingMs > 0, `${name} reporting: ${JSON.stringify(t)}`);
+    }
+    assert.deepEqual(summary.apiRequests?.map((r) => r.region), [PRIMARY, 'hz-hel-rtz-prod']);
+    for (const r of summary.apiRequests ?? []) {
+      assert.ok(r.total > 0, `${r.region}: ${r.total} requests`);
+      assert.equal(r.total, r.requests.reduce((n, l) => n + l.count, 0));
+    }
+    assert.equal(summary.apiRequestsPartial, undefined, 'every process wrote its final counts');
+    const processes = readdirSync(join(runDirOf(summary, r.reportDir), 'api-requests'));
+    assert.ok(processes.length >= 2, `the walk and the DoD worker each wrote their counts: ${processes.join(', ')}`);
+  });
+
   test('seeded secrets never reach the report folder or the terminal', () => {
     const all = files(runDirOf(summary, r.reportDir));
     assert.ok(all.length > 50, `the run wrote ${all.length} files`);
