@@ -117,7 +117,7 @@ test('index.html: "Cost of this walk" shows each suite\'s judging and reporting 
   assert.match(section, /<b>failover<\/b><\/td><td>in the walk<\/td><td class="num z">not measured<\/td><td class="num z">not measured<\/td>/, 'never 0 for what was not measured');
   assert.match(section, /<tr data-region="hz-fsn-rtz-prod"><td><b>hz-fsn-rtz-prod<\/b><\/td><td class="num">21<\/td>/);
   assert.match(section, /LIST pods<\/span> 9 · <span class="mono">LIST secrets<\/span> 4/);
-  assert.match(section, /2 more/, 'the lines beyond the top five fold away');
+  assert.match(section, /· 2 more <details class="requests"><summary>\(all 7\)<\/summary>/, 'the lines beyond the top five fold away');
   assert.match(section, /<tr data-region="hz-hel-rtz-prod"><td><b>hz-hel-rtz-prod<\/b><\/td><td class="num">0<\/td><td>none<\/td>/, 'a region with no request shows 0');
   assert.doesNotMatch(section, /data-testid="cost-note"/, 'whole counts carry no note');
 });

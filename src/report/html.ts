@@ -184,7 +184,7 @@ function cost(s: Summary): string {
     const { top, more } = topRequests(r, 5);
     const lines = top.map((l) => `<span class="mono">${h(l.verb)} ${h(l.resource)}</span> ${l.count}`).join(' · ');
     const all = r.requests.map((l) => `<tr><td class="mono">${h(l.verb)}</td><td class="mono">${h(l.resource)}</td><td class="num">${l.count}</td></tr>`).join('');
-    const rest = more ? ` · <details class="requests"><summary>${more} more</summary><table class="metrics"><tbody>${all}</tbody></table></details>` : '';
+    const rest = more ? ` · ${more} more <details class="requests"><summary>(all ${r.requests.length})</summary><table class="metrics"><tbody>${all}</tbody></table></details>` : '';
     return `<tr data-region="${h(r.region)}"><td><b>${h(r.region)}</b></td><td class="num">${r.total}</td><td>${lines || 'none'}${rest}</td></tr>`;
   });
   const requestsTable = regionRows.length
