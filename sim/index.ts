@@ -38,7 +38,7 @@ export interface SimOptions {
    * provisioning. Without it the caller watches the kit install (a readiness walk does).
    */
   settleKitMs?: number;
-  /** How the regions are connected (default: SW_SIM_NETWORK, else loopback); see WorldOptions.network. */
+  /** How the regions are connected (default: SW_SIM_NETWORK, else hosts of their own where namespaces can be made); see WorldOptions.network. */
   network?: 'netns' | 'loopback';
 }
 
@@ -161,7 +161,7 @@ function targetSpec(ctx: SimContext, world: World): TargetSpec {
   };
 }
 
-/** What a walk of regions that share loopback cannot show (SW_SIM_NETWORK=netns makes them hosts of their own). */
+/** What a walk of regions that share loopback cannot show (as root, where namespaces can be made, they are hosts of their own). */
 function loopbackCaveat(reason: string | undefined): string {
   return `the embedded Sovereign's regions share loopback (${reason ?? 'no reason given'}): egress blocks are enforced by each region's egress proxy, not by the kernel, and a killed region refuses connections at once instead of leaving them unanswered`;
 }

@@ -3,7 +3,8 @@
  * project, one test per gate, summary.json, the timeline rendered for the report, exit code.
  * Drives runWalk with the embedded Sovereign's target as cli/walk.ts does for `--target sim`; one
  * world serves the file, each walk with the data plane its `--sim-fault`s ask for. The walk that
- * powers the primary region off comes last.
+ * powers the primary region off comes last. The world's regions share loopback here (the other
+ * failover tests make them hosts where they can): that mode's region kill and its caveat are walked.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { runWalk } from '../src/walk/run-walk.js';
 let sim: RunningSim;
 
 before(async () => {
-  sim = await startWorldOnly();
+  sim = await startWorldOnly('loopback');
 });
 
 after(async () => {
@@ -78,6 +79,7 @@ test('walk --suite failover on the healthy sim, the primary region powered off: 
     'failover/region-kill',
   ]);
   assert.match(summary.gates.find((g) => g.id === 'failover/region-kill')?.reason ?? '', /via process-signal .*SIGKILL → (group \d+, ){7,}group \d+; heal: none/);
+  assert.match(summary.caveats?.join('\n') ?? '', /regions share loopback \(SW_SIM_NETWORK=loopback\): .*a killed region refuses connections at once instead of leaving them unanswered/);
   const timeline = summary.timelines.find((t) => t.id === 'failover/timeline');
   assert.ok(timeline?.svgPath && existsSync(join(runDir, timeline.svgPath)), 'the report rendered the timeline');
   const rto = summary.gates.find((g) => g.id === 'failover/d31-rto');

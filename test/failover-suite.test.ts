@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunningSim } from '../sim/index.js';
-import { dataplaneLeftovers, DATAPLANE_KIT as KIT, installDataplaneFor, startWorldOnly } from './helpers/dataplane-sim.js';
+import { dataplaneLeftovers, DATAPLANE_KIT as KIT, installDataplaneFor, replug, startWorldOnly, type InstalledDataplane } from './helpers/dataplane-sim.js';
 import { findK6 } from '../src/failover/k6.js';
 import { FaultLedger } from '../src/chaos/ledger.js';
 import { Harness } from '../src/run/harness.js';
@@ -48,13 +48,16 @@ interface Walked {
   ledger: FaultLedger;
 }
 
-/** The kill: the primary's database fenced (the region lives on for the next test), or the whole region powered off (the last test). */
-type Kill = 'cnpg-fence' | 'region';
+/**
+ * The kill: the primary's database fenced (the region lives on for the next test), the region's
+ * link pulled by partition:<region> (plugged back after), or the whole region powered off (the last test).
+ */
+type Kill = 'cnpg-fence' | 'partition' | 'region';
 
 async function walkFailover(
   faults: string[],
   kill: Kill,
-  opts: { rtoMs?: number; writer?: FailoverRunOptions['writer']; adjust?: (t: TargetSpec) => TargetSpec; before?: (target: TargetSpec) => Promise<void> } = {},
+  opts: { rtoMs?: number; writer?: FailoverRunOptions['writer']; adjust?: (t: TargetSpec) => TargetSpec; before?: (target: TargetSpec) => Promise<void>; afterWalk?: (dp: InstalledDataplane) => Promise<void> } = {},
 ): Promise<Walked> {
   const dp = await installDataplaneFor(sim, faults);
   const target = opts.adjust ? opts.adjust(dp.target) : dp.target;
@@ -69,9 +72,11 @@ async function walkFailover(
   try {
     await opts.before?.(target);
     const gates = await runFailoverSuite(h, { writer: opts.writer, ledger });
+    await opts.afterWalk?.(dp);
     return { gates: new Map(gates.map((g) => [g.id, g])), runDir, ids: failoverGateIds(), ledger };
   } finally {
     await h.close();
+    if (kill === 'partition') replug(sim, PRIMARY);
     // A dead primary region can no longer delete anything; the world goes with it.
     await (kill === 'region' ? dp.stop() : dp.remove());
     assert.deepEqual(dataplaneLeftovers(), [], 'no postgres or counter app outlives its data plane');
@@ -172,6 +177,24 @@ test('direct SQL path (no counter URL): the Node SQL writer, zero loss', async (
   assert.match(gate(w, w.ids.loss).reason, /rows read by SELECT key, id FROM sw_counter/);
 });
 
+test('partition:<region> (regions as hosts): the primary cut off with its processes running; the survivor is promoted and no write is acknowledged on both sides', async (t) => {
+  if (sim.ctx.world.networking.mode !== 'netns') {
+    t.skip(`the regions share loopback (${sim.ctx.world.networking.reason}): no link to pull`);
+    return;
+  }
+  let primaryAlive: string[] = [];
+  const w = await walkFailover([`partition:${PRIMARY}`], 'partition', {
+    writer: 'node',
+    afterWalk: async () => {
+      primaryAlive = dataplaneLeftovers().filter((line) => line.includes('sw-counter-fsn'));
+    },
+  });
+  assert.deepEqual(Object.values(statuses(w)), Array(7).fill('passed'), JSON.stringify([...w.gates.values()].map((g) => `${g.id}: ${g.status} ${g.reason}`), null, 1));
+  assert.match(gate(w, w.ids.kill).reason, new RegExp(`${PRIMARY} down at .* via command — isolation, not a power-off \\(observed .* later: write w1-\\d+ sent after the kill was refused \\(timeout after \\d+ms\\)\\): .*region-power cut \\S+ → link \\S+ pulled; processes left running`));
+  assert.ok(primaryAlive.length > 0, 'the partitioned primary\'s postmaster was still running after the walk');
+  assert.equal(gate(w, w.ids.loss).metrics?.lost, 0);
+});
+
 // Last: the primary region stays dead until the world stops.
 test('healthy pair, the whole primary region powered off: zero acknowledged writes lost, RTO measured and within 30 s, the Continuum agrees; k6 writer where one is installed, evidence and timeline', async () => {
   const k6 = await findK6();
@@ -181,7 +204,13 @@ test('healthy pair, the whole primary region powered off: zero acknowledged writ
   assert.equal(ids.rto, 'failover/d31-rto');
   assert.equal(gate(w, ids.rto).title, 'D31 RTO ≤ 30s');
   assert.match(gate(w, ids.preconditions).reason, k6 ? /writer: k6 \(.*\) over HTTP to https:\/\/counter\.sim\.sovereign-walk\.test/ : /writer: Node writer over HTTP to https:\/\/counter\.sim\.sovereign-walk\.test \(no k6 binary on PATH/);
-  assert.match(gate(w, ids.kill).reason, new RegExp(`${PRIMARY} down at .* via process-signal \\(observed .* later: .*\\): SIGKILL → (group \\d+, ){7,}group \\d+; heal: none`));
+  // Regions as hosts: the power switch pulls the link first, so the first write after the kill times out; on loopback a refusal.
+  assert.match(
+    gate(w, ids.kill).reason,
+    sim.ctx.world.networking.mode === 'netns'
+      ? new RegExp(`${PRIMARY} down at .* via command \\(observed .* later: write \\S+ sent after the kill was refused \\(timeout after \\d+ms\\)\\): .*region-power off \\S+ \\S+ → link \\S+ pulled; every process of \\S+ killed; heal: none`)
+      : new RegExp(`${PRIMARY} down at .* via process-signal \\(observed .* later: .*\\): SIGKILL → (group \\d+, ){7,}group \\d+; heal: none`),
+  );
   const rto = gate(w, ids.rto);
   const rtoMs = rto.metrics?.rtoMs;
   assert.ok(typeof rtoMs === 'number' && rtoMs > 0 && rtoMs < LEASE.ttlMs + 5_000, `RTO ${rtoMs} ms (the embedded Continuum's lease: ${LEASE.ttlMs} ms)`);

@@ -124,7 +124,8 @@ export function createWorldNetwork(owner: Ownership): WorldNetwork {
       const n = hosts.size;
       const netns = `sw-${id}-${name}`;
       owner.link(`netns:${netns}`);
-      const link = `swv${id}${n}`;
+      // Recorded too: a namespace something in the kernel still references outlives its name, and its veth with it.
+      const link = owner.link(`swv${id}${n}`);
       const address = `172.31.${k}.${11 + n}`;
       ip(['netns', 'add', netns]);
       ip(['link', 'add', link, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);

@@ -256,11 +256,11 @@ export async function startWorld(o: WorldOptions): Promise<World> {
 }
 
 function chooseNetworking(asked: WorldOptions['network'] | undefined, owner: Ownership): WorldNetworking {
-  if (asked !== 'netns') return { mode: 'loopback', reason: asked === 'loopback' ? 'SW_SIM_NETWORK=loopback' : 'the default; SW_SIM_NETWORK=netns makes each region a host of its own' };
+  if (asked === 'loopback') return { mode: 'loopback', reason: 'SW_SIM_NETWORK=loopback' };
   const missing = netnsAvailable();
   if (missing) {
     if (asked === 'netns') throw new Error(`the embedded Sovereign cannot make its regions hosts of their own: ${missing}`);
-    return { mode: 'loopback', reason: `${missing}; egress enforcement and region power-off are simulated on loopback` };
+    return { mode: 'loopback', reason: missing };
   }
   return { mode: 'netns', net: createWorldNetwork(owner) };
 }

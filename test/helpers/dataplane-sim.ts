@@ -33,8 +33,8 @@ function smallKit(): string {
 export const DATAPLANE_KIT = smallKit();
 
 /** The world alone (no platform module): each test installs the data plane it needs. */
-export function startWorldOnly(): Promise<RunningSim> {
-  return startSim({ kit: loadKit(DATAPLANE_KIT), faults: [], modules: [] });
+export function startWorldOnly(network?: 'netns' | 'loopback'): Promise<RunningSim> {
+  return startSim({ kit: loadKit(DATAPLANE_KIT), faults: [], modules: [], ...(network ? { network } : {}) });
 }
 
 /** The whole embedded Sovereign with the data plane, as `npm run walk` starts it. */
@@ -72,6 +72,14 @@ export async function installDataplaneFor(sim: RunningSim, faults: string[]): Pr
     }
   };
   return { target, stop: () => dataplane.stop(), remove };
+}
+
+/** Plugs a region's pulled link back into the world bridge (the heal of partition:<region>). */
+export function replug(sim: RunningSim, region: string): void {
+  const { net } = sim.ctx.world.networking;
+  const host = sim.ctx.regions.find((r) => r.name === region)?.host;
+  if (!net || !host) return;
+  execFileSync('ip', ['link', 'set', host.link, 'master', net.bridge, 'up']);
 }
 
 /** Data plane processes of this test process still running (zombies excluded: their parent reaps them). */
