@@ -8,6 +8,7 @@ import { REPO_ROOT } from '../src/repo-root.js';
 import { Command } from 'commander';
 import type { Kit } from '../src/kit/types.js';
 import { resolveBinary } from '../sim/controlplane/assets.js';
+import { MOTHERSHIP_HOSTS } from '../sim/world/mothership.js';
 import { ALL_MODULES, describeFaultKinds, parseSimFaults, startSim, type SimModule } from '../sim/index.js';
 
 const DEFAULT_KIT = join(REPO_ROOT, 'fixtures/bootstrap-kit-48.json');
@@ -64,21 +65,27 @@ async function main(): Promise<void> {
     renameSync(`${opts.targetOut}.tmp`, opts.targetOut);
   }
   const primary = target.regions.find((r) => r.role === 'primary') ?? target.regions[0];
-  const port = sim.ctx.web.port;
+  const { world } = sim.ctx;
+  const port = world.frontDoor.port;
+  const frontDoor = world.frontDoor.address;
+  const net = world.networking.net;
   const kubectl = resolveBinary('kubectl');
   const lines = [
     `Embedded Sovereign ${target.sovereign} is up (${kit.slots.length} kit slots, installing through Flux${faults.length ? `; faults: ${faults.map((f) => (f.arg ? `${f.kind}:${f.arg}` : f.kind)).join(' ')}` : ''}).`,
+    net
+      ? `  network   regions are hosts of their own on ${net.subnet} (bridge ${net.bridge}); the world's services at ${net.world}; the mothership: ${MOTHERSHIP_HOSTS.map((h) => `${h} ${world.mothership.addressOf(h).address}`).join(', ')}`
+      : `  network   the regions share loopback (${world.networking.reason})`,
     ...sim.ctx.regions.map((r) => [
-      `  ${r.role.padEnd(9)} ${r.name}  API ${r.cp.server}`,
+      `  ${r.role.padEnd(9)} ${r.name}  API ${r.cp.server}${r.host ? `  host ${r.host.address} (ip netns exec ${r.host.netns})` : ''}`,
       `            kubeconfig ${r.cp.kubeconfigs.harness} (the harness's user)  admin ${r.cp.kubeconfigs.admin}`,
-      `            processes ${[...r.cp.processes].map(([name, p]) => `${name}:${p.pid}`).join(' ')}`,
+      `            processes ${[...r.cp.processes].map(([name, p]) => `${name}:${p.pid}`).join(' ')}${r.host ? ' (and every process of its namespace: ip netns pids)' : ''}`,
     ].join('\n')),
-    `  HTTPS front door 127.0.0.1:${port} for *.${target.sovereign}, ${target.sovereign}, *.${target.poolDomain} (CA ${target.caFile})`,
+    `  HTTPS front door ${frontDoor}:${port} for *.${target.sovereign}, ${target.sovereign}, *.${target.poolDomain} (CA ${target.caFile})`,
     '',
     'Try:',
     `  ${kubectl} --kubeconfig ${primary.kubeconfigPath} get helmreleases -A`,
     `  kubectl --kubeconfig ${primary.kubeconfigPath} wait --for=condition=Ready hr/bp-cilium -n flux-system`,
-    `  curl --cacert ${target.caFile} --connect-to console.${target.sovereign}:443:127.0.0.1:${port} https://console.${target.sovereign}/healthz`,
+    `  curl --cacert ${target.caFile} --connect-to console.${target.sovereign}:443:${frontDoor}:${port} https://console.${target.sovereign}/healthz`,
     '',
     'Ctrl-C stops every process of the Sovereign and removes its scratch directory.',
   ];
