@@ -14,19 +14,23 @@ export function dependencyOrder<T extends Node>(slots: readonly T[]): T[] {
   const byName = new Map(slots.map((s) => [s.name, s]));
   const state = new Map<string, 'visiting' | 'done'>();
   const ordered: T[] = [];
-  const visit = (s: T, path: string[]) => {
+  // One path, pushed and popped: copying it per step would be quadratic in a long chain.
+  const path: string[] = [];
+  const visit = (s: T) => {
     const st = state.get(s.name);
     if (st === 'done') return;
     if (st === 'visiting') throw new SetupError(`dependsOn has a cycle: ${[...path.slice(path.indexOf(s.name)), s.name].join(' → ')}`);
     state.set(s.name, 'visiting');
+    path.push(s.name);
     for (const d of s.dependsOn) {
       const dep = byName.get(d);
-      if (dep) visit(dep, [...path, s.name]);
+      if (dep) visit(dep);
     }
+    path.pop();
     state.set(s.name, 'done');
     ordered.push(s);
   };
-  for (const s of slots) visit(s, []);
+  for (const s of slots) visit(s);
   return ordered;
 }
 
