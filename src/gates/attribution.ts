@@ -20,8 +20,15 @@ const READINESS = 'readiness';
 const DEPENDENCY_NOT_READY = /dependency '([^'/\s]+\/[^'\s]+)' is not ready/;
 
 export function attributeSymptoms(gates: readonly Gate[]): Gate[] {
-  const single = gates.filter((g) => g.helmReleases?.length === 1);
-  const aboutOne = (hr: string, where: (g: Gate) => boolean) => single.find((g) => g.helmReleases![0] === hr && where(g));
+  // Indexed by HelmRelease: a scan of every gate per failed gate would be quadratic in the kit.
+  const single = new Map<string, Gate[]>();
+  for (const g of gates) {
+    if (g.helmReleases?.length !== 1) continue;
+    const hr = g.helmReleases[0];
+    if (!single.has(hr)) single.set(hr, []);
+    single.get(hr)!.push(g);
+  }
+  const aboutOne = (hr: string, where: (g: Gate) => boolean) => single.get(hr)?.find(where);
   const roots = new Map<string, string | undefined>();
   const resolving = new Set<string>();
 
