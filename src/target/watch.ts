@@ -52,6 +52,11 @@ export class ResilientWatch {
     return [...this.delivered.values()];
   }
 
+  /** One object as the watch holds it now (`namespace` undefined for a cluster-scoped one), without copying the rest. */
+  object(namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.delivered.get(`${namespace ?? ''}/${name}`);
+  }
+
   private async relist(): Promise<void> {
     const l = await this.list();
     const at = Date.now();

@@ -192,12 +192,20 @@ export class ReadinessSweep {
   }
 
   /**
-   * The probe's environment with lists of a resource the sweep watches answered from that watch
-   * (an informer: one LIST and one WATCH per resource type and region, however many slots and
-   * re-checks read it); other lists go to the API server.
+   * The probe's environment with lists and gets of a resource the sweep watches answered from that
+   * watch (an informer: one LIST and one WATCH per resource type and region, however many slots and
+   * re-checks read it); other reads go to the API server. A GET per rollout would be one request
+   * per slot, and the settle re-check sends them all at once: at 2,400 slots the API server answered
+   * 429 (too many requests in flight) and passed slots read as failed.
    */
   private informed(env: ProbeEnv): ProbeEnv {
     const region = Object.create(env.region) as RegionClient;
+    region.get = async (resource, namespace, name) => {
+      const watch = await this.surfaceWatches.get(resKey(env.region.name, resource));
+      if (!watch) return env.region.get(resource, namespace, name);
+      const resolved = await env.region.resolve(resource);
+      return watch.object(resolved.namespaced ? namespace : undefined, name);
+    };
     region.list = async (resource, opts = {}) => {
       const watch = opts.labelSelector || opts.fieldSelector ? undefined : await this.surfaceWatches.get(resKey(env.region.name, resource));
       if (!watch) return env.region.list(resource, opts);
