@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { connect as connectTcp } from 'node:net';
 import { after, before, test } from 'node:test';
 import { connect, StringCodec } from 'nats';
 import pg from 'pg';
@@ -21,6 +22,7 @@ import { waitFor } from './helpers/sim-world.js';
 import { loadKit } from '../src/kit/load.js';
 import { executeRevert } from '../src/chaos/revert.js';
 import { cnpgFencePlan } from '../src/failover/actuators/cnpg-fence.js';
+import { commandPlan } from '../src/failover/actuators/command.js';
 import { processSignalPlan } from '../src/failover/actuators/process-signal.js';
 import { RegionClient } from '../src/target/kube.js';
 import { HttpClient } from '../src/target/http.js';
@@ -96,6 +98,23 @@ async function bothClustersHealthy(): Promise<void> {
   }
 }
 
+/** Whether anything accepts a TCP connection at `url`'s host and port within 3 s (a dead host's packets go unanswered). */
+function answers(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connectTcp(Number(port), hostname);
+    socket.setTimeout(3_000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 function regionClient(target: TargetSpec, name: string): RegionClient {
   return new RegionClient(target.regions.find((r) => r.name === name)!);
 }
@@ -112,11 +131,21 @@ test('a healthy pair: synchronous replication, the platform objects in both API 
     assert.ok((process.env.SW_SIM_DB_PASSWORD ?? '').length >= 16, 'a random password in the environment the walk hands its workers');
     assert.equal(dp.target.secretsEnv?.simDatabase, 'SW_SIM_DB_PASSWORD', 'the harness registers the password for redaction');
     const kill = dp.target.regions.find((r) => r.name === PRIMARY)?.kill;
-    assert.ok(kill?.kind === 'process-signal', 'the primary region is killed by signalling its processes');
     const regionProcesses = [...sim.ctx.primary.cp.processes.values()].map((p) => p.pid);
-    assert.ok(regionProcesses.length >= 6 && regionProcesses.every((pid) => kill.pids.includes(pid)), 'every process of the primary control plane and Flux');
-    assert.equal(kill.pids.length, regionProcesses.length + 2, 'and the primary postmaster and counter app');
-    for (const pid of kill.pids) assert.doesNotThrow(() => process.kill(-pid, 0), `pid ${pid} leads its own process group`);
+    const host = sim.ctx.primary.host;
+    if (host) {
+      // A host of its own: the power switch kills every process of its namespace, the data plane's among them.
+      assert.deepEqual(kill, { kind: 'command', argv: host.powerSwitch('off'), description: `power-off of ${PRIMARY} (link pulled, every process killed)`, strength: 'full' });
+      const inNamespace = execFileSync('ip', ['netns', 'pids', host.netns], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+      assert.ok(regionProcesses.every((pid) => inNamespace.includes(pid)), 'the control plane and Flux run in the namespace');
+      assert.ok(dataplaneLeftovers().some((l) => /postgres/.test(l) && inNamespace.includes(Number(l.trim().split(/\s+/)[0]))), 'and the primary postmaster');
+      assert.ok(dataplaneLeftovers().some((l) => /counter/.test(l) && inNamespace.includes(Number(l.trim().split(/\s+/)[0]))), 'and the primary counter app');
+    } else {
+      assert.ok(kill?.kind === 'process-signal', 'the primary region is killed by signalling its processes');
+      assert.ok(regionProcesses.length >= 6 && regionProcesses.every((pid) => kill.pids.includes(pid)), 'every process of the primary control plane and Flux');
+      assert.equal(kill.pids.length, regionProcesses.length + 2, 'and the primary postmaster and counter app');
+      for (const pid of kill.pids) assert.doesNotThrow(() => process.kill(-pid, 0), `pid ${pid} leads its own process group`);
+    }
     assert.equal(dp.target.regions.find((r) => r.name === SECONDARY)?.kill, undefined);
 
     const settings = await sql<{ name: string; setting: string }>(dp.target, "SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_standby_names', 'synchronous_commit') ORDER BY name");
@@ -289,11 +318,12 @@ test('killing the primary region: its API server and every process gone; lease l
     await bothClustersHealthy();
     assert.equal((await write(http, dp.target, 'w1-1')).status, 200);
     const kill = dp.target.regions.find((r) => r.name === PRIMARY)!.kill!;
-    assert.equal(kill.kind, 'process-signal');
-    const outcome = await processSignalPlan(PRIMARY, kill as Extract<typeof kill, { kind: 'process-signal' }>).apply();
+    // A host of its own is powered off by its switch; a region on loopback by a SIGKILL of its process groups.
+    const plan = kill.kind === 'command' ? commandPlan(PRIMARY, kill) : kill.kind === 'process-signal' ? processSignalPlan(PRIMARY, kill) : assert.fail(`unexpected kill ${kill.kind}`);
+    const outcome = await plan.apply();
     assert.doesNotMatch(outcome.detail, /still listed/);
-    await assert.rejects(primaryApi.ping(), /unreachable/, 'the primary API server is down');
-    for (const p of sim.ctx.primary.cp.processes.values()) assert.equal(p.alive(), false);
+    assert.equal(await answers(primaryApi.server), false, 'the primary API server is down');
+    await waitFor('every process of the region gone', () => ([...sim.ctx.primary.cp.processes.values()].every((p) => !p.alive()) ? true : undefined), 5_000, 50);
 
     const c = await waitFor('FailedOver', async () => ((await continuum()).phase === 'FailedOver' ? continuum() : undefined), LEASE.ttlMs + 8_000, 100);
     assert.equal(c.primaryRegion, SECONDARY);

@@ -98,13 +98,20 @@ function dataplaneOf(pid: number): string[] {
   return ps.split('\n').filter((line) => line.includes(`${PROCESS_TAG_PREFIX}-${pid}-`) && !/^\s*\d+\s+Z/.test(line));
 }
 
-test('a killed instance leaves nothing behind once the next one starts: control planes, Flux, the PostgreSQL pair, the counter apps, its scratch directory', { timeout: 240_000 }, async () => {
+test('a killed instance leaves nothing behind once the next one starts: control planes, Flux, the PostgreSQL pair, the counter apps, its network namespaces and links, its scratch directory', { timeout: 240_000 }, async () => {
   const sim = await startSimProcess(['dataplane'], ['--kit', DATAPLANE_KIT]);
   const pgAndApps = dataplaneOf(sim.child.pid!);
   assert.ok(pgAndApps.some((l) => /\bpostgres\b/.test(l)) && pgAndApps.some((l) => /counter/.test(l)), `the data plane runs: ${pgAndApps.join('\n')}`);
   const dir = dirname(dirname(sim.target.caFile!));
   const ledger = readdirSync(join(cacheRoot(), 'owned')).map((f) => JSON.parse(readFileSync(join(cacheRoot(), 'owned', f), 'utf8')) as { id: string; owner: { pid: number } })
     .find((l) => l.owner.pid === sim.child.pid)!;
+  // Regions as hosts: its namespaces, veths and bridge (none on loopback).
+  const links = (ledger as unknown as { links: string[] }).links.map((l) => l.replace(/^netns:/, ''));
+  const present = () => {
+    const ip = `${execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })}\n${execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' })}`;
+    return links.filter((l) => new RegExp(`(^|\\s)${l}(\\s|@|:|$)`, 'm').test(ip));
+  };
+  assert.deepEqual(present(), links, 'the ledger names what exists');
   const before = markedBy(ledger.id);
   assert.ok(before.length >= 12, `the instance's processes carry its owner mark (${before.length})`);
   process.kill(sim.child.pid!, 'SIGKILL');
@@ -118,6 +125,7 @@ test('a killed instance leaves nothing behind once the next one starts: control 
     assert.deepEqual(markedBy(ledger.id), []);
     assert.deepEqual(dataplaneOf(sim.child.pid!), [], 'the PostgreSQL pair and the counter apps reaped');
     assert.equal(existsSync(dir), false, `${dir} removed`);
+    assert.deepEqual(present(), [], 'no namespace, veth or bridge of the dead instance is left');
   } finally {
     await next.stop();
   }

@@ -38,8 +38,10 @@ function markPatch(pod: KubeObject | undefined): object[] {
   return annotations ? [{ op: 'add', path: `/metadata/annotations/${escaped}`, value: 'pending' }] : [{ op: 'add', path: '/metadata/annotations', value: { [IMAGE_PULL]: 'pending' } }];
 }
 
-async function startWebhook(ctx: SimContext): Promise<{ server: Server; port: number }> {
-  const leaf = await issueLeaf(ctx.world.pki.ca, ['127.0.0.1']);
+/** Where the regions' API servers reach the webhook: the world's address when they are hosts of their own. */
+async function startWebhook(ctx: SimContext): Promise<{ server: Server; url: string }> {
+  const address = ctx.world.networking.net?.world ?? '127.0.0.1';
+  const leaf = await issueLeaf(ctx.world.pki.ca, [address]);
   const server = createServer({ cert: leaf.certPem, key: leaf.keyPem }, (req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -56,11 +58,11 @@ async function startWebhook(ctx: SimContext): Promise<{ server: Server; port: nu
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.address() as AddressInfo).port };
+  await new Promise<void>((resolve) => server.listen(0, address, resolve));
+  return { server, url: `https://${address}:${(server.address() as AddressInfo).port}/mutate` };
 }
 
-function webhookConfiguration(port: number, caPem: string): Manifest {
+function webhookConfiguration(url: string, caPem: string): Manifest {
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'MutatingWebhookConfiguration',
@@ -71,7 +73,7 @@ function webhookConfiguration(port: number, caPem: string): Manifest {
       sideEffects: 'None',
       failurePolicy: 'Ignore',
       timeoutSeconds: 5,
-      clientConfig: { url: `https://127.0.0.1:${port}/mutate`, caBundle: Buffer.from(caPem).toString('base64') },
+      clientConfig: { url, caBundle: Buffer.from(caPem).toString('base64') },
       rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], scope: 'Namespaced' }],
       namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: HOST_RUN_NAMESPACES }] },
     }],
@@ -111,8 +113,8 @@ function regionPulls(region: SimRegion, puller: Puller, onError: (err: unknown) 
 }
 
 export async function installKubeletPulls(ctx: SimContext, ca: string): Promise<() => Promise<void>> {
-  const { server, port } = await startWebhook(ctx);
-  const config = webhookConfiguration(port, ctx.world.pki.ca.certPem);
+  const { server, url } = await startWebhook(ctx);
+  const config = webhookConfiguration(url, ctx.world.pki.ca.certPem);
   const onError = (err: unknown) => process.stderr.write(`[sim cutover] image pull: ${(err as Error).message}\n`);
   const stops = ctx.regions.map((region) => regionPulls(region, { region, sovereign: ctx.sovereign, ca }, onError));
   await Promise.all(ctx.regions.map((r) => r.api.apply(config, 'sovereign-world')));
