@@ -10,9 +10,12 @@
  * scheduler and kwok the region starts are stopped first, so nothing rewrites those statuses (and
  * they do not compete for the CPU). This measures the harness, not Flux. Sizes are walked in
  * increasing order against the same server; each adds the objects of its new slots.
+ *
+ * For diagnosis: BENCH_SCALING_KEEP=<dir> keeps each walk's run folder there, and
+ * BENCH_SCALING_CPU_PROF=<dir> writes a V8 CPU profile of each walk process (--cpu-prof).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadKit } from '../src/kit/load.js';
@@ -26,7 +29,6 @@ import { WorldApi } from '../sim/kube-client/api.js';
 import { createCa } from '../sim/pki/tls.js';
 import { stopGroup } from '../sim/process.js';
 import { NotMeasured, type Figure } from './figures.js';
-import { abortable } from './lifecycle.js';
 import { sampleTree } from './proc-tree.js';
 import {
   memoryTarget, memoryVerdict, perSlotMs, scalingKit, surfaceObjects, timePerSlotTarget, timePerSlotVerdict,
@@ -146,7 +148,8 @@ function walkAndSample(args: string[], signal: AbortSignal): Promise<WalkRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     // Its own process group, so a stop reaches whatever it started.
-    const child = spawn(process.execPath, ['--max-semi-space-size=2', join(REPO_ROOT, 'dist/cli/walk.js'), ...args], { cwd: REPO_ROOT, detached: true, env: { ...process.env, NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const prof = process.env.BENCH_SCALING_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SCALING_CPU_PROF] : [];
+    const child = spawn(process.execPath, ['--max-semi-space-size=2', ...prof, join(REPO_ROOT, 'dist/cli/walk.js'), ...args], { cwd: REPO_ROOT, detached: true, env: { ...process.env, NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<void>((r) => child.once('close', () => r()));
     let stdout = '';
     let stderr = '';
@@ -239,7 +242,9 @@ export async function benchScaling(o: ScalingOptions): Promise<Figure[]> {
   try {
     const ca = await createCa('sovereign-walk scaling bench CA');
     const startedCp = performance.now();
-    cp = await abortable(startRegionControlPlane({ name: REGION, index: 0, dir: join(dir, REGION), ca, owner, podCidr: '10.244.0.0/16', serviceCidr: '10.96.0.0/16', log: (l) => o.log(`scaling: ${l}`) }), o.signal);
+    // Not abandoned half-started on Ctrl-C: it stops its own processes if it fails, and `finally` stops it once up.
+    cp = await startRegionControlPlane({ name: REGION, index: 0, dir: join(dir, REGION), ca, owner, podCidr: '10.244.0.0/16', serviceCidr: '10.96.0.0/16', log: (l) => o.log(`scaling: ${l}`) });
+    o.signal.throwIfAborted();
     // Nothing but the bench writes the statuses: no controller rewrites them, nor takes the CPU.
     for (const name of ['kwok', 'kube-scheduler', 'kube-controller-manager']) await cp.processes.get(name)?.stop('SIGTERM', 5_000);
     o.log(`scaling: kube-apiserver and etcd up in ${formatMs(performance.now() - startedCp)} (controllers stopped)`);
@@ -263,7 +268,9 @@ export async function benchScaling(o: ScalingOptions): Promise<Figure[]> {
         for (const s of fresh) written.add(s.name);
         o.log(`scaling: ${n} slots: wrote ${objects} objects for ${fresh.length} new slots in ${formatMs(performance.now() - t)}`);
       }
-      const reportDir = mkdtempSync(join(dir, `walk-${n}-`));
+      const keep = process.env.BENCH_SCALING_KEEP;
+      if (keep) mkdirSync(keep, { recursive: true });
+      const reportDir = mkdtempSync(join(keep ?? dir, `walk-${n}-`));
       const run = await walkAndSample(['--suite', 'readiness', '--json', '--kit', kitPath, '--settle', '0s', '--slot-deadline', '60s', '--report-dir', reportDir, '--history-dir', join(reportDir, 'history'), ...targetArgs], o.signal);
       const gates = run.summary.gates.filter((g) => g.suite === 'readiness');
       const notPassed = gates.filter((g) => g.status !== 'passed');
