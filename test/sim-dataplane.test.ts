@@ -8,6 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect as connectTcp } from 'node:net';
 import { after, before, test } from 'node:test';
 import { connect, StringCodec } from 'nats';
@@ -22,8 +25,12 @@ import { waitFor } from './helpers/sim-world.js';
 import { loadKit } from '../src/kit/load.js';
 import { executeRevert } from '../src/chaos/revert.js';
 import { cnpgFencePlan } from '../src/failover/actuators/cnpg-fence.js';
-import { commandPlan } from '../src/failover/actuators/command.js';
 import { processSignalPlan } from '../src/failover/actuators/process-signal.js';
+import { hcloudApi } from '../src/failover/actuators/hcloud-api.js';
+import { hcloudKillScope } from '../src/failover/actuators/hcloud-scope.js';
+import { killRegion, newKillId, planKill } from '../src/failover/actuators/index.js';
+import { FaultLedger } from '../src/chaos/ledger.js';
+import { runJanitor } from '../src/chaos/janitor.js';
 import { RegionClient } from '../src/target/kube.js';
 import { HttpClient } from '../src/target/http.js';
 import type { KubeObject } from '../src/target/objects.js';
@@ -134,8 +141,12 @@ test('a healthy pair: synchronous replication, the platform objects in both API 
     const regionProcesses = [...sim.ctx.primary.cp.processes.values()].map((p) => p.pid);
     const host = sim.ctx.primary.host;
     if (host) {
-      // A host of its own: the power switch kills every process of its namespace, the data plane's among them.
-      assert.deepEqual(kill, { kind: 'command', argv: host.powerSwitch('off'), description: `power-off of ${PRIMARY} (link pulled, every process killed)`, strength: 'full' });
+      // A host of its own: its servers are powered through the Hetzner Cloud API model; the power-off kills every process of its namespace, the data plane's among them.
+      assert.deepEqual(kill, { kind: 'hcloud', labelSelector: `openova.io/sovereign=${dp.target.sovereign},openova.io/region=${PRIMARY}` });
+      assert.match(process.env.HCLOUD_ENDPOINT ?? '', /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+      assert.equal(dp.target.secretsEnv?.simHcloud, 'HCLOUD_TOKEN', 'the harness registers the API token for redaction');
+      const scope = await hcloudKillScope(regionClient(dp.target, PRIMARY), kill.labelSelector, hcloudApi(process.env));
+      assert.deepEqual(scope.matched.map((m) => `${m.server.name} ${m.server.status} = ${m.node} by ${m.by}`), ['fsn-cp-1', 'fsn-w-1', 'fsn-w-2', 'fsn-w-3'].map((n, i) => `${n} running = ${n} by providerID hcloud://${40_000_000 + i}`));
       const inNamespace = execFileSync('ip', ['netns', 'pids', host.netns], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
       assert.ok(regionProcesses.every((pid) => inNamespace.includes(pid)), 'the control plane and Flux run in the namespace');
       assert.ok(dataplaneLeftovers().some((l) => /postgres/.test(l) && inNamespace.includes(Number(l.trim().split(/\s+/)[0]))), 'and the primary postmaster');
@@ -305,8 +316,8 @@ test('an install that fails half-way stops what it started', async () => {
   assert.equal(postgresLeftovers(), '');
 });
 
-// Last: the primary region stays dead until the world stops.
-test('killing the primary region: its API server and every process gone; lease loss, promotion, router flip, FailedOver with lastSwitchover, continuum-switchover audit on NATS', async () => {
+// Last: the primary region is powered off (on loopback it stays dead until the world stops).
+test('killing the primary region: its API server and every process gone; lease loss, promotion, router flip, FailedOver with lastSwitchover, continuum-switchover audit on NATS; as hosts, the janitor of the killed walk powers it on and it rejoins as a synchronous replica', async () => {
   const dp = await installDataplaneFor(sim, []);
   const http = new HttpClient(dp.target);
   const nats = await installNats(sim.ctx);
@@ -314,16 +325,25 @@ test('killing the primary region: its API server and every process gone; lease l
   const audits: { type: string | undefined; body: Record<string, unknown> }[] = [];
   const sub = nc.subscribe('catalyst.audit', { callback: (_e, m) => audits.push({ type: m.headers?.get('audit-type'), body: JSON.parse(StringCodec().decode(m.data)) as Record<string, unknown> }) });
   const primaryApi = regionClient(dp.target, PRIMARY);
+  const ledgerDir = mkdtempSync(join(tmpdir(), 'sw-dataplane-ledger-'));
+  const ledger = new FaultLedger(dp.target.sovereign, join(ledgerDir, 'ledger.jsonl'));
+  const revertDeps = { regions: [PRIMARY, SECONDARY].map((r) => regionClient(dp.target, r)), env: process.env };
   try {
     await bothClustersHealthy();
     assert.equal((await write(http, dp.target, 'w1-1')).status, 200);
     const kill = dp.target.regions.find((r) => r.name === PRIMARY)!.kill!;
-    // A host of its own is powered off by its switch; a region on loopback by a SIGKILL of its process groups.
-    const plan = kill.kind === 'command' ? commandPlan(PRIMARY, kill) : kill.kind === 'process-signal' ? processSignalPlan(PRIMARY, kill) : assert.fail(`unexpected kill ${kill.kind}`);
-    const outcome = await plan.apply();
+    // A host of its own is powered off through its provider's API, in the ledger with its heal; a region on loopback by a SIGKILL of its process groups.
+    assert.ok(kill.kind === (sim.ctx.primary.host ? 'hcloud' : 'process-signal'), `kill ${kill.kind}`);
+    const id = newKillId();
+    const plan = kill.kind === 'process-signal' ? processSignalPlan(PRIMARY, kill) : await planKill(kill, primaryApi, id);
+    const outcome = kill.kind === 'process-signal' ? await plan.apply() : (await killRegion(plan, ledger, 'killed-walk', revertDeps, id)).outcome;
     assert.doesNotMatch(outcome.detail, /still listed/);
     assert.equal(await answers(primaryApi.server), false, 'the primary API server is down');
     await waitFor('every process of the region gone', () => ([...sim.ctx.primary.cp.processes.values()].every((p) => !p.alive()) ? true : undefined), 5_000, 50);
+    if (kill.kind === 'hcloud') {
+      const servers = await hcloudApi(process.env).servers(kill.labelSelector);
+      assert.deepEqual(servers.map((s) => s.status), ['off', 'off', 'off', 'off'], 'the API reports the servers off');
+    }
 
     const c = await waitFor('FailedOver', async () => ((await continuum()).phase === 'FailedOver' ? continuum() : undefined), LEASE.ttlMs + 8_000, 100);
     assert.equal(c.primaryRegion, SECONDARY);
@@ -355,8 +375,35 @@ test('killing the primary region: its API server and every process gone; lease l
     assert.equal(audit.body.fromPrimary, PRIMARY);
     assert.equal(audit.body.toPrimary, SECONDARY);
     assert.equal(audit.body.reason, 'lease-loss');
+    if (kill.kind !== 'hcloud') return;
+
+    // The walk that killed it died: the next run's janitor finds the ledger's power-on and runs it.
+    const healStarted = Date.now();
+    const janitor = await runJanitor(revertDeps, ledger, { isHolderAlive: () => false });
+    assert.equal(janitor.reverted.length, 1, JSON.stringify(janitor));
+    assert.match(janitor.reverted[0].detail ?? '', /holder pid \d+ gone; hcloud power-on: fsn-cp-1 \(40000000\), fsn-w-1 \(40000001\), fsn-w-2 \(40000002\), fsn-w-3 \(40000003\)/);
+    assert.deepEqual(ledger.open(), []);
+    const rejoined = await waitFor('the old primary streaming from the new one', async () => {
+      const [p, cc] = await Promise.all([pair(), continuum()]);
+      return p.streaming === true && p.currentPrimaryRegion === SECONDARY && cc.phase === 'Healthy' ? Date.now() : undefined;
+    }, 120_000, 250);
+    process.stderr.write(`rejoin ${rejoined - healStarted} ms after the janitor's power-on\n`);
+    assert.equal(await answers(primaryApi.server), true, 'the healed region\'s API server answers');
+    const healed = await cluster(PRIMARY, 'sw-counter-fsn');
+    assert.deepEqual((healed.spec as { replica: unknown }).replica, { enabled: true, source: 'sw-counter-hel' }, 'the old primary\'s Cluster is a replica of the new primary');
+    await waitFor('the healed region\'s own CNPGPair reporting the swapped roles', async () => ((await pair(PRIMARY)).currentPrimaryRegion === SECONDARY && (await pair(PRIMARY)).streaming === true ? true : undefined), 10_000, 250);
+    await waitFor('synchronous replication required again', async () => {
+      const rows = await sql<{ setting: string }>(dp.target, "SELECT setting FROM pg_settings WHERE name = 'synchronous_standby_names'");
+      return rows[0]?.setting === 'FIRST 1 ("sw-counter-fsn")' ? true : undefined;
+    }, 10_000, 250);
+    // remote_apply to the rejoined standby: a write acknowledged now is already applied there.
+    assert.equal((await write(http, dp.target, 'w1-3')).status, 200);
+    assert.deepEqual(await sql(dp.target, 'SELECT key FROM sw_counter ORDER BY id'), [{ key: 'w1-1' }, { key: 'w1-2' }, { key: 'w1-3' }]);
+    assert.ok([...sim.ctx.primary.cp.processes.values()].every((p) => p.alive()), 'the control plane and Flux run again');
   } finally {
     primaryApi.close();
+    for (const r of revertDeps.regions) r.close();
+    rmSync(ledgerDir, { recursive: true, force: true });
     sub.unsubscribe();
     await nc.close();
     await http.close();

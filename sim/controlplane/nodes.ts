@@ -16,6 +16,11 @@ export function nodeNames(region: string): string[] {
   return [`${code}-cp-1`, `${code}-w-1`, `${code}-w-2`, `${code}-w-3`];
 }
 
+/** The Hetzner Cloud server id behind node `i` of region `regionIndex` (its providerID is `hcloud://<id>`). */
+export function serverId(regionIndex: number, i: number): number {
+  return 40_000_000 + regionIndex * 100 + i;
+}
+
 export function nodesManifest(region: string, regionIndex: number): string {
   const location = `${regionCode(region)}1`;
   return nodeNames(region)
@@ -40,7 +45,7 @@ export function nodesManifest(region: string, regionIndex: number): string {
             ...(controlPlane ? { 'node-role.kubernetes.io/control-plane': 'true' } : {}),
           },
         },
-        spec: { providerID: `hcloud://${40_000_000 + regionIndex * 100 + i}` },
+        spec: { providerID: `hcloud://${serverId(regionIndex, i)}` },
       });
     })
     .join('---\n');

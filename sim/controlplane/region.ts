@@ -70,6 +70,12 @@ export interface RegionControlPlane {
   host?: NetHost;
   /** Starts one more process of the region (Flux controllers, product runtimes) under the same ownership, in its host. */
   spawn(name: string, binary: string, args: string[], env?: NodeJS.ProcessEnv): GroupProcess;
+  /**
+   * Starts the region's processes that are not running again, as they first started and in that
+   * order, from their on-disk state (etcd's data, Flux's storage): the boot after a power-off.
+   * Resolves once the API server is ready; the controllers come up behind it.
+   */
+  boot(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -106,13 +112,23 @@ export async function startRegionControlPlane(o: RegionControlPlaneOptions): Pro
   const admin = credentials.find(([k]) => k === 'admin')![2] as { certPem: string; keyPem: string };
 
   const processes = new Map<string, GroupProcess>();
+  const started = new Map<string, { binary: string; args: string[]; env: NodeJS.ProcessEnv }>();
   const spawn = (name: string, binary: string, args: string[], env: NodeJS.ProcessEnv = process.env): GroupProcess => {
+    started.set(name, { binary, args, env });
     const [command, ...argv] = o.host ? o.host.exec([binary, ...args]) : [binary, ...args];
     const p = spawnGroup(command, argv, { env, logPath: join(o.dir, `${name}.log`), owner: o.owner });
     processes.set(name, p);
     return p;
   };
   const bin = (name: BinaryName) => resolveBinary(name);
+  const apiReady = (alive: () => boolean) => waitHttps(`kube-apiserver of ${o.name}`, `${server}/readyz`, { ca: o.ca.certPem, cert: admin.certPem, key: admin.keyPem }, 60_000, alive);
+  const boot = async () => {
+    for (const [name, s] of started) {
+      if (processes.get(name)?.alive()) continue;
+      const p = spawn(name, s.binary, s.args, s.env);
+      if (name === 'kube-apiserver') await apiReady(() => p.alive() && (processes.get('etcd')?.alive() ?? false));
+    }
+  };
   const stop = async () => {
     // Controllers first, etcd last, as a node shuts down.
     const order = [...processes.keys()].reverse();
@@ -147,7 +163,7 @@ export async function startRegionControlPlane(o: RegionControlPlaneOptions): Pro
       '--enable-aggregator-routing=true',
       '--profiling=false', '--v', '0',
     ]);
-    await waitHttps(`kube-apiserver of ${o.name}`, `${server}/readyz`, { ca: o.ca.certPem, cert: admin.certPem, key: admin.keyPem }, 60_000, () => apiserver.alive() && etcd.alive());
+    await apiReady(() => apiserver.alive() && etcd.alive());
     o.log?.('kube-apiserver ready');
 
     spawn('kube-controller-manager', bin('kube-controller-manager'), [
@@ -182,7 +198,7 @@ export async function startRegionControlPlane(o: RegionControlPlaneOptions): Pro
     await stop();
     throw err;
   }
-  return { name: o.name, server, dir: o.dir, kubeletPort, kubeconfigs, harnessToken, processes, spawn, stop, ...(o.host ? { host: o.host } : {}) };
+  return { name: o.name, server, dir: o.dir, kubeletPort, kubeconfigs, harnessToken, processes, spawn, boot, stop, ...(o.host ? { host: o.host } : {}) };
 }
 
 /** The first address of the service range: the default/kubernetes Service's ClusterIP. */

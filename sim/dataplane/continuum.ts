@@ -8,6 +8,10 @@
  * (`spec.replica.enabled=false`, the platform's switchover step 6; the CNPG operator follows) →
  * FailedOver with lastSwitchover, and a `continuum-switchover` audit on NATS when the sim runs one.
  * The lease loop runs in the secondary region's controller, so only the survivor's objects move.
+ * After a promotion the loop follows the swapped roles: the promoted primary holds the lease, and
+ * once the old primary's instance streams from it again (its region healed) synchronous
+ * replication is required again and the pair reports Streaming, the Continuum Healthy, in both
+ * regions.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -29,16 +33,21 @@ interface PrimaryState {
   lagMs: number;
 }
 
+/** What the Continuum reaches of one region of the pair. */
+export interface ContinuumRegion {
+  /** Its CNPGPair and Continuum status. */
+  writer: RegionStatusWriter;
+  /** Its API server (its Cluster leaves replica mode there on promotion). */
+  api: WorldApi;
+  /** Where the router sends clients when this region's instance is the primary. */
+  backend(): Backend;
+}
+
 export interface ContinuumDeps {
-  /** Regions that show the Continuum while the primary lives (both). */
-  writers: RegionStatusWriter[];
-  /** The survivor's: the only region whose objects move after the lease is lost. */
-  survivor: RegionStatusWriter;
-  /** The survivor's API server (its Cluster leaves replica mode there). */
-  survivorApi: WorldApi;
+  /** Both regions of the pair, by name. */
+  regions: Map<string, ContinuumRegion>;
   pair: DbPair;
   router: DataplaneRouter;
-  replicaBackend: Backend;
   faults: DataplaneFaults;
   natsUrl: () => string | undefined;
   logPath: string;
@@ -58,13 +67,28 @@ export class ContinuumController {
   private lastWriteAt = 0;
   private switching?: Promise<void>;
   private readonly book = new StatusBook();
+  private lastSwitchover?: Record<string, string>;
+  /** A promotion happened; until the old primary streams again the pair has no standby. */
+  private failedOver = false;
+  /** Synchronous replication is to be required again once the rejoined standby streams. */
+  private syncPending = false;
 
   constructor(private readonly deps: ContinuumDeps) {}
 
   /** The first renewal at once, its status written before this resolves (the pair is never seen without one); then the lease loop. */
   async start(): Promise<void> {
     await this.tick();
-    await Promise.all(this.deps.writers.map((w) => w.flush()));
+    await Promise.all(this.writers().map((w) => w.flush()));
+  }
+
+  private region(name: string): ContinuumRegion {
+    const r = this.deps.regions.get(name);
+    if (!r) throw new Error(`region ${name} is not part of the pair`);
+    return r;
+  }
+
+  private writers(): RegionStatusWriter[] {
+    return [...this.deps.regions.values()].map((r) => r.writer);
   }
 
   async stop(): Promise<void> {
@@ -72,7 +96,7 @@ export class ContinuumController {
     clearTimeout(this.timer);
     await this.switching?.catch(() => {});
     await this.probe?.end().catch(() => {});
-    await Promise.all(this.deps.writers.map((w) => w.flush()));
+    await Promise.all(this.writers().map((w) => w.flush()));
   }
 
   private log(line: string): void {
@@ -106,9 +130,21 @@ export class ContinuumController {
       this.lastRenewAt = now;
       this.lastSync = state.sync;
       this.lastLagMs = state.lagMs;
+      if (state.streaming && this.syncPending) {
+        this.syncPending = false;
+        await this.deps.pair.requireSynchronousStandby().then(
+          () => this.log(`${this.deps.pair.names.replicaCluster} streams again: synchronous replication required on ${this.deps.pair.names.primaryCluster}`),
+          (err: unknown) => this.log(`requiring synchronous replication again failed: ${(err as Error).message}`),
+        );
+      }
       this.observeHealthy(state, now);
     } else if (now - this.lastRenewAt >= LEASE.ttlMs) {
-      this.switching = this.switchover(now).catch((err: unknown) => this.failed(err));
+      this.switching = this.switchover(now).then(
+        (promoted) => {
+          if (promoted) this.schedule();
+        },
+        (err: unknown) => this.failed(err),
+      );
       return;
     }
     this.schedule();
@@ -141,7 +177,7 @@ export class ContinuumController {
   }
 
   private observeHealthy(state: PrimaryState, now: number): void {
-    const phase: Phase = state.streaming ? 'Healthy' : 'Degraded';
+    const phase: Phase = state.streaming ? 'Healthy' : this.failedOver ? 'FailedOver' : 'Degraded';
     const changed = phase !== this.phase || state.streaming !== this.streaming;
     if (!changed && now - this.lastWriteAt < STATUS_REFRESH_MS) return;
     if (changed) this.log(`primary ${this.deps.pair.names.primaryRegion} ${phase}, standby ${state.streaming ? 'streaming' : 'not streaming'}${state.sync ? ' (sync)' : ''}`);
@@ -149,19 +185,33 @@ export class ContinuumController {
     this.streaming = state.streaming;
     this.lastWriteAt = now;
     const { names } = this.deps.pair;
+    // After a promotion the old primary's region may be dead: it hears of the pair again once its instance streams.
+    const writers = this.failedOver && !state.streaming ? [this.region(names.primaryRegion).writer] : this.writers();
     this.write(
-      this.deps.writers,
+      writers,
       { phase: state.streaming ? 'Streaming' : 'Degraded', streaming: state.streaming, currentPrimaryRegion: names.primaryRegion, walLagSeconds: state.lagMs / 1000 },
-      { phase, primaryRegion: names.primaryRegion, leaseHolder: names.primaryRegion, leaseExpiresAt: at(now + LEASE.ttlMs), standbyAvailable: true, lagMs: { [names.replicaRegion]: state.lagMs } },
+      {
+        phase,
+        primaryRegion: names.primaryRegion,
+        leaseHolder: names.primaryRegion,
+        leaseExpiresAt: at(now + LEASE.ttlMs),
+        standbyAvailable: state.streaming || !this.failedOver,
+        lagMs: state.streaming || !this.failedOver ? { [names.replicaRegion]: state.lagMs } : {},
+        ...(this.lastSwitchover ? { lastSwitchover: this.lastSwitchover } : {}),
+        ...(this.failedOver && !state.streaming ? { message: `failed over from ${names.replicaRegion} to ${names.primaryRegion}` } : {}),
+      },
       now,
     );
   }
 
-  private async switchover(detectedAt: number): Promise<void> {
-    const { pair, router, replicaBackend, survivor, survivorApi, faults } = this.deps;
+  /** The lease-loss switchover; resolves true once the standby was promoted. */
+  private async switchover(detectedAt: number): Promise<boolean> {
+    const { pair, router, faults } = this.deps;
     const { names } = pair;
     const from = names.primaryRegion;
     const to = names.replicaRegion;
+    const survivorRegion = this.region(to);
+    const survivor = survivorRegion.writer;
     this.phase = 'SwitchingOver';
     this.log(`lease of ${from} expired (last renewal ${at(this.lastRenewAt)}): switching over to ${to}`);
     this.write(
@@ -172,7 +222,7 @@ export class ContinuumController {
     );
     if (faults.promotionDelayMs === null) {
       this.log('failover:none: no promotion');
-      return;
+      return false;
     }
     if (faults.promotionDelayMs > 0) {
       this.log(`failover:slow: promotion delayed ${faults.promotionDelayMs} ms`);
@@ -181,14 +231,23 @@ export class ContinuumController {
     const replayedAt = await pair.standbyReplayedAt().catch(() => null);
     const promoteStart = Date.now();
     await pair.promoteStandby();
-    router.flip(replicaBackend);
+    router.flip(survivorRegion.backend());
     const promotedAt = Date.now();
     this.phase = 'FailedOver';
-    await this.untilDone(`${names.replicaCluster} out of replica mode`, () => survivorApi.mergePatch(clusterRef(names.replicaCluster), { spec: { replica: { enabled: false } } }, { manager: CONTINUUM_MANAGER }));
+    this.failedOver = true;
+    this.syncPending = !faults.asyncDetached;
+    this.lastRenewAt = promotedAt;
+    // The lease is the promoted primary's now: the next probes go to it.
+    void this.probe?.end().catch(() => {});
+    this.probe = undefined;
+    this.streaming = false;
+    await this.untilDone(`${names.replicaCluster} out of replica mode`, () => survivorRegion.api.mergePatch(clusterRef(names.replicaCluster), { spec: { replica: { enabled: false } } }, { manager: CONTINUUM_MANAGER }));
 
     const rtoMs = faults.misreport ? promotedAt - promoteStart : promotedAt - this.lastRenewAt;
     const rpoMs = faults.misreport || this.lastSync ? 0 : Math.max(0, this.lastRenewAt - (replayedAt ?? this.lastRenewAt));
     const lastSwitchover = { at: at(promotedAt), from, to, reason: 'lease-loss', rtoObserved: goDuration(rtoMs), rpoObserved: goDuration(rpoMs), initiatedBy: 'auto-failover' };
+    this.lastSwitchover = lastSwitchover;
+    this.lastWriteAt = Date.now();
     this.write(
       [survivor],
       { phase: 'Degraded', streaming: false, currentPrimaryRegion: to, walLagSeconds: 0 },
@@ -198,7 +257,7 @@ export class ContinuumController {
     this.log(`promoted ${names.replicaCluster} in ${to}: rtoObserved ${lastSwitchover.rtoObserved}, rpoObserved ${lastSwitchover.rpoObserved}`);
 
     const natsUrl = this.deps.natsUrl();
-    if (!natsUrl) return;
+    if (!natsUrl) return true;
     await publishAudit(natsUrl, {
       type: 'continuum-switchover',
       continuumName: CONTINUUM_NAME,
@@ -212,6 +271,7 @@ export class ContinuumController {
       initiatedBy: 'auto-failover',
       timestamp: lastSwitchover.at,
     }).catch((err: unknown) => this.log(`audit publish failed: ${(err as Error).message}`));
+    return true;
   }
 
   /** Retries `fn` (an API write) until it succeeds or the controller stops, as a requeued reconcile would. */
@@ -235,7 +295,7 @@ export class ContinuumController {
     this.phase = 'Failed';
     this.log(message);
     const now = Date.now();
-    this.deps.survivor.put(
+    this.region(names.replicaRegion).writer.put(
       'Continuum',
       this.book.continuum({ phase: 'Failed', primaryRegion: names.primaryRegion, leaseHolder: '', leaseExpiresAt: at(this.lastRenewAt + LEASE.ttlMs), standbyAvailable: true, lagMs: {}, message }, now),
     );

@@ -12,6 +12,9 @@
  *                               only): its PostgreSQL and counter app keep running, cut off, while
  *                               the survivor is promoted: a split brain must not acknowledge writes
  *                               on both sides.
+ *   heal:no-rejoin              the powered-off region boots again, but its PostgreSQL instance
+ *                               comes up as a standby with no source: it never streams from the
+ *                               new primary (regions as hosts only).
  */
 import { registerFaultKinds, type SimFaultKind } from '../faults.js';
 import type { SimFault } from '../context.js';
@@ -48,6 +51,13 @@ export const DATAPLANE_FAULT_KINDS: readonly SimFaultKind[] = [
     argName: '<region>',
     validate: (arg) => (/^[a-z0-9][a-z0-9-]*$/.test(arg) ? undefined : `"${arg}" is not a region name`),
   },
+  {
+    kind: 'heal',
+    description: 'no-rejoin: the powered-off region boots again but its database instance never streams from the new primary; needs regions as hosts',
+    needsArg: true,
+    argName: 'no-rejoin',
+    validate: (arg) => (arg === 'no-rejoin' ? undefined : `"${arg}" is not a heal fault (no-rejoin)`),
+  },
 ];
 
 registerFaultKinds(DATAPLANE_FAULT_KINDS);
@@ -60,14 +70,17 @@ export interface DataplaneFaults {
   misreport: boolean;
   /** Regions whose kill is a partition (partition:<region>). */
   partitioned: Set<string>;
+  /** The healed region's instance never streams again (heal:no-rejoin). */
+  noRejoin: boolean;
 }
 
 export function dataplaneFaults(faults: readonly SimFault[]): DataplaneFaults {
-  const out: DataplaneFaults = { asyncDetached: false, promotionDelayMs: 0, misreport: false, partitioned: new Set() };
+  const out: DataplaneFaults = { asyncDetached: false, promotionDelayMs: 0, misreport: false, partitioned: new Set(), noRejoin: false };
   for (const f of faults) {
     if (f.kind === 'replication' && f.arg === 'async-detached') out.asyncDetached = true;
     if (f.kind === 'continuum' && f.arg === 'misreport') out.misreport = true;
     if (f.kind === 'partition' && f.arg) out.partitioned.add(f.arg);
+    if (f.kind === 'heal' && f.arg === 'no-rejoin') out.noRejoin = true;
     if (f.kind === 'failover' && f.arg === 'none') out.promotionDelayMs = null;
     if (f.kind === 'failover' && f.arg?.startsWith('slow')) {
       const ms = f.arg.split(':')[1];

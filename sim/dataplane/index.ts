@@ -13,28 +13,40 @@
  * What it adds to the TargetSpec: `counterUrl`, `database` (password in SW_SIM_DB_PASSWORD,
  * which the walk's Playwright workers inherit), and `regionKill[<primary>]`, a power-off of the
  * whole primary region: its control plane and Flux, its postmaster and its counter app. On hosts
- * that is the region's power switch (link pulled, every process of its namespace killed: clients
- * see unanswered packets; `partition:<region>` pulls the link only); on loopback a SIGKILL of each
- * process group (connections refused at once). Nothing killed is restarted: the region stays dead
- * until the sim stops.
+ * the regions' servers are powered through a Hetzner Cloud API model (sim/host/hcloud.ts; the
+ * walk gets HCLOUD_ENDPOINT and HCLOUD_TOKEN), so the kill is the harness's `hcloud` actuator: the
+ * power-off pulls the region's link and kills every process of its namespace (clients see
+ * unanswered packets), the power-on plugs it back and boots the region: its control plane and
+ * Flux from their on-disk state, its instance as a standby of the new primary (pg_rewind, else a
+ * base backup), its counter app. `partition:<region>` pulls the link only (a `command` switch, no
+ * heal). On loopback the kill is a SIGKILL of each process group (connections refused at once)
+ * and nothing is restarted: the region stays dead until the sim stops.
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { SimContext, SimFault, SimRegion, TargetExtras } from '../context.js';
 import type { WorldApi } from '../kube-client/api.js';
 import { startCounterApp, type CounterApp } from './counter-app.js';
-import { ContinuumController } from './continuum.js';
+import { ContinuumController, type ContinuumRegion } from './continuum.js';
 import { dataplaneFaults, DETACH_AFTER_FIRST_USE_MS, type DataplaneFaults } from './faults.js';
 import { followFencing } from './fencing.js';
-import { CNPG_API, clusterObject, continuumObject, MANAGER, namespaceObject, pairObject } from './objects.js';
+import { CNPG_API, clusterObject, clusterRef, continuumObject, CONTINUUM_MANAGER, MANAGER, namespaceObject, pairObject } from './objects.js';
 import { DbPair, type PairNames } from './pair.js';
 import type { PgServer } from './postgres.js';
 import type { RegionKillSpec } from '../../src/target/types.js';
 import { appendLog, postgresUser } from '../host/processes.js';
 import { DataplaneRouter, type Backend } from './router.js';
 import { RegionStatusWriter } from './status.js';
+import { startHcloudModel, type HcloudModel } from '../host/hcloud.js';
+import { nodeNames, serverId } from '../controlplane/nodes.js';
+
+const run = promisify(execFile);
+/** How long the booted region's API server gets to take its Cluster's demotion. */
+const DEMOTE_TIMEOUT_MS = 60_000;
 
 export { DATAPLANE_FAULT_KINDS } from './faults.js';
 
@@ -87,7 +99,8 @@ export async function startDataplane(ctx: SimContext, faultList: readonly SimFau
   const runAs = postgresUser();
   const stops: (() => Promise<void> | void)[] = [];
   const stop = async (): Promise<void> => {
-    for (const fn of stops.splice(0).reverse()) {
+    // Popped one by one: a region booting while the data plane stops registers its counter app late.
+    for (let fn = stops.pop(); fn; fn = stops.pop()) {
       try {
         await fn();
       } catch (err) {
@@ -111,6 +124,7 @@ export async function startDataplane(ctx: SimContext, faultList: readonly SimFau
     stops.push(() => pair.stop());
     await pair.start({ synchronous: !faults.asyncDetached });
 
+    const apps = new Map<string, { app: CounterApp; server: PgServer }>();
     const startApp = async (region: SimRegion, server: PgServer) => {
       const app = await startCounterApp({
         region: region.name,
@@ -121,14 +135,16 @@ export async function startDataplane(ctx: SimContext, faultList: readonly SimFau
         ...(region.host ? { host: region.host } : {}),
       });
       stops.push(() => app.stop());
+      apps.set(region.name, { app, server });
       return app;
     };
-    const [primaryApp, replicaApp] = await Promise.all([startApp(primary, pair.primary), startApp(replica, pair.standby)]);
+    const [primaryApp] = await Promise.all([startApp(primary, pair.primary), startApp(replica, pair.standby)]);
 
-    const backend = (app: CounterApp, server: PgServer): Backend => ({ region: app.region, httpAddress: app.address, httpPort: app.port, sqlAddress: server.address, sqlPort: server.port });
-    const primaryBackend = backend(primaryApp, pair.primary);
-    const replicaBackend = backend(replicaApp, pair.standby);
-    const router = new DataplaneRouter(primaryBackend);
+    const backend = (region: string): Backend => {
+      const { app, server } = apps.get(region)!;
+      return { region: app.region, httpAddress: app.address, httpPort: app.port, sqlAddress: server.address, sqlPort: server.port };
+    };
+    const router = new DataplaneRouter(backend(primary.name));
     const sqlPort = await router.listenSql();
     stops.push(() => router.close());
     const counterHost = `counter.${ctx.sovereign}`;
@@ -156,13 +172,14 @@ export async function startDataplane(ctx: SimContext, faultList: readonly SimFau
       const fencing = followFencing(await ctx.informer(region, CNPG_API, 'Cluster'), cluster, server, log);
       stops.push(() => fencing.stop());
     }
+    const regions = new Map<string, ContinuumRegion>([
+      [primary.name, { writer: primaryWriter, api: primary.api, backend: () => backend(primary.name) }],
+      [replica.name, { writer: replicaWriter, api: replica.api, backend: () => backend(replica.name) }],
+    ]);
     const controller = new ContinuumController({
-      writers: [primaryWriter, replicaWriter],
-      survivor: replicaWriter,
-      survivorApi: replica.api,
+      regions,
       pair,
       router,
-      replicaBackend,
       faults,
       natsUrl: () => ctx.targetExtras.nats?.url,
       logPath,
@@ -170,14 +187,43 @@ export async function startDataplane(ctx: SimContext, faultList: readonly SimFau
     stops.push(() => controller.stop());
     await controller.start();
 
+    /** After the power-on: the control plane from disk, then the instance as the primary's standby (or, never promoted away, as it was), the counter app. */
+    const boot = async (region: SimRegion): Promise<void> => {
+      await region.cp.boot();
+      const server = pair.primary.region === region.name ? pair.primary : pair.standby;
+      if (server === pair.primary) {
+        await server.restart();
+        log(`${region.name} booted: its instance was never promoted away and is the primary again`);
+      } else {
+        const cluster = pair.names.replicaCluster;
+        await untilApi(`${cluster} into replica mode in ${region.name}`, () =>
+          region.api.mergePatch(clusterRef(cluster), { spec: { replica: { enabled: true, source: pair.names.primaryCluster } } }, { manager: CONTINUUM_MANAGER }),
+        );
+        const how = await pair.rejoin({ stream: !faults.noRejoin });
+        log(`${region.name} booted: ${cluster} back as the standby of ${pair.names.primaryCluster} by ${how}${faults.noRejoin ? ', with no source (heal:no-rejoin)' : ''}`);
+      }
+      await startApp(region, server);
+    };
+    const hcloud = primary.host && replica.host ? await startHardware(ctx, [primary, replica], boot, log) : undefined;
+    if (hcloud) {
+      stops.push(() => hcloud.close());
+      process.env.HCLOUD_ENDPOINT = hcloud.endpoint;
+      process.env.HCLOUD_TOKEN = hcloud.token;
+      stops.push(() => {
+        if (process.env.HCLOUD_TOKEN !== hcloud.token) return;
+        delete process.env.HCLOUD_TOKEN;
+        delete process.env.HCLOUD_ENDPOINT;
+      });
+    }
+
     const regionPids = [...primary.cp.processes.values()].map((p) => p.pid);
     log(`ready in ${Date.now() - startedAt} ms (${faults.asyncDetached ? 'asynchronous' : 'synchronous remote_apply'} replication; tag ${tag})`);
     return {
       extras: {
         counterUrl: `https://${counterHost}`,
         database: { label: 'sw-counter-rw', host: '127.0.0.1', port: sqlPort, database: names.database, user: names.owner, passwordEnv: DB_PASSWORD_ENV },
-        regionKill: { [primary.name]: regionKill(primary, faults, [...regionPids, pair.primary.pid, primaryApp.pid]) },
-        secretsEnv: { simDatabase: DB_PASSWORD_ENV },
+        regionKill: { [primary.name]: regionKill(primary, faults, [...regionPids, pair.primary.pid, primaryApp.pid], hcloud) },
+        secretsEnv: { simDatabase: DB_PASSWORD_ENV, ...(hcloud ? { simHcloud: 'HCLOUD_TOKEN' } : {}) },
       },
       stop,
     };
@@ -188,15 +234,52 @@ export async function startDataplane(ctx: SimContext, faultList: readonly SimFau
 }
 
 /** How the failover suite takes the primary region down on this world (see the header). */
-function regionKill(region: SimRegion, faults: DataplaneFaults, pids: number[]): RegionKillSpec {
+function regionKill(region: SimRegion, faults: DataplaneFaults, pids: number[], hcloud: HcloudModel | undefined): RegionKillSpec {
   const partition = faults.partitioned.has(region.name);
-  if (!region.host) {
+  if (!region.host || !hcloud) {
     if (partition) throw new Error(`partition:${region.name} needs regions as hosts of their own (network namespaces): ${region.name} shares loopback`);
+    if (faults.noRejoin) throw new Error(`heal:no-rejoin needs regions as hosts of their own (network namespaces): on loopback a killed region is never healed`);
     return { kind: 'process-signal', pids };
   }
   return partition
     ? { kind: 'command', argv: region.host.powerSwitch('cut'), description: `partition of ${region.name} (link pulled, processes running)`, strength: 'isolation' }
-    : { kind: 'command', argv: region.host.powerSwitch('off'), description: `power-off of ${region.name} (link pulled, every process killed)`, strength: 'full' };
+    : { kind: 'hcloud', labelSelector: hcloud.labelSelector(region.name) };
+}
+
+/** The regions' servers behind a Hetzner Cloud API model: power-off is the host's switch, power-on plugs it back and boots it. */
+function startHardware(ctx: SimContext, regions: SimRegion[], boot: (region: SimRegion) => Promise<void>, log: (line: string) => void): Promise<HcloudModel> {
+  const switchOf = async (argv: string[]): Promise<string> => (await run(argv[0], argv.slice(1), { timeout: 60_000 })).stdout.trim();
+  return startHcloudModel({
+    sovereign: ctx.sovereign,
+    log,
+    regions: regions.map((region) => {
+      const host = region.host!;
+      const code = region.name.split('-')[1] ?? region.name;
+      return {
+        name: region.name,
+        servers: nodeNames(region.name).map((name, i) => ({ id: serverId(region.index, i), name, type: i === 0 ? 'cpx31' : 'cpx41', location: `${code}1` })),
+        powerOff: () => switchOf(host.powerSwitch('off')),
+        powerOn: async () => {
+          await switchOf(host.powerSwitch('on'));
+        },
+        boot: () => boot(region),
+      };
+    }),
+  });
+}
+
+/** Retries an API write to a region that is booting, as a requeued reconcile would. */
+async function untilApi(what: string, fn: () => Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + DEMOTE_TIMEOUT_MS;
+  for (;;) {
+    try {
+      await fn();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`${what}: ${(err as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 export async function installDataplane(ctx: SimContext): Promise<void> {

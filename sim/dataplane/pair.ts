@@ -2,7 +2,9 @@
  * The counter app's database as a cross-region pair, the sim's bp-cnpg-pair: a primary in the
  * primary region and a streaming standby in the secondary region. ADR-0004's synchronous
  * replication (`FIRST 1 (<replica>)`, `remote_apply`) is switched on only once the standby
- * streams, and only on the primary (toolchain notes: otherwise commits wait forever).
+ * streams, and only on the primary (toolchain notes: otherwise commits wait forever). A promotion
+ * swaps the roles (and the names: the replica's cluster is always the other one); the killed
+ * primary comes back as the standby of the promoted one (rejoin).
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -57,14 +59,14 @@ async function poll<T>(what: string, timeoutMs: number, fn: () => Promise<T | un
 }
 
 export class DbPair {
-  readonly primary: PgServer;
-  readonly standby: PgServer;
+  primary: PgServer;
+  standby: PgServer;
   readonly ownerPassword: string;
   private readonly replicationPassword = secret();
   readonly monitorPassword = secret();
 
   constructor(
-    readonly names: PairNames,
+    public names: PairNames,
     private readonly dir: string,
     tag: string,
     runAs: RunAs | undefined,
@@ -94,14 +96,32 @@ export class DbPair {
       await owner.end();
     }
 
-    await this.standby.initStandby(this.primary, { user: REPLICATION_USER, password: this.replicationPassword, applicationName: names.replicaCluster });
+    await this.standby.initStandby(this.primary, this.replication());
     await this.standby.start(join(this.dir, `${names.replicaCluster}.log`));
     await poll('standby streaming', STREAMING_TIMEOUT_MS, async () => ((await this.replicationState()).streaming ? true : undefined));
     if (!opts.synchronous) return;
-    await this.primary.query(`ALTER SYSTEM SET synchronous_standby_names = ${quoteLiteral(`FIRST 1 (${quoteIdent(names.replicaCluster)})`)}`);
+    await this.requireSynchronousStandby();
+    await poll('synchronous standby', STREAMING_TIMEOUT_MS, async () => ((await this.replicationState()).sync ? true : undefined));
+  }
+
+  private replication(): { user: string; password: string; applicationName: string } {
+    return { user: REPLICATION_USER, password: this.replicationPassword, applicationName: this.names.replicaCluster };
+  }
+
+  /** ADR-0004's synchronous replication on the primary, to the standby of the moment. */
+  async requireSynchronousStandby(): Promise<void> {
+    await this.primary.query(`ALTER SYSTEM SET synchronous_standby_names = ${quoteLiteral(`FIRST 1 (${quoteIdent(this.names.replicaCluster)})`)}`);
     await this.primary.query("ALTER SYSTEM SET synchronous_commit = 'remote_apply'");
     await this.primary.query('SELECT pg_reload_conf()');
-    await poll('synchronous standby', STREAMING_TIMEOUT_MS, async () => ((await this.replicationState()).sync ? true : undefined));
+  }
+
+  /**
+   * The standby (the killed primary after a promotion) back as the standby of the primary, as its
+   * instance manager brings it up after the region's boot; `stream: false` leaves it without a
+   * source (heal:no-rejoin). Returns how its data directory was made (pg_rewind or a base backup).
+   */
+  async rejoin(opts: { stream: boolean }): Promise<string> {
+    return this.standby.rejoinAsStandby(this.primary, opts.stream ? this.replication() : undefined);
   }
 
   /** What the primary's pg_stat_replication says about the standby (not streaming when the primary does not answer). */
@@ -124,10 +144,13 @@ export class DbPair {
     return at instanceof Date ? at.getTime() : null;
   }
 
-  /** `pg_promote(wait => true)`: resolves once the standby accepts writes. */
+  /** `pg_promote(wait => true)`: resolves once the standby accepts writes; then the roles are swapped. */
   async promoteStandby(): Promise<void> {
     const rows = await this.standby.query<{ promoted: boolean }>('SELECT pg_promote(true, 10) AS promoted');
     if (rows[0]?.promoted !== true) throw new Error(`pg_promote on ${this.names.replicaCluster} did not finish within 10 s`);
+    const { primaryRegion, replicaRegion, primaryCluster, replicaCluster } = this.names;
+    this.names = { ...this.names, primaryRegion: replicaRegion, replicaRegion: primaryRegion, primaryCluster: replicaCluster, replicaCluster: primaryCluster };
+    [this.primary, this.standby] = [this.standby, this.primary];
   }
 
   async stop(): Promise<void> {

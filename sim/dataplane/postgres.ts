@@ -6,7 +6,7 @@
  * path (a socket file is reachable from every namespace); TCP needs a password.
  */
 import { execFile } from 'node:child_process';
-import { appendFile, chown, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,11 +25,13 @@ const QUERY_TIMEOUT_MS = 10_000;
 /**
  * Settings both servers share (the standby inherits them through pg_basebackup).
  * `wal_retrieve_retry_interval` keeps promotion from stalling ≈ 5 s (toolchain notes); fsync is
- * off because a region kill here is a process kill, which never loses the kernel's page cache.
+ * off because a region kill here is a process kill, which never loses the kernel's page cache;
+ * full page writes and `wal_log_hints` are what pg_rewind needs to rejoin a killed primary.
  */
 const SHARED_SETTINGS = [
   'fsync = off',
-  'full_page_writes = off',
+  'full_page_writes = on',
+  'wal_log_hints = on',
   'wal_level = replica',
   'max_wal_senders = 4',
   "wal_keep_size = '64MB'",
@@ -63,13 +65,20 @@ async function ownedDir(path: string, runAs: RunAs | undefined): Promise<void> {
   if (runAs) await chown(path, runAs.uid, runAs.gid);
 }
 
-async function runTool(tool: string, args: string[], runAs: RunAs | undefined, env: Record<string, string> = {}): Promise<void> {
+async function runTool(tool: string, args: string[], runAs: RunAs | undefined, env: Record<string, string> = {}, cwd?: string): Promise<void> {
   try {
-    await run(join(PG_BIN, tool), args, { env: pgEnv(env), ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}), timeout: 60_000 });
+    await run(join(PG_BIN, tool), args, { env: pgEnv(env), ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}), timeout: 60_000, ...(cwd ? { cwd } : {}) });
   } catch (err) {
     const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
     throw new Error(`${tool} failed: ${stderr.split('\n').slice(-3).join(' | ') || (err as Error).message}`);
   }
+}
+
+/** The standby's replication login and the `application_name` it streams as. */
+export interface Replication {
+  user: string;
+  password: string;
+  applicationName: string;
 }
 
 export interface PgServerOptions {
@@ -130,19 +139,51 @@ export class PgServer {
   }
 
   /** pg_basebackup from `primary`, then the standby settings (replication as `application_name` = this cluster). */
-  async initStandby(primary: PgServer, replication: { user: string; password: string; applicationName: string }): Promise<void> {
+  async initStandby(primary: PgServer, replication: Replication): Promise<void> {
     await ownedDir(this.opts.dir, this.opts.runAs);
+    await this.basebackup(primary, replication);
+    await this.configureStandby(primary, replication);
+  }
+
+  /**
+   * Brings this server (a killed primary, stopped) back as a standby of `primary`: pg_rewind onto
+   * the new primary's timeline (it runs crash recovery first), or a fresh pg_basebackup where the
+   * rewind fails; then started. `replication` undefined leaves it without a source (it never
+   * streams). Returns how its data directory was made.
+   */
+  async rejoinAsStandby(primary: PgServer, replication: Replication | undefined): Promise<string> {
+    let how = 'pg_rewind';
+    try {
+      await runTool('pg_rewind', ['-D', this.dataDir, '--source-server', `host=${primary.socketDir} port=${primary.port} user=postgres dbname=postgres`, '--no-sync'], this.opts.runAs, {}, this.opts.dir);
+    } catch (err) {
+      how = `pg_basebackup (${(err as Error).message})`;
+      await rm(this.dataDir, { recursive: true, force: true });
+      if (!replication) throw new Error(`${this.region}: pg_rewind failed and a base backup needs the replication login: ${(err as Error).message}`);
+      await this.basebackup(primary, replication);
+    }
+    await this.configureStandby(primary, replication);
+    await this.restart();
+    return how;
+  }
+
+  private async basebackup(primary: PgServer, replication: Replication): Promise<void> {
     await runTool(
       'pg_basebackup',
       ['-D', this.dataDir, '-h', primary.address, '-p', String(primary.port), '-U', replication.user, '-X', 'stream', '-c', 'fast', '--no-sync'],
       this.opts.runAs,
       { PGPASSWORD: replication.password },
     );
-    const conninfo = `host=${primary.address} port=${primary.port} user=${replication.user} password=${replication.password} application_name=${replication.applicationName}`;
-    await appendFile(join(this.dataDir, 'postgresql.auto.conf'), `primary_conninfo = '${conninfo}'\n`);
-    const signal = join(this.dataDir, 'standby.signal');
-    await writeFile(signal, '');
-    if (this.opts.runAs) await chown(signal, this.opts.runAs.uid, this.opts.runAs.gid);
+  }
+
+  /** postgresql.auto.conf rewritten (the source's settings do not carry over) and standby.signal. */
+  private async configureStandby(primary: PgServer, replication: Replication | undefined): Promise<void> {
+    const conninfo = replication ? `host=${primary.address} port=${primary.port} user=${replication.user} password=${replication.password} application_name=${replication.applicationName}` : '';
+    const files = { 'postgresql.auto.conf': `primary_conninfo = '${conninfo}'\n`, 'standby.signal': '' };
+    for (const [name, content] of Object.entries(files)) {
+      const path = join(this.dataDir, name);
+      await writeFile(path, content, { mode: 0o600 });
+      if (this.opts.runAs) await chown(path, this.opts.runAs.uid, this.opts.runAs.gid);
+    }
   }
 
   async start(logPath: string): Promise<void> {

@@ -65,9 +65,10 @@ export interface NetHost {
   exec(argv: string[]): string[];
   /**
    * argv of the host's power switch (sim/products/bin/region-power): `off` pulls its link off the
-   * bridge and kills every process in its namespace; `cut` pulls the link only (a partition).
+   * bridge and kills every process in its namespace; `cut` pulls the link only (a partition); `on`
+   * plugs the link back (its processes are started again by whoever boots the host).
    */
-  powerSwitch(mode: 'off' | 'cut'): string[];
+  powerSwitch(mode: 'off' | 'cut' | 'on'): string[];
 }
 
 export interface WorldNetwork {
@@ -147,7 +148,7 @@ export function createWorldNetwork(owner: Ownership): WorldNetwork {
         address,
         link,
         exec: (argv) => ['ip', 'netns', 'exec', netns, ...argv],
-        powerSwitch: (mode) => (mode === 'off' ? [POWER_SWITCH, 'off', netns, link] : [POWER_SWITCH, 'cut', link]),
+        powerSwitch: (mode) => (mode === 'off' ? [POWER_SWITCH, 'off', netns, link] : mode === 'on' ? [POWER_SWITCH, 'on', link, bridge] : [POWER_SWITCH, 'cut', link]),
       };
       hosts.set(name, host);
       return host;
