@@ -13,6 +13,8 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
   VersionApi,
+  type Configuration,
+  type V1APIResource,
   type V1Status,
 } from '@kubernetes/client-node';
 import type { RegionSpec } from './types.js';
@@ -57,8 +59,8 @@ export class RegionClient {
       registerSecret(u.keyData);
       registerSecret(u.password);
     }
-    this.objects = this.kc.makeApiClient(KubernetesObjectApi);
     this.resolver = new ResourceResolver(this.kc);
+    this.objects = ResolvedObjectApi.over(this.kc, this.resolver);
   }
 
   private count(method: string, pathAndQuery: string): void {
@@ -189,6 +191,27 @@ export class RegionClient {
       req.on('error', reject);
       req.end();
     });
+  }
+}
+
+/**
+ * client-node's object API finds a kind's plural by fetching its group version's resource list,
+ * once per API version but again for every call made before the first answer is in: the sweep's
+ * concurrent first lists fetched each group version up to four times, after the resolver had
+ * already fetched it, and waited a round trip for it. This one asks the resolver's discovery first.
+ */
+class ResolvedObjectApi extends KubernetesObjectApi {
+  private resolver?: ResourceResolver;
+
+  static over(kc: KeepAliveKubeConfig, resolver: ResourceResolver): ResolvedObjectApi {
+    const api = kc.makeApiClient(ResolvedObjectApi);
+    api.resolver = resolver;
+    return api;
+  }
+
+  protected override async resource(apiVersion: string, kind: string, options?: Configuration): Promise<V1APIResource | undefined> {
+    // A kind the resolver's (possibly older) discovery lacks: the library fetches afresh, as before.
+    return (await this.resolver?.byKind(apiVersion, kind).catch(() => undefined)) ?? super.resource(apiVersion, kind, options);
   }
 }
 

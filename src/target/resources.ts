@@ -30,6 +30,13 @@ export class ResourceResolver {
     }
   }
 
+  /** The resource of `kind` in `apiVersion` from the discovery already fetched (fetching its group version once), or undefined. */
+  async byKind(apiVersion: string, kind: string): Promise<V1APIResource | undefined> {
+    const slash = apiVersion.indexOf('/');
+    const [group, version] = slash < 0 ? ['', apiVersion] : [apiVersion.slice(0, slash), apiVersion.slice(slash + 1)];
+    return (await this.resources(group, version)).find((r) => r.kind === kind);
+  }
+
   private async lookup(resource: string): Promise<ResolvedResource> {
     const dot = resource.indexOf('.');
     const plural = dot < 0 ? resource : resource.slice(0, dot);
