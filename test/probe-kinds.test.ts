@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { judgeHelmRelease } from '../probes/kinds/helmrelease.js';
 import { rolloutProblem } from '../probes/kinds/rollout.js';
 import { containsSubset, isNonEmpty, readPath } from '../probes/kinds/path.js';
-import type { KubeObject } from '../src/target/objects.js';
+import { equalitySelector, type KubeObject } from '../src/target/objects.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,4 +102,14 @@ test('the kit schema refuses a resource-condition that says both all and any', (
   writeFileSync(join(dir, 'both.json'), JSON.stringify(slot({ ...surface, any: true, all: true })));
   assert.equal(loadKit(join(dir, 'ok.json')).slots.length, 1);
   assert.throws(() => loadKit(join(dir, 'both.json')), SetupError);
+});
+
+test('an equality label selector is matched as the API server would; a set-based one is left to the API server', () => {
+  const sel = equalitySelector('app=valkey,tier==cache,canary!=true')!;
+  assert.equal(sel({ app: 'valkey', tier: 'cache' }), true);
+  assert.equal(sel({ app: 'valkey', tier: 'cache', canary: 'false' }), true);
+  assert.equal(sel({ app: 'valkey', tier: 'cache', canary: 'true' }), false);
+  assert.equal(sel({ app: 'valkey' }), false);
+  assert.equal(sel(undefined), false);
+  for (const setBased of ['app in (a,b)', '!canary', 'app', 'app notin (x)']) assert.equal(equalitySelector(setBased), undefined, setBased);
 });

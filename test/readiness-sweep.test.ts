@@ -37,13 +37,28 @@ class FakeRegion {
     for (const h of this.handlers.get(resource) ?? []) h(type, obj, Date.now());
   }
 
+  remove(resource: string, namespace: string, name: string): void {
+    const obj = this.of(resource).get(`${namespace}/${name}`);
+    if (!obj) return;
+    this.of(resource).delete(`${namespace}/${name}`);
+    for (const h of this.handlers.get(resource) ?? []) h('DELETED', obj, Date.now());
+  }
+
+  /** The exec requests the sweep sent: `namespace/pod`. */
+  readonly execs: string[] = [];
+
+  async exec(namespace: string, pod: string): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+    this.execs.push(`${namespace}/${pod}`);
+    return { stdout: 'PONG\n', stderr: '', exitCode: 0 };
+  }
+
   /** LIST requests the sweep sent, by resource. */
   readonly lists = new Map<string, number>();
 
-  async watch(resource: string, _opts: unknown, handler: WatchHandler): Promise<{ stop(): void; objects(): KubeObject[] }> {
+  async watch(resource: string, _opts: unknown, handler: WatchHandler): Promise<{ stop(): void; objects(): KubeObject[]; object(ns: string | undefined, name: string): KubeObject | undefined }> {
     for (const o of this.of(resource).values()) handler('ADDED', o, Date.now());
     this.handlers.set(resource, [...(this.handlers.get(resource) ?? []), handler]);
-    return { stop: () => {}, objects: () => [...this.of(resource).values()] };
+    return { stop: () => {}, objects: () => [...this.of(resource).values()], object: (ns: string | undefined, name: string) => this.of(resource).get(`${ns}/${name}`) };
   }
 
   async resolve(_resource: string): Promise<{ namespaced: boolean }> {
@@ -103,9 +118,9 @@ function world(): FakeRegion[] {
 }
 
 /** Runs the sweep; `during` runs once the slots have passed, inside the settle window. */
-async function sweep(regions: FakeRegion[], during: () => Promise<void> = async () => {}, settleMs = 600): Promise<Map<string, SlotResult>> {
+async function sweep(regions: FakeRegion[], during: () => Promise<void> = async () => {}, settleMs = 600, kit: Kit = KIT): Promise<Map<string, SlotResult>> {
   const envs = regions.map((r) => ({ region: r as unknown as RegionClient, http: {} as HttpClient, sovereign: 't1.omani.works', placeholder: '<sov>' }));
-  const s = new ReadinessSweep(envs, buildCatalog(KIT), { deadlineMs: 1_500, settleMs });
+  const s = new ReadinessSweep(envs, buildCatalog(kit), { deadlineMs: 1_500, settleMs });
   await s.start();
   try {
     await new Promise((r) => setTimeout(r, 50));
@@ -186,4 +201,77 @@ test('a surface on a watched resource is judged from the watch, settle re-check 
   const results = await sweep(regions);
   assert.equal(results.get(buildCatalog(KIT)[1].id)!.status, 'passed');
   for (const r of regions) assert.equal(r.lists.get(WIDGETS) ?? 0, 0, `${r.name}: the watch's own list is the only one`);
+});
+
+const DEPLOYMENTS = 'deployments.apps';
+const EXEC_KIT: Kit = {
+  slots: [
+    KIT.slots[0],
+    { slot: '03', name: 'bp-valkey', dependsOn: ['bp-a'], ready: { kind: 'helmrelease-ready', namespace: 'flux-system', name: 'bp-valkey' }, surface: { kind: 'exec', namespace: 'valkey', target: 'deploy/valkey', command: ['valkey-cli', 'ping'], expectStdout: 'PONG' } },
+  ],
+};
+
+const valkeyPod = (name: string, phase = 'Running'): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'valkey', labels: { app: 'valkey' } }, spec: { containers: [{ name: 'valkey' }] }, status: { phase } });
+
+/** One region with bp-a and bp-valkey Ready, the valkey Deployment, a Running pod of it and a pod of something else. */
+function execWorld(): FakeRegion {
+  const r = new FakeRegion(PRIMARY);
+  r.put(HELMRELEASES, hr('bp-a'));
+  r.put(HELMRELEASES, hr('bp-valkey'));
+  r.put(DEPLOYMENTS, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'valkey', namespace: 'valkey' }, spec: { selector: { matchLabels: { app: 'valkey' } } } });
+  r.put('pods', { ...valkeyPod('other-1'), metadata: { name: 'other-1', namespace: 'valkey', labels: { app: 'other' } } });
+  r.put('pods', valkeyPod('valkey-1'));
+  return r;
+}
+
+test('an exec surface finds its pod by label among the watched pods, in the sweep and the settle re-check: no LIST of pods or Deployments', async () => {
+  const region = execWorld();
+  const m = await sweep([region], async () => {}, 100, EXEC_KIT);
+  assert.equal(m.get('readiness/03-bp-valkey')!.status, 'passed');
+  assert.match(m.get('readiness/03-bp-valkey')!.reason, /exec valkey-1 -- valkey-cli ping/);
+  assert.ok(region.execs.length >= 2 && region.execs.every((e) => e === 'valkey/valkey-1'), `execs: ${region.execs.join(', ')}`);
+  assert.equal(region.lists.get('pods') ?? 0, 0);
+  assert.equal(region.lists.get(DEPLOYMENTS) ?? 0, 0);
+});
+
+test('an exec surface whose pod is gone from the watch fails the slot in the settle re-check, naming the workload', async () => {
+  const region = execWorld();
+  const m = await sweep([region], async () => region.remove('pods', 'valkey', 'valkey-1'), 300, EXEC_KIT);
+  const r = m.get('readiness/03-bp-valkey')!;
+  assert.equal(r.status, 'failed');
+  assert.match(r.reason, /^surface stopped answering after passing, in hz-fsn-rtz-prod: no Running pod of deploy\/valkey \(0 pods match app=valkey\)/);
+});
+
+test('an exec surface whose only pod is not Running fails the slot', async () => {
+  const region = execWorld();
+  region.put('pods', valkeyPod('valkey-1', 'Pending'));
+  const m = await sweep([region], async () => {}, 0, EXEC_KIT);
+  const r = m.get('readiness/03-bp-valkey')!;
+  assert.equal(r.status, 'failed');
+  assert.match(r.reason, /no Running pod of deploy\/valkey \(1 pods match app=valkey\)/);
+});
+
+test('a polled surface probed before its dependency passed proves the slot only when the dependency does; a HelmRelease changed since sends it to probe afresh', async () => {
+  const region = execWorld();
+  const m = await sweep([region], async () => {}, 0, EXEC_KIT);
+  const r = m.get('readiness/03-bp-valkey')!;
+  assert.equal(r.status, 'passed');
+  assert.ok(r.finishedAt >= r.startedAt && r.startedAt >= m.get('readiness/01-bp-a')!.finishedAt);
+  assert.equal(region.execs.length, 2, 'one early probe and the settle re-check');
+
+  // bp-a is not Ready at first, so bp-valkey waits on it; meanwhile bp-valkey's release is upgraded (a new resourceVersion).
+  const changed = execWorld();
+  changed.put(HELMRELEASES, hr('bp-a', { ready: 'Unknown', reconciling: true }));
+  const s = new ReadinessSweep([{ region: changed as unknown as RegionClient, http: {} as HttpClient, sovereign: 't1.omani.works', placeholder: '<sov>' }], buildCatalog(EXEC_KIT), { deadlineMs: 1_500, settleMs: 0 });
+  await s.start();
+  try {
+    await wait(50);
+    changed.put(HELMRELEASES, { ...hr('bp-valkey'), metadata: { ...hr('bp-valkey').metadata, resourceVersion: '2' } });
+    changed.put(HELMRELEASES, hr('bp-a'));
+    const after = await s.all();
+    assert.equal(after.get('readiness/03-bp-valkey')!.status, 'passed');
+    assert.equal(changed.execs.length, 3, 'the early probe, one afresh after the change, and the settle re-check');
+  } finally {
+    s.stop();
+  }
 });

@@ -5,6 +5,12 @@ import { outcome, type ProbeEnv, type ProbeOutcome } from './types.js';
 
 const KINDS: Record<string, string> = { deploy: 'deployments.apps', deployment: 'deployments.apps', sts: 'statefulsets.apps', statefulset: 'statefulsets.apps', ds: 'daemonsets.apps', daemonset: 'daemonsets.apps' };
 
+/** The API resources the probe reads to find its pod: the target workload's (or the pod's) and pods. */
+export function execReads(check: ExecCheck): string[] {
+  const owner = KINDS[check.target.split('/')[0]];
+  return owner ? [owner, 'pods'] : ['pods'];
+}
+
 async function pickPod(check: ExecCheck, env: ProbeEnv): Promise<KubeObject | string> {
   const [kind, name] = check.target.split('/');
   if (!name) return `exec target ${check.target} must be <kind>/<name>`;

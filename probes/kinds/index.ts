@@ -3,7 +3,7 @@ import type { SurfaceCheck } from '../../src/kit/types.js';
 import { probeRollout, WORKLOAD_RESOURCE } from './rollout.js';
 import { probeCondition, probeExists, probeField, probeNonEmpty, probeServed } from './resources.js';
 import { probeHttpJson, probeHttpStatus, probeHttpText } from './http.js';
-import { probeExec } from './exec.js';
+import { execReads, probeExec } from './exec.js';
 import type { ProbeEnv, ProbeOutcome } from './types.js';
 
 export type { ProbeEnv, ProbeOutcome } from './types.js';
@@ -37,4 +37,14 @@ export function watchedResource(check: SurfaceCheck): { resource: string; namesp
     case 'resource-nonempty': return { resource: check.resource, namespace: check.namespace };
     default: return undefined;
   }
+}
+
+/**
+ * Every API resource the check reads: the sweep watches each, so the reads are answered from the
+ * watch (an exec check finds its pod by label among the watched pods).
+ */
+export function readResources(check: SurfaceCheck): string[] {
+  const watched = watchedResource(check);
+  if (watched) return [watched.resource];
+  return check.kind === 'exec' ? execReads(check) : [];
 }

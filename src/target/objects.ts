@@ -47,3 +47,17 @@ export function describeError(e: unknown): string {
 export function condition(obj: KubeObject | undefined, type: string): Condition | undefined {
   return obj?.status?.conditions?.find((c) => c.type === type);
 }
+
+/**
+ * A predicate for an equality-based label selector (`a=b,c==d,e!=f`, what a workload's
+ * matchLabels make), or undefined for one with set-based terms (`in`, `notin`, `!key`, `key`).
+ */
+export function equalitySelector(selector: string): ((labels: Record<string, string> | undefined) => boolean) | undefined {
+  const terms: { key: string; value: string; equal: boolean }[] = [];
+  for (const term of selector.split(',').map((t) => t.trim()).filter(Boolean)) {
+    const m = /^([^\s=!]+)\s*(==|=|!=)\s*([^\s=!]*)$/.exec(term);
+    if (!m) return undefined;
+    terms.push({ key: m[1], value: m[3], equal: m[2] !== '!=' });
+  }
+  return (labels = {}) => terms.every((t) => (labels[t.key] === t.value) === t.equal);
+}

@@ -11,9 +11,9 @@
  */
 import type { SlotProbe } from '../../../probes/catalog.js';
 import { dependentsOf } from '../../../probes/catalog.js';
-import { evaluateSurface, helmReleaseState, judgeHelmRelease, watchedResource, type ProbeEnv, type ProbeOutcome } from '../../../probes/kinds/index.js';
+import { evaluateSurface, helmReleaseState, judgeHelmRelease, readResources, watchedResource, type ProbeEnv, type ProbeOutcome } from '../../../probes/kinds/index.js';
 import type { SurfaceCheck } from '../../kit/types.js';
-import { describeError, type KubeObject } from '../../target/objects.js';
+import { describeError, equalitySelector, type KubeObject } from '../../target/objects.js';
 import type { ResilientWatch } from '../../target/watch.js';
 import type { RegionClient } from '../../target/kube.js';
 import type { GateStatus } from '../../gates/types.js';
@@ -58,6 +58,12 @@ interface HrSeen {
   at: number;
 }
 
+/** A surface probed as soon as the sweep started, its HelmRelease already Ready (at `hrVersion`). */
+interface EarlyProbe {
+  hrVersion: string | undefined;
+  outcome: Promise<ProbeOutcome>;
+}
+
 /** A public HTTP surface is the same URL whichever region is asked: judged once. */
 export function regionScoped(check: SurfaceCheck): boolean {
   return !check.kind.startsWith('http-') || Boolean((check as { inCluster?: boolean }).inCluster);
@@ -69,6 +75,7 @@ export class ReadinessSweep {
   private readonly watches: ResilientWatch[] = [];
   private readonly surfaceWatches = new Map<string, Promise<ResilientWatch | undefined>>();
   private readonly provisional = new Map<string, Promise<SlotResult>>();
+  private readonly early: Promise<ProbeOutcome>[] = [];
   private readonly failLog = new Map<string, Flap[]>();
   private final?: Promise<Map<string, SlotResult>>;
   private stopped = false;
@@ -78,8 +85,13 @@ export class ReadinessSweep {
     if (!envs.length) throw new Error('the readiness sweep needs at least one region');
   }
 
-  /** Starts the HelmRelease watch of every region and every slot; resolves when the initial lists are in. */
+  /**
+   * Starts the watch of every resource any surface reads and the HelmRelease watch of every
+   * region, then every slot; resolves when the HelmReleases' initial lists are in.
+   */
   async start(): Promise<void> {
+    const resources = new Set(this.catalog.flatMap((p) => (p.slot.surface ? readResources(p.slot.surface) : [])));
+    for (const env of this.envs) for (const resource of resources) void this.watchSurfaceResource(env, resource);
     const watches = await Promise.all(
       this.envs.map((env) =>
         env.region.watch(HELMRELEASES, {}, (type, obj, at) => {
@@ -113,6 +125,7 @@ export class ReadinessSweep {
   }
 
   private async runSlot(p: SlotProbe): Promise<SlotResult> {
+    const early = this.probeEarly(p);
     const deps = await Promise.all(p.dependsOn.map((d) => this.provisional.get(d)!));
     const broken = deps.find((d) => d.status !== 'passed');
     if (broken) {
@@ -127,18 +140,50 @@ export class ReadinessSweep {
     const regions: RegionVerdict[] = await Promise.all(this.envs.map(async (env) => ({ region: env.region.name, hr: await this.waitHr(env, p, deadline) })));
     const hrAt = Math.max(...regions.map((r) => r.hr.at));
     const hrFailed = regions.filter((r) => !r.hr.ok);
-    if (hrFailed.length) return { ...base, regions, status: 'failed', reason: inRegions(hrFailed.map((r) => ({ region: r.region, reason: r.hr.reason })), this.envs.length), finishedAt: hrAt };
+    if (hrFailed.length) return { ...base, regions, status: 'failed', reason: inRegions(hrFailed.map((r) => ({ region: r.region, reason: r.hr.reason })), this.envs.length), finishedAt: Math.max(startedAt, hrAt) };
 
     const check = p.slot.surface;
     const hrReason = this.envs.length > 1 ? `HelmRelease Ready=True in ${regions.map((r) => r.region).join(', ')}` : regions[0].hr.reason;
-    if (!check) return { ...base, regions, status: 'passed', reason: hrReason, finishedAt: hrAt };
+    if (!check) return { ...base, regions, status: 'passed', reason: hrReason, finishedAt: Math.max(startedAt, hrAt) };
     const judged = regionScoped(check) ? regions : regions.slice(0, 1);
-    await Promise.all(judged.map(async (r, i) => (r.surface = await this.waitSurface(this.envs[i], check, deadline))));
-    const finishedAt = Math.max(hrAt, ...judged.map((r) => r.surface!.at));
+    await Promise.all(judged.map(async (r, i) => (r.surface = (await this.earlyAnswer(this.envs[i], p, early[i])) ?? (await this.waitSurface(this.envs[i], check, deadline)))));
+    // A surface that answered before the last dependency passed is proven when that dependency is.
+    const finishedAt = Math.max(startedAt, hrAt, ...judged.map((r) => r.surface!.at));
     const bad = judged.filter((r) => !r.surface!.ok);
     if (bad.length) return { ...base, regions, status: 'failed', reason: inRegions(bad.map((r) => ({ region: r.region, reason: r.surface!.reason })), this.envs.length), finishedAt };
     const surfaceReason = judged.length > 1 ? `${judged[0].surface!.reason} (and in ${judged.slice(1).map((r) => r.region).join(', ')})` : judged[0].surface!.reason;
     return { ...base, regions, status: 'passed', reason: `${hrReason}; ${surfaceReason}`, finishedAt };
+  }
+
+  /**
+   * The slot's polled surface (HTTP, exec), probed at once in each region where its HelmRelease is
+   * already Ready, instead of only after its dependencies passed: on a Ready Sovereign the probes of
+   * every layer go out together rather than one layer after another. Surfaces read from a watch
+   * cost nothing to judge late, and a HelmRelease not yet Ready leaves the slot to `waitSurface`.
+   */
+  private probeEarly(p: SlotProbe): (EarlyProbe | undefined)[] {
+    const check = p.slot.surface;
+    if (!check || watchedResource(check)) return [];
+    const envs = regionScoped(check) ? this.envs : this.envs.slice(0, 1);
+    return envs.map((env) => {
+      const seen = this.hrs.get(hrKey(env.region.name, p.slot.ready.namespace, p.slot.ready.name));
+      if (!judgeHelmRelease(seen?.obj, seen?.at ?? Date.now()).ok) return undefined;
+      const outcome = this.evaluate(env, check);
+      this.early.push(outcome);
+      return { hrVersion: seen?.obj?.metadata.resourceVersion, outcome };
+    });
+  }
+
+  /**
+   * The early probe's answer when it proves the surface: it answered, and the HelmRelease the
+   * slot has just seen Ready is the very object that was Ready when the probe went out (an
+   * upgrade or any other change since sends the slot to probe afresh, as it always did).
+   */
+  private async earlyAnswer(env: ProbeEnv, p: SlotProbe, early: EarlyProbe | undefined): Promise<ProbeOutcome | undefined> {
+    const unchanged = () => this.hrs.get(hrKey(env.region.name, p.slot.ready.namespace, p.slot.ready.name))?.obj?.metadata.resourceVersion === early?.hrVersion;
+    if (!early || !unchanged()) return undefined;
+    const outcome = await early.outcome;
+    return outcome.ok && unchanged() ? outcome : undefined;
   }
 
   private async waitHr(env: ProbeEnv, p: SlotProbe, deadline: number): Promise<ProbeOutcome> {
@@ -162,7 +207,7 @@ export class ReadinessSweep {
 
   private async waitSurface(env: ProbeEnv, check: SurfaceCheck, deadline: number): Promise<ProbeOutcome> {
     const watched = watchedResource(check);
-    if (watched) await this.watchSurfaceResource(env, watched.resource);
+    await Promise.all(readResources(check).map((resource) => this.watchSurfaceResource(env, resource)));
     let backoff = 200;
     for (;;) {
       const surface = await this.evaluate(env, check);
@@ -178,15 +223,21 @@ export class ReadinessSweep {
     const key = resKey(env.region.name, resource);
     let w = this.surfaceWatches.get(key);
     if (!w) {
-      w = env.region
+      const started = env.region
         .watch(resource, {}, () => this.signals.notify(key))
         .then((watch) => {
-          this.watches.push(watch);
+          // Stopped before its list came in: the sweep is over.
+          if (this.stopped) watch.stop();
+          else this.watches.push(watch);
           return watch;
         })
-        // Not served yet (a CRD its chart installs): the probe itself reports that, by polling.
-        .catch(() => undefined);
-      this.surfaceWatches.set(key, w);
+        // Not served yet (a CRD its chart installs): the probe itself reports that, by polling, and
+        // the next slot to wait on the resource tries the watch again.
+        .catch(() => {
+          if (this.surfaceWatches.get(key) === started) this.surfaceWatches.delete(key);
+          return undefined;
+        });
+      this.surfaceWatches.set(key, (w = started));
     }
     return w;
   }
@@ -207,10 +258,11 @@ export class ReadinessSweep {
       return watch.object(resolved.namespaced ? namespace : undefined, name);
     };
     region.list = async (resource, opts = {}) => {
-      const watch = opts.labelSelector || opts.fieldSelector ? undefined : await this.surfaceWatches.get(resKey(env.region.name, resource));
-      if (!watch) return env.region.list(resource, opts);
+      const selects = opts.labelSelector ? equalitySelector(opts.labelSelector) : () => true;
+      const watch = !selects || opts.fieldSelector ? undefined : await this.surfaceWatches.get(resKey(env.region.name, resource));
+      if (!watch || !selects) return env.region.list(resource, opts);
       const resolved = await env.region.resolve(resource);
-      const items = watch.objects().filter((o) => !resolved.namespaced || opts.namespace === undefined || o.metadata.namespace === opts.namespace);
+      const items = watch.objects().filter((o) => (!resolved.namespaced || opts.namespace === undefined || o.metadata.namespace === opts.namespace) && selects(o.metadata.labels));
       return { items, resourceVersion: '', resolved };
     };
     return { ...env, region };
@@ -246,6 +298,8 @@ export class ReadinessSweep {
   private async settle(): Promise<Map<string, SlotResult>> {
     const results = new Map<string, SlotResult>();
     for (const p of this.catalog) results.set(p.id, await this.provisional.get(p.id)!);
+    // A blocked slot's early probe may still be out: the sweep ends with none of its requests in flight.
+    await Promise.all(this.early);
     if (this.opts.settleMs > 0 && !this.stopped) await sleep(this.opts.settleMs);
     const passed = [...results.values()].filter((r) => r.status === 'passed');
     const verdicts = await Promise.all(passed.map(async (r) => ({ r, bad: await this.unsettled(r) })));
