@@ -93,10 +93,10 @@ describe('one walk: readiness then dod, --dod-hosts and two DoD faults', () => {
     assert.deepEqual([...status.keys()].sort(), ['dod/L5.api', 'dod/L5.console', 'dod/L5.pdns', 'dod/L5.tls'], 'only the table\'s hosts (gitea, auth … not probed)');
   });
 
-  test('summary.json carries the walk\'s own cost: judging and reporting per suite, API requests of the walk and its DoD worker per region', () => {
+  test('summary.json carries the walk\'s own cost: judging and reporting per suite, API requests of the walk per region', () => {
     const timings = Object.fromEntries(summary.suites.map((s) => [s.name, s.timings]));
     assert.equal(timings.readiness?.judgedIn, 'walk');
-    assert.equal(timings.dod?.judgedIn, 'per-test');
+    assert.equal(timings.dod?.judgedIn, 'walk', 'DoD is judged and reported in the walk');
     for (const [name, t] of Object.entries(timings)) {
       assert.ok(t?.judgingMs && t.judgingMs > 0, `${name} judging: ${JSON.stringify(t)}`);
       assert.ok(t?.reportingMs && t.reportingMs > 0, `${name} reporting: ${JSON.stringify(t)}`);
@@ -108,7 +108,7 @@ describe('one walk: readiness then dod, --dod-hosts and two DoD faults', () => {
     }
     assert.equal(summary.apiRequestsPartial, undefined, 'every process wrote its final counts');
     const processes = readdirSync(join(runDirOf(summary, r.reportDir), 'api-requests'));
-    assert.ok(processes.length >= 2, `the walk and the DoD worker each wrote their counts: ${processes.join(', ')}`);
+    assert.equal(processes.length, 1, `the walk judged both suites, so it alone sent requests: ${processes.join(', ')}`);
   });
 
   test('seeded secrets never reach the report folder or the terminal', () => {

@@ -16,11 +16,8 @@ export interface PlaywrightRun {
   stderr: string;
 }
 
-/**
- * `suites`: Playwright projects, one per suite; each gets the gates whose id starts with `<suite>/`.
- * `holdMs`: the first gate of the first suite announces a hold of this length and waits it out.
- */
-export function runGatesThroughPlaywright(workDir: string, runDir: string, suites: string[], opts: { holdMs?: number; holdTickMs?: number } = {}): PlaywrightRun {
+/** `suites`: Playwright projects, one per suite; each gets the gates whose id starts with `<suite>/`. */
+export function runGatesThroughPlaywright(workDir: string, runDir: string, suites: string[]): PlaywrightRun {
   const specs = join(workDir, 'specs');
   mkdirSync(specs, { recursive: true });
   symlinkSync(join(REPO, 'node_modules'), join(workDir, 'node_modules'), 'dir');
@@ -29,19 +26,13 @@ export function runGatesThroughPlaywright(workDir: string, runDir: string, suite
     `import { test } from '@playwright/test';
 import { readGates } from ${JSON.stringify(join(REPO, 'src/gates/recorder.ts'))};
 import { reportGate } from ${JSON.stringify(join(REPO, 'src/pw/report-gate.ts'))};
-import { announceHold } from ${JSON.stringify(join(REPO, 'src/report/progress-protocol.ts'))};
 const runDir = process.env.SW_TEST_RUN_DIR as string;
-const holdMs = Number(process.env.SW_TEST_HOLD_MS ?? 0);
 const gates = readGates(runDir).sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
-gates.forEach((g, i) => {
+for (const g of gates) {
   test(g.id, async ({}, info) => {
-    if (i === 0 && holdMs > 0) {
-      announceHold(Date.now() + holdMs, 'test-hold');
-      await new Promise((r) => setTimeout(r, holdMs));
-    }
     await reportGate(runDir, info, g);
   });
-});
+}
 `,
   );
   const projects = suites.map((s) => `{ name: ${JSON.stringify(s)}, grep: new RegExp(${JSON.stringify(`(^| )${s}/`)}) }`).join(', ');
@@ -55,13 +46,13 @@ export default defineConfig({
   timeout: 60_000,
   projects: [${projects}],
   reporter: [
-    [${JSON.stringify(join(REPO, 'src/pw/progress-reporter.ts'))}, { tty: false, holdTickMs: ${opts.holdTickMs ?? 60_000} }],
+    [${JSON.stringify(join(REPO, 'src/pw/progress-reporter.ts'))}, { tty: false }],
     ['allure-playwright', { resultsDir: ${JSON.stringify(join(runDir, 'allure-results'))}, detail: true, suiteTitle: false }],
   ],
 });
 `,
   );
-  const env: NodeJS.ProcessEnv = { ...process.env, SW_TEST_RUN_DIR: runDir, SW_TEST_HOLD_MS: String(opts.holdMs ?? 0), CI: '1', FORCE_COLOR: '0' };
+  const env: NodeJS.ProcessEnv = { ...process.env, SW_TEST_RUN_DIR: runDir, CI: '1', FORCE_COLOR: '0' };
   const r = spawnSync(join(REPO, 'node_modules/.bin/playwright'), ['test', '-c', join(workDir, 'playwright.config.ts')], { cwd: workDir, env, encoding: 'utf8', timeout: 90_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -31,7 +31,7 @@ async function holdFault(reverted: string[], name: string, failRevert = false): 
 }
 
 test('a judge that finishes is ok and leaves nothing active', async () => {
-  assert.deepEqual(await judgeInWalk('cutover', async () => [], { timeoutMs: 5_000, stopped: never }), { ok: true });
+  assert.deepEqual(await judgeInWalk('cutover', async () => [], { timeoutMs: 5_000, stopped: never }), { ok: true, judged: [] });
   assert.equal(activeFaults().length, 0);
 });
 
@@ -69,7 +69,7 @@ test('a stop signal mid-judge: the fault is reverted, the suite is stopped by th
 
 test('a judge that returns with a fault still active: reverted before the next suite; one that cannot be reverted stops the walk', async () => {
   const reverted: string[] = [];
-  assert.deepEqual(await judgeInWalk('cutover', () => holdFault(reverted, 'left-over'), { timeoutMs: 5_000, stopped: never }), { ok: true });
+  assert.deepEqual(await judgeInWalk('cutover', () => holdFault(reverted, 'left-over'), { timeoutMs: 5_000, stopped: never }), { ok: true, judged: undefined });
   assert.deepEqual(reverted, ['left-over']);
 
   const r = await judgeInWalk('cutover', () => holdFault(reverted, 'stuck', true), { timeoutMs: 5_000, stopped: never });

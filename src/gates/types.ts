@@ -88,20 +88,17 @@ export interface SuiteRun {
 /**
  * How long a suite spent judging and reporting, measured by the walk (ms). Where the split comes
  * from depends on where the suite judges (`judgedIn`):
- * - `walk`: the walk process judges every gate at once (readiness, cutover, failover), then a
- *   Playwright run only reports them: judging is the judge's start to its return with every gate
- *   decided, reporting the whole Playwright run (spawn to exit: runner and worker start, one test
- *   per gate writing its gate file and Allure result).
+ * - `walk`: the walk process judges every gate at once (readiness, dod, cutover, failover), then
+ *   reports them itself: judging is the judge's start to its return with every gate decided,
+ *   reporting the writing of the suite's gate files and Allure results.
  * - `worker`: a Playwright worker judges every gate at once in `beforeAll`, then its tests report
- *   them (journeys): judging is that judge's span, reporting the Playwright run minus it.
- * - `per-test`: each Playwright test judges its own gate and reports it (dod): there is no judge
- *   span, so judging is the sum of the gates' own durations (each check's start to its verdict)
- *   and reporting the Playwright run minus that sum.
+ *   them (journeys): judging is that judge's span, reporting the Playwright run (spawn to exit)
+ *   minus it.
  * A figure is absent when it was not measured: judging when no judge returned (a timeout, a stop,
- * a worker that died), reporting when Playwright did not run or judging inside it is unknown.
+ * a worker that died), reporting when the suite was not reported or judging inside it is unknown.
  */
 export interface SuiteTimings {
-  judgedIn: 'walk' | 'worker' | 'per-test';
+  judgedIn: 'walk' | 'worker';
   judgingMs?: number;
   reportingMs?: number;
 }

@@ -1,7 +1,8 @@
 /**
- * A suite judges all its gates once per run, then one Playwright test per gate reports its gate.
- * Playwright restarts the worker after a failed test and re-runs `beforeAll`; the judged gates
- * are kept on disk so a restart reports them instead of judging (or injecting faults) again.
+ * A suite judges all its gates once per run (in the walk, or the journeys in a Playwright worker's
+ * `beforeAll`), then reports them. Playwright restarts the worker after a failed test and re-runs
+ * `beforeAll`; the judged gates are kept on disk so a restart reports them instead of judging (or
+ * injecting faults) again, and the walk recovers them should the reporting die.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,9 +42,8 @@ export function readJudgingSpan(runDir: string, suite: string): JudgingSpan | un
 
 /**
  * judgeOnce with a Harness open for the judge and closed after it. The Harness (client-node) is
- * imported here, only when something judges (the walk, or a worker for the suites Playwright
- * judges): Playwright's runner loads every spec only to declare its tests, and should not hold
- * the cluster client for that.
+ * imported here, only when something judges (the walk, or the journeys' worker): Playwright's
+ * runner loads the spec only to declare its tests, and should not hold the cluster client for that.
  */
 export function judgeWithHarness(ctx: RunContext, suite: string, judge: (h: Harness) => Promise<Gate[]>): Promise<Map<string, Gate>> {
   return judgeOnce(ctx.runDir, suite, async () => {

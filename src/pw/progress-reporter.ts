@@ -1,6 +1,7 @@
 /**
- * Live walk progress for Playwright: per-suite counters (passed/failed/blocked/error/skipped),
- * the gate in progress, and an ETA while a gate holds (see src/report/progress-protocol.ts).
+ * Live progress of the journeys' Playwright run, in the styles of the walk's own progress
+ * (src/walk/judge-progress.ts): per-suite counters (passed/failed/blocked/error/skipped), the
+ * gate in progress, and the worker's own output lines.
  * A TTY (stdout is a TTY and CI is unset) gets an updating view (log-update); anything else
  * gets plain timestamped lines such as
  *   2026-11-22T10:00:01.123Z readiness ✓ readiness/01-bp-cilium (1.2s)
@@ -11,15 +12,13 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, Test
 import { createLogUpdate } from 'log-update';
 import type { GateStatus } from '../gates/types.js';
 import { redact } from '../evidence/redact.js';
-import { GATE_DURATION_ANNOTATION, parseProgressLine, type HoldAnnouncement } from '../report/progress-protocol.js';
-import { TERMINAL_ICON, painter } from '../report/terminal.js';
-import { describeHold, formatDuration } from '../report/format.js';
+import { GATE_DURATION_ANNOTATION } from '../report/progress-protocol.js';
+import { painter, progressCounterText, progressGateText } from '../report/terminal.js';
+import { formatDuration } from '../report/format.js';
 
 export interface ProgressReporterOptions {
   /** Force the updating view on or off (default: stdout is a TTY and CI is unset). */
   tty?: boolean;
-  /** Plain mode: how often a running hold prints its remaining time (default 60 s). */
-  holdTickMs?: number;
   /** Where output goes (default process.stdout); tests pass their own. */
   stream?: NodeJS.WriteStream;
   now?: () => number;
@@ -35,8 +34,6 @@ interface Running {
   test: TestCase;
   suite: string;
   startedAt: number;
-  hold?: HoldAnnouncement;
-  lastTick?: number;
   partial: string;
 }
 
@@ -63,7 +60,6 @@ export function classify(test: TestCase, result: TestResult): Outcome {
 export default class ProgressReporter implements Reporter {
   private readonly stream: NodeJS.WriteStream;
   private readonly tty: boolean;
-  private readonly holdTickMs: number;
   private readonly now: () => number;
   private readonly paint: ReturnType<typeof painter>;
   private readonly live?: ReturnType<typeof createLogUpdate>;
@@ -76,7 +72,6 @@ export default class ProgressReporter implements Reporter {
   constructor(options: ProgressReporterOptions = {}) {
     this.stream = options.stream ?? process.stdout;
     this.tty = options.tty ?? (Boolean(this.stream.isTTY) && !process.env.CI);
-    this.holdTickMs = options.holdTickMs ?? 60_000;
     this.now = options.now ?? Date.now;
     this.paint = painter(this.tty);
     if (this.tty) this.live = createLogUpdate(this.stream);
@@ -92,8 +87,10 @@ export default class ProgressReporter implements Reporter {
       const name = project.project()?.name || project.title || 'tests';
       this.counts.set(name, { passed: 0, failed: 0, blocked: 0, error: 0, skipped: 0, total: project.allTests().length });
     }
-    this.timer = setInterval(() => this.tick(), this.tty ? 1000 : Math.min(this.holdTickMs, 5000));
-    this.timer.unref();
+    if (this.tty) {
+      this.timer = setInterval(() => this.render(), 1000);
+      this.timer.unref();
+    }
     this.render();
   }
 
@@ -117,13 +114,7 @@ export default class ProgressReporter implements Reporter {
     const outcome = classify(test, result);
     const c = this.counts.get(suite);
     if (c) c[outcome.status]++;
-    const took = this.paint('dim', `(${formatDuration(gateDuration(test, result) ?? result.duration)})`);
-    let tail = '';
-    if (outcome.status === 'blocked') tail = ` ${this.paint('blocked', `BLOCKED by ${outcome.detail ?? 'a failed dependency'}`)}`;
-    else if (outcome.status === 'failed') tail = ` ${this.paint('failed', `FAILED: ${outcome.detail ?? ''}`)}`;
-    else if (outcome.status === 'error') tail = ` ${this.paint('error', `HARNESS ERROR: ${outcome.detail ?? ''}`)}`;
-    else if (outcome.status === 'skipped' && outcome.detail) tail = ` ${this.paint('dim', `SKIPPED: ${outcome.detail}`)}`;
-    this.line(suite, `${this.paint(outcome.status, TERMINAL_ICON[outcome.status])} ${test.title} ${took}${tail}`);
+    this.line(suite, progressGateText(this.paint, outcome.status, test.title, gateDuration(test, result) ?? result.duration, outcome.detail));
   }
 
   onError(error: TestError): void {
@@ -142,7 +133,7 @@ export default class ProgressReporter implements Reporter {
     }
   }
 
-  /** Buffers a test's output into lines; progress messages update state, other lines are shown. */
+  /** Buffers a test's output into lines, shown as they complete. */
   private output(chunk: string | Buffer, test?: TestCase): void {
     const run = test ? this.running.get(test.id) : undefined;
     const text = (run?.partial ?? '') + chunk.toString();
@@ -158,39 +149,12 @@ export default class ProgressReporter implements Reporter {
         if (/-----END [A-Z ]*PRIVATE KEY-----/.test(line)) this.inPrivateKey = false;
         continue;
       }
-      const message = parseProgressLine(line);
-      if (message && run) {
-        run.hold = message.hold ?? undefined;
-        run.lastTick = undefined;
-        if (message.hold) this.holdLine(run, true);
-        this.render();
-      } else if (line.trim() && !message) {
-        this.line(run?.suite ?? (test ? suiteOf(test) : 'walk'), `${this.paint('dim', '│')} ${line}`);
-      }
-    }
-  }
-
-  private holdLine(run: Running, announced: boolean): void {
-    if (!run.hold) return;
-    const text = describeHold(run.hold, this.now(), announced);
-    run.lastTick = this.now();
-    this.line(run.suite, `⏳ ${run.test.title} ${this.paint('dim', text)}`);
-  }
-
-  private tick(): void {
-    if (this.tty) {
-      this.render();
-      return;
-    }
-    for (const run of this.running.values()) {
-      if (run.hold && run.hold.untilMs > this.now() && this.now() - (run.lastTick ?? 0) >= this.holdTickMs) this.holdLine(run, false);
+      if (line.trim()) this.line(run?.suite ?? (test ? suiteOf(test) : 'walk'), `${this.paint('dim', '│')} ${line}`);
     }
   }
 
   private counterText(c: Record<GateStatus, number> & { total: number }): string {
-    const done = c.passed + c.failed + c.blocked + c.error + c.skipped;
-    const parts = (['passed', 'failed', 'blocked', 'error', 'skipped'] as GateStatus[]).map((s) => this.paint(c[s] ? s : 'dim', `${TERMINAL_ICON[s]} ${c[s]}`));
-    return `${parts.join('  ')}  ${this.paint('dim', `${done}/${c.total}`)}`;
+    return progressCounterText(this.paint, c, c.total);
   }
 
   /** One persistent line: timestamped in plain mode, above the live view on a TTY. */
@@ -210,10 +174,6 @@ export default class ProgressReporter implements Reporter {
     for (const [suite, c] of this.counts) rows.push(`${this.paint('bold', suite)}  ${this.counterText(c)}`);
     for (const run of this.running.values()) {
       rows.push(`  ${this.paint('bold', '▶')} ${run.test.title} ${this.paint('dim', formatDuration(this.now() - run.startedAt))}`);
-      if (run.hold) {
-        const left = Math.max(0, run.hold.untilMs - this.now());
-        rows.push(`    ⏳ ${run.hold.label ? `${run.hold.label}: ` : ''}hold ${formatDuration(left)} left · ETA ${new Date(run.hold.untilMs).toISOString().slice(11, 19)}Z`);
-      }
     }
     this.live(redact(rows.join('\n')));
   }

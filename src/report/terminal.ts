@@ -21,6 +21,23 @@ export function painter(color: boolean) {
   return (style: keyof typeof ANSI, text: string) => (color ? `\u001b[${ANSI[style]}m${text}\u001b[0m` : text);
 }
 
+/** A reported gate in the walk's progress: `✓ readiness/01-bp-cilium (1.2s)`, then why when it did not pass. */
+export function progressGateText(paint: ReturnType<typeof painter>, status: GateStatus, title: string, tookMs: number, detail: string | undefined): string {
+  let tail = '';
+  if (status === 'blocked') tail = ` ${paint('blocked', `BLOCKED by ${detail ?? 'a failed dependency'}`)}`;
+  else if (status === 'failed') tail = ` ${paint('failed', `FAILED: ${detail ?? ''}`)}`;
+  else if (status === 'error') tail = ` ${paint('error', `HARNESS ERROR: ${detail ?? ''}`)}`;
+  else if (status === 'skipped' && detail) tail = ` ${paint('dim', `SKIPPED: ${detail}`)}`;
+  return `${paint(status, TERMINAL_ICON[status])} ${title} ${paint('dim', `(${formatDuration(tookMs)})`)}${tail}`;
+}
+
+/** A suite's counters in the walk's progress: `✓ 46  ✗ 1  ⊘ 1  ! 0  – 0  48/48`. */
+export function progressCounterText(paint: ReturnType<typeof painter>, c: Record<GateStatus, number>, total: number): string {
+  const done = c.passed + c.failed + c.blocked + c.error + c.skipped;
+  const parts = (['passed', 'failed', 'blocked', 'error', 'skipped'] as GateStatus[]).map((s) => paint(c[s] ? s : 'dim', `${TERMINAL_ICON[s]} ${c[s]}`));
+  return `${parts.join('  ')}  ${paint('dim', `${done}/${total}`)}`;
+}
+
 function gateLine(g: Gate, paint: ReturnType<typeof painter>): string {
   const icon = paint(g.status, TERMINAL_ICON[g.status]);
   const what = g.status === 'blocked' ? `BLOCKED by ${g.rootCause ?? 'a failed dependency'} — ${g.reason}` : `${g.status.toUpperCase()} — ${g.reason}`;

@@ -11,7 +11,6 @@ export const NOT_MEASURED = 'not measured';
 export const JUDGED_IN: Record<SuiteTimings['judgedIn'], string> = {
   walk: 'in the walk',
   worker: 'in its Playwright worker',
-  'per-test': 'per test (sum of its gates)',
 };
 
 export interface SuiteCost {

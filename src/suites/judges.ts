@@ -1,40 +1,84 @@
 /**
- * The suites judged once per walk, every gate at a time. The walk judges them in its own process
- * before Playwright reports their gates, so no Playwright process is alive through a readiness
- * wait, a cutover hold or a failover; a spec run by Playwright alone judges its suite itself. The
- * suites' code is imported only when a suite is judged: specs import this module to declare tests.
+ * The suites the walk judges in its own process, all their gates at once, then reports itself
+ * (src/walk/report-suite.ts): every suite but the browser journeys, which Playwright judges once
+ * in its worker. No Playwright process is alive through a readiness wait, a cutover hold or a
+ * failover. The suites' code is imported only when a suite is judged.
  */
 import type { Gate, SuiteTimings } from '../gates/types.js';
 import type { RunContext } from '../run/context.js';
 import type { Harness } from '../run/harness.js';
 import { judgeWithHarness } from '../pw/judge-once.js';
 
-type Judge = (ctx: RunContext, h: Harness) => Promise<Gate[]>;
+interface WalkJudged {
+  /** The gates the suite reports, in order; one it did not judge is reported as a harness error. */
+  ids(ctx: RunContext): Promise<readonly string[]>;
+  judge(ctx: RunContext, h: Harness): Promise<Gate[]>;
+  /** What the progress line calls a gate (default: its id). */
+  progressTitle?(g: Gate): string;
+}
 
-const JUDGES: Record<string, Judge> = {
-  readiness: async (ctx, h) => {
-    const [{ loadKit }, { buildCatalog }, { judgeReadiness }] = await Promise.all([import('../kit/load.js'), import('../../probes/catalog.js'), import('./readiness/judge.js')]);
-    const kit = loadKit(ctx.options.kitPath);
-    return judgeReadiness(h, kit, buildCatalog(kit, ctx.discoveredSlots));
+async function readinessCatalog(ctx: RunContext) {
+  const [{ loadKit }, { buildCatalog }] = await Promise.all([import('../kit/load.js'), import('../../probes/catalog.js')]);
+  const kit = loadKit(ctx.options.kitPath);
+  return { kit, catalog: buildCatalog(kit, ctx.discoveredSlots) };
+}
+
+async function dodPlan(ctx: RunContext) {
+  const [{ loadKit }, { planDod }, { loadHttpsHosts }] = await Promise.all([import('../kit/load.js'), import('./dod/plan.js'), import('./dod/https-hosts.js')]);
+  return planDod({ target: ctx.target, options: ctx.options, kit: loadKit(ctx.options.kitPath), hosts: loadHttpsHosts(ctx.options.dodHostsPath) });
+}
+
+const JUDGES: Record<string, WalkJudged> = {
+  readiness: {
+    ids: async (ctx) => (await readinessCatalog(ctx)).catalog.map((p) => p.id),
+    judge: async (ctx, h) => {
+      const [{ kit, catalog }, { judgeReadiness }] = await Promise.all([readinessCatalog(ctx), import('./readiness/judge.js')]);
+      return judgeReadiness(h, kit, catalog);
+    },
   },
-  cutover: async (ctx, h) => (await import('./cutover/suite.js')).judgeCutover(ctx, h),
-  failover: async (_ctx, h) => (await import('./failover/suite.js')).runFailoverSuite(h),
+  // Upstream's sovereign-dod-verify layers L1–L7 and domain hygiene, one gate per check; the
+  // terminal shows a check by its layer id (`dod/L3.12 …`), history follows its stable id.
+  dod: {
+    ids: async (ctx) => (await dodPlan(ctx)).map((c) => c.id),
+    judge: async (ctx, h) => {
+      const [plan, { DodSession }, { runDod }] = await Promise.all([dodPlan(ctx), import('./dod/session.js'), import('./dod/run.js')]);
+      return runDod(plan, new DodSession(h));
+    },
+    progressTitle: (g) => `${g.suite}/${g.title}`,
+  },
+  cutover: {
+    ids: async () => (await import('./cutover/ids.js')).CUTOVER_GATE_IDS,
+    judge: async (ctx, h) => (await import('./cutover/suite.js')).judgeCutover(ctx, h),
+  },
+  failover: {
+    ids: async () => Object.values((await import('./failover/ids.js')).failoverGateIds()),
+    judge: async (_ctx, h) => (await import('./failover/suite.js')).runFailoverSuite(h),
+  },
 };
 
-export function isJudgedOnce(suite: string): boolean {
+export function isJudgedInWalk(suite: string): boolean {
   return suite in JUDGES;
 }
 
-/** The suites Playwright judges: journeys once in its worker's beforeAll, dod one check per test. */
-const JUDGED_IN_PLAYWRIGHT: Record<string, Exclude<SuiteTimings['judgedIn'], 'walk'>> = { journeys: 'worker', dod: 'per-test' };
-
 export function judgedIn(suite: string): SuiteTimings['judgedIn'] {
-  return isJudgedOnce(suite) ? 'walk' : (JUDGED_IN_PLAYWRIGHT[suite] ?? 'worker');
+  return isJudgedInWalk(suite) ? 'walk' : 'worker';
+}
+
+function judged(suite: string): WalkJudged {
+  const j = JUDGES[suite];
+  if (!j) throw new Error(`${suite} is not judged in the walk`);
+  return j;
 }
 
 /** The suite's gates: judged now, or read back when this run already judged them. */
 export function judgeSuite(ctx: RunContext, suite: string): Promise<Map<string, Gate>> {
-  const judge = JUDGES[suite];
-  if (!judge) throw new Error(`${suite} is not judged once per walk`);
-  return judgeWithHarness(ctx, suite, (h) => judge(ctx, h));
+  return judgeWithHarness(ctx, suite, (h) => judged(suite).judge(ctx, h));
+}
+
+export function reportedGateIds(ctx: RunContext, suite: string): Promise<readonly string[]> {
+  return judged(suite).ids(ctx);
+}
+
+export function progressTitle(suite: string, g: Gate): string {
+  return judged(suite).progressTitle?.(g) ?? g.id;
 }

@@ -8,21 +8,21 @@
 import { revertActiveFaults } from '../chaos/active.js';
 import { formatDuration } from '../report/format.js';
 
-export type JudgeOutcome = { ok: true } | { ok: false; reason: string; stopWalk: boolean };
+export type JudgeOutcome<T> = { ok: true; judged: T } | { ok: false; reason: string; stopWalk: boolean };
 
-export async function judgeInWalk(suite: string, judge: () => Promise<unknown>, o: { timeoutMs: number; stopped: Promise<NodeJS.Signals> }): Promise<JudgeOutcome> {
+export async function judgeInWalk<T>(suite: string, judge: () => Promise<T>, o: { timeoutMs: number; stopped: Promise<NodeJS.Signals> }): Promise<JudgeOutcome<T>> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), o.timeoutMs)));
   const judged = judge().then(
-    () => 'judged' as const,
+    (value) => ({ value }),
     (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
   );
   const first = await Promise.race([judged, timedOut, o.stopped]);
   clearTimeout(timer);
   const { failed } = await revertActiveFaults();
   const unreverted = failed.length ? `; could NOT revert ${failed.map((f) => `${f.id} (${f.error})`).join(', ')}` : '';
-  if (first === 'judged') return unreverted ? { ok: false, reason: `${suite} left faults active${unreverted}`, stopWalk: true } : { ok: true };
   if (first === 'timeout') return { ok: false, reason: `${suite} did not finish within ${formatDuration(o.timeoutMs)}; the walk stopped${unreverted}`, stopWalk: true };
   if (first instanceof Error) return { ok: false, reason: `${suite} could not be judged: ${first.message.split('\n')[0]}${unreverted}`, stopWalk: Boolean(unreverted) };
+  if (typeof first === 'object') return unreverted ? { ok: false, reason: `${suite} left faults active${unreverted}`, stopWalk: true } : { ok: true, judged: first.value };
   return { ok: false, reason: `stopped by ${first}${unreverted}`, stopWalk: true };
 }

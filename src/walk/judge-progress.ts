@@ -4,14 +4,17 @@
  *   2026-11-22T10:00:01.123Z cutover ▶ judging
  *   2026-11-22T10:00:09.000Z cutover ⏳ holding cutover enforce: deny-egress hold for 10m, until …
  *   2026-11-22T10:01:09.000Z cutover ⏳ holding cutover enforce: deny-egress hold — 9m left, ETA …
- * and on a TTY the same lines above an updating view (elapsed, hold countdown and ETA). Its gates
- * are shown one per line when Playwright reports them.
+ * and on a TTY the same lines above an updating view (elapsed, hold countdown and ETA); then its
+ * gates one per line as the walk reports them, and the suite's counters:
+ *   2026-11-22T10:10:12.000Z cutover ✓ cutover/hold (10m 2s)
+ *   2026-11-22T10:10:12.010Z cutover ✓ 14  ✗ 0  ⊘ 0  ! 0  – 0  14/14 in 10m 12s (passed)
  */
 import { createLogUpdate } from 'log-update';
 import { redact } from '../evidence/redact.js';
 import { setProgressSink, type HoldAnnouncement } from '../report/progress-protocol.js';
-import { describeHold, formatDuration } from '../report/format.js';
-import { painter } from '../report/terminal.js';
+import { describeHold, durationMs, formatDuration } from '../report/format.js';
+import { painter, progressCounterText, progressGateText } from '../report/terminal.js';
+import type { Gate, GateStatus } from '../gates/types.js';
 
 export interface JudgeProgressOptions {
   write: (s: string) => void;
@@ -51,6 +54,19 @@ export class JudgeProgress {
     this.live?.clear();
     this.live?.done();
     this.line(`${outcome} ${this.paint('dim', `(${formatDuration(Date.now() - this.startedAt)})`)}`);
+  }
+
+  /** A reported gate: its own duration, and why when it did not pass. */
+  gate(title: string, g: Gate): void {
+    this.line(progressGateText(this.paint, g.status, title, durationMs(g.startedAt, g.finishedAt), g.status === 'blocked' ? g.rootCause : g.reason));
+  }
+
+  /** The suite's counters once its gates are reported, with the time since it began. */
+  reported(gates: readonly Gate[]): void {
+    const c: Record<GateStatus, number> = { passed: 0, failed: 0, blocked: 0, error: 0, skipped: 0 };
+    for (const g of gates) c[g.status]++;
+    const outcome = c.failed || c.error ? 'failed' : 'passed';
+    this.line(`${progressCounterText(this.paint, c, gates.length)} ${this.paint('dim', `in ${formatDuration(Date.now() - this.startedAt)} (${outcome})`)}`);
   }
 
   private onHold(h: HoldAnnouncement | null): void {

@@ -1,7 +1,7 @@
 /**
- * One walk: preflight, janitor, then per suite: the judged-once suites (readiness, cutover,
- * failover) judged in this process, and one Playwright run that reports the suite's gates (and
- * judges the others); then summary.json and the reports. Returns the exit code: 0 every gate
+ * One walk: preflight, janitor, then per suite: every suite but the browser journeys judged and
+ * reported in this process, the journeys judged and reported by a Playwright run; then
+ * summary.json and the reports. Returns the exit code: 0 every gate
  * passed, 1 a gate failed, 128 + n stopped by signal n (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
  */
 import { existsSync, writeFileSync, readFileSync } from 'node:fs';
@@ -19,7 +19,8 @@ import { runSuiteProcess, type SuiteProcess } from './playwright.js';
 import { redact } from '../evidence/redact.js';
 import { REPO_ROOT } from '../repo-root.js';
 import { deferExitOnSignal } from '../chaos/signals.js';
-import { isJudgedOnce, judgeSuite } from '../suites/judges.js';
+import { isJudgedInWalk, judgeSuite, progressTitle, reportedGateIds } from '../suites/judges.js';
+import { reportSuite } from './report-suite.js';
 import { judgeInWalk } from './judge-in-walk.js';
 import { JudgeProgress } from './judge-progress.js';
 import { suiteTimings } from './suite-timings.js';
@@ -43,8 +44,8 @@ export interface WalkHooks {
 
 
 /**
- * A suite judges all its gates before reporting them one test at a time; when Playwright dies
- * part-way through the reporting, the judged gates are still in the suite's state file.
+ * The journeys judge all their gates before reporting them one test at a time; when Playwright
+ * dies part-way through the reporting, the judged gates are still in the suite's state file.
  */
 function recoverUnreported(runDir: string, suite: string): void {
   const state = join(runDir, 'state', `${suite}-gates.json`);
@@ -107,18 +108,24 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
       if (stopSignal || stopWalk) break;
       const run: SuiteRun = { name: suite, startedAt: new Date().toISOString(), finishedAt: '' };
       suites.push(run);
-      if (isJudgedOnce(suite)) {
+      if (isJudgedInWalk(suite)) {
         progress.begin(suite);
         const judged = await judgeInWalk(suite, () => judgeSuite(ctx, suite), { timeoutMs, stopped });
         progress.end(judged.ok ? 'judged' : `not judged: ${judged.reason}`);
-        if (!judged.ok) {
+        let reportedMs: number | undefined;
+        if (judged.ok) {
+          const reportingFrom = Date.now();
+          const ids = await reportedGateIds(ctx, suite);
+          progress.reported(reportSuite(runDir, suite, ids, judged.judged, (g) => progress.gate(progressTitle(suite, g), g)));
+          reportedMs = Date.now() - reportingFrom;
+        } else {
           stopWalk = judged.stopWalk;
-          run.finishedAt = new Date().toISOString();
-          run.timings = suiteTimings(runDir, suite, undefined);
           // A stopped suite is not an error: the summary says what the stop interrupted.
           if (!stopSignal) run.error = judged.reason;
-          continue;
         }
+        run.finishedAt = new Date().toISOString();
+        run.timings = suiteTimings(runDir, suite, reportedMs);
+        continue;
       }
       const spawnedAt = Date.now();
       current = runSuiteProcess({ suite, contextPath, runDir, timeoutMs, shard, progressToStderr: options.json, repoRoot: REPO_ROOT });

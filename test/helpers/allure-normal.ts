@@ -59,9 +59,9 @@ function normalSteps(dir: string, steps: Step[] = []): NormalStep[] {
   return steps.filter((s) => !RUNNER_STEPS.has(s.name)).map((s) => ({ name: s.name, status: s.status, steps: normalSteps(dir, s.steps), attachments: normalAttachments(dir, s.attachments) }));
 }
 
-/** Every result in an allure-results folder, normalised, sorted by historyId. */
+/** Every result in an allure-results folder, normalised, sorted by historyId; absent fields left out, as in JSON. */
 export function normalAllureResults(dir: string): NormalResult[] {
-  return readdirSync(dir)
+  const results = readdirSync(dir)
     .filter((f) => f.endsWith('-result.json'))
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Result)
     .map((r) => ({
@@ -77,4 +77,5 @@ export function normalAllureResults(dir: string): NormalResult[] {
       attachments: normalAttachments(dir, r.attachments),
     }))
     .sort((a, b) => (a.historyId ?? a.name).localeCompare(b.historyId ?? b.name));
+  return JSON.parse(JSON.stringify(results)) as NormalResult[];
 }

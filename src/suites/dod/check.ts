@@ -8,6 +8,7 @@ import type { Gate, GateLabels } from '../../gates/types.js';
 import type { DodSession } from './session.js';
 import { describeError } from '../../target/objects.js';
 import type { HttpExchange } from '../../target/http.js';
+import { formatDuration } from '../../report/format.js';
 
 export const SUITE = 'dod';
 
@@ -35,16 +36,23 @@ export function gateId(key: string): string {
   return `${SUITE}/${key}`;
 }
 
-/** Judges one check; a throw becomes an `error` gate (the harness could not judge it, never a pass). */
-export async function runCheck(check: DodCheck, s: DodSession): Promise<Gate> {
+/** How long one check may take; one that hangs (an endpoint that never answers) is an error, and the next check runs. */
+export const CHECK_TIMEOUT_MS = 120_000;
+
+/** Judges one check; a throw or a timeout becomes an `error` gate (the harness could not judge it, never a pass). */
+export async function runCheck(check: DodCheck, s: DodSession, timeoutMs = CHECK_TIMEOUT_MS): Promise<Gate> {
   const labels: GateLabels = { dodGate: check.layerId, layer: check.layer, severity: 'blocker' };
   if (check.region) labels.region = check.region;
   if (check.slot) labels.slot = check.slot;
   const g = new GateRun(check.id, SUITE, check.title, labels);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<Gate>((resolve) => (timer = setTimeout(() => resolve(g.error(`could not judge ${check.layerId}: no verdict within ${formatDuration(timeoutMs)}`)), timeoutMs)));
   try {
-    return await check.judge(s, g);
+    return await Promise.race([check.judge(s, g), timedOut]);
   } catch (e) {
     return g.error(`could not judge ${check.layerId}: ${describeError(e)}`);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
