@@ -59,7 +59,7 @@ export class RegionClient {
       registerSecret(u.keyData);
       registerSecret(u.password);
     }
-    this.resolver = new ResourceResolver(this.kc);
+    this.resolver = new ResourceResolver(this.kc, (path, accept) => this.getJson(path, accept));
     this.objects = ResolvedObjectApi.over(this.kc, this.resolver);
   }
 
@@ -166,6 +166,32 @@ export class RegionClient {
           clearTimeout(timer);
           reject(e);
         });
+    });
+  }
+
+  /** A raw GET of a path on the API server (discovery in its aggregated form, which the generated clients cannot ask for). */
+  private async getJson(path: string, accept: string): Promise<unknown> {
+    const opts: https.RequestOptions = { method: 'GET', headers: { accept } };
+    await this.kc.applyToHTTPSOptions(opts);
+    this.count('GET', path);
+    return new Promise((resolve, reject) => {
+      const req = https.request(new URL(`${this.server.replace(/\/$/, '')}${path}`), { ...opts, timeout: 30_000 }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          if (res.statusCode !== 200) return reject(new Error(`GET ${path}: HTTP ${res.statusCode} ${body.slice(0, 200)}`));
+          try {
+            resolve(JSON.parse(body));
+          } catch (e) {
+            reject(new Error(`GET ${path}: the answer is not JSON (${(e as Error).message})`));
+          }
+        });
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error(`GET ${path} timed out after 30 s`)));
+      req.on('error', reject);
+      req.end();
     });
   }
 

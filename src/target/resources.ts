@@ -1,4 +1,8 @@
-/** Resource discovery: `clusterissuers.cert-manager.io` → group, preferred version, kind, scope. */
+/**
+ * Resource discovery: `clusterissuers.cert-manager.io` → group, preferred version, kind, scope.
+ * Aggregated discovery (Kubernetes ≥ 1.26: every group, version and resource in the answers to
+ * GET /api and GET /apis) where the server has it, else a request per group version, as kubectl does.
+ */
 import { NotServedError } from './errors.js';
 import { ApisApi, CoreV1Api, CustomObjectsApi, type KubeConfig, type V1APIResource } from '@kubernetes/client-node';
 
@@ -11,11 +15,42 @@ export interface ResolvedResource {
   namespaced: boolean;
 }
 
+/** An authenticated GET of a discovery path, its JSON body. */
+export type DiscoveryGet = (path: string, accept: string) => Promise<unknown>;
+
+export const AGGREGATED_DISCOVERY = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;q=0.9';
+
+/** group → its versions, preferred first, each with its resources. */
+type Discovered = Map<string, { versions: string[]; resources: Map<string, V1APIResource[]> }>;
+
+interface GroupDiscovery {
+  metadata?: { name?: string };
+  versions?: { version: string; resources?: { resource: string; responseKind?: { kind?: string }; scope?: string; singularResource?: string; verbs?: string[] }[] }[];
+}
+
+/** An APIGroupDiscoveryList as the resolver keeps it, or undefined for an older server's plain answer. */
+export function parseAggregated(...answers: unknown[]): Discovered | undefined {
+  const out: Discovered = new Map();
+  for (const a of answers) {
+    const list = a as { kind?: string; items?: GroupDiscovery[] } | undefined;
+    if (list?.kind !== 'APIGroupDiscoveryList') return undefined;
+    for (const g of list.items ?? []) {
+      const versions = g.versions ?? [];
+      out.set(g.metadata?.name ?? '', {
+        versions: versions.map((v) => v.version),
+        resources: new Map(versions.map((v) => [v.version, (v.resources ?? []).map((r) => ({ name: r.resource, kind: r.responseKind?.kind ?? '', namespaced: r.scope === 'Namespaced', singularName: r.singularResource ?? '', verbs: r.verbs ?? [] }))])),
+      });
+    }
+  }
+  return out;
+}
+
 export class ResourceResolver {
+  private aggregated?: Promise<Discovered | undefined>;
   private groups?: Promise<Map<string, string[]>>;
   private readonly lists = new Map<string, Promise<V1APIResource[]>>();
 
-  constructor(private readonly kc: KubeConfig) {}
+  constructor(private readonly kc: KubeConfig, private readonly get: DiscoveryGet) {}
 
   /** `plural[.group]` as kubectl spells it; `configmaps` is core. */
   async resolve(resource: string): Promise<ResolvedResource> {
@@ -24,6 +59,7 @@ export class ResourceResolver {
     } catch (e) {
       if (!(e instanceof NotServedError)) throw e;
       // CRDs appear while a Sovereign bootstraps: discover afresh once before calling a type unserved.
+      this.aggregated = undefined;
       this.groups = undefined;
       this.lists.clear();
       return this.lookup(resource);
@@ -41,7 +77,8 @@ export class ResourceResolver {
     const dot = resource.indexOf('.');
     const plural = dot < 0 ? resource : resource.slice(0, dot);
     const group = dot < 0 ? '' : resource.slice(dot + 1);
-    const versions = group ? (await this.groupVersions()).get(group) : ['v1'];
+    const aggregated = await this.discoverAggregated();
+    const versions = aggregated ? aggregated.get(group)?.versions : group ? (await this.groupVersions()).get(group) : ['v1'];
     if (!versions) throw new NotServedError(`API group ${group} is not served`);
     // Preferred version first; a type served only in another version of its group is still served.
     for (const version of versions) {
@@ -49,6 +86,15 @@ export class ResourceResolver {
       if (r) return { group, version, apiVersion: group ? `${group}/${version}` : version, plural, kind: r.kind, namespaced: r.namespaced };
     }
     throw new NotServedError(`${resource} is not served (no ${plural} in ${group || 'core'}/${versions.join(', ')})`);
+  }
+
+  private discoverAggregated(): Promise<Discovered | undefined> {
+    this.aggregated ??= Promise.all([this.get('/api', AGGREGATED_DISCOVERY), this.get('/apis', AGGREGATED_DISCOVERY)]).then((answers) => parseAggregated(...answers));
+    const p = this.aggregated;
+    p.catch(() => {
+      if (this.aggregated === p) this.aggregated = undefined;
+    });
+    return p;
   }
 
   private groupVersions(): Promise<Map<string, string[]>> {
@@ -66,7 +112,9 @@ export class ResourceResolver {
     return this.groups;
   }
 
-  private resources(group: string, version: string): Promise<V1APIResource[]> {
+  private async resources(group: string, version: string): Promise<V1APIResource[]> {
+    const aggregated = await this.discoverAggregated();
+    if (aggregated) return aggregated.get(group)?.resources.get(version) ?? [];
     const key = `${group}/${version}`;
     let p = this.lists.get(key);
     if (!p) {
