@@ -4,7 +4,7 @@
  * given address:port with SNI and certificate checks still against the real host name.
  */
 import { readFileSync } from 'node:fs';
-import { connect as tlsConnect, createSecureContext, rootCertificates, type PeerCertificate } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, rootCertificates, type PeerCertificate, type SecureContext } from 'node:tls';
 import { Agent, buildConnector, request, type Dispatcher } from 'undici';
 import type { ResolveRule, TargetSpec } from './types.js';
 import { redact } from '../evidence/redact.js';
@@ -43,14 +43,27 @@ export function matchRule(rules: ResolveRule[], host: string, port: number): Res
   return rules.find((r) => r.port === port && (r.host === host || (r.host.startsWith('*.') && host.endsWith(r.host.slice(1)))));
 }
 
+/**
+ * One secure context per CA for the process: building one parses the whole root bundle (~40 ms of
+ * CPU), and a walk makes an HttpClient per suite (the bench, one per sweep).
+ */
+const secureContexts = new Map<string, SecureContext>();
+
+function secureContextFor(ca: string): SecureContext {
+  let ctx = secureContexts.get(ca);
+  if (!ctx) secureContexts.set(ca, (ctx = createSecureContext({ ca: [...rootCertificates, ca] })));
+  return ctx;
+}
+
 export class HttpClient {
   readonly dispatcher: Dispatcher;
   private readonly ca?: string[];
 
   constructor(private readonly target: Pick<TargetSpec, 'resolve' | 'caFile'>) {
-    this.ca = target.caFile ? [...rootCertificates, readFileSync(target.caFile, 'utf8')] : undefined;
+    const ca = target.caFile ? readFileSync(target.caFile, 'utf8') : undefined;
+    this.ca = ca ? [...rootCertificates, ca] : undefined;
     // One secure context for every connection: parsing the root bundle per connection costs ~40 ms of CPU.
-    const connector = buildConnector({ ...(this.ca ? { secureContext: createSecureContext({ ca: this.ca }) } : {}), timeout: 10_000 });
+    const connector = buildConnector({ ...(ca ? { secureContext: secureContextFor(ca) } : {}), timeout: 10_000 });
     this.dispatcher = new Agent({
       connections: 16,
       connect: (opts, cb) => {
