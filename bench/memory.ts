@@ -39,7 +39,7 @@ export interface MemoryOptions {
 }
 
 export type Role = 'walk' | 'playwright-runner' | 'playwright-worker' | 'browser' | 'other';
-const HARNESS_ROLES: readonly Role[] = ['walk', 'playwright-runner', 'playwright-worker', 'browser'];
+export const HARNESS_ROLES: readonly Role[] = ['walk', 'playwright-runner', 'playwright-worker', 'browser'];
 
 export interface MemorySample {
   at: number;
@@ -116,22 +116,30 @@ export function trend(samples: MemorySample[], start: number, end: number, settl
   };
 }
 
-interface WalkOutcome {
+export interface WalkOutcome {
   code: number | null;
   stdout: string;
   stderrTail: string;
   samples: MemorySample[];
-  /** RSS of the sim's process tree (its Node process, PostgreSQL, nats-server), per sample. */
+  /** RSS of the sim's process tree (its Node process, PostgreSQL, nats-server), per sample; empty when the walk hosts the sim. */
   simRss: number[];
 }
 
 /** SIGINT to the walk (it reverts its faults and writes its reports), SIGKILL to its group after a grace. */
 const stopWalk = (child: ChildProcess, exited: Promise<unknown>) => stopGroup(child, exited, 'SIGINT', STOP_GRACE_MS);
 
-async function walkAndSample(o: MemoryOptions, reportDir: string, sim: SimProcess): Promise<WalkOutcome> {
-  const args = ['--max-semi-space-size=2', 'dist/cli/walk.js', '--suite', 'cutover', '--hold', String(o.holdMs), '--report-dir', reportDir, '--json', '--slot-deadline', '30s', '--settle', '2s', ...liveTestSovereignArgs(sim.target)];
+export interface SampledWalk {
+  /** Arguments of the compiled walk (after the V8 flags `npm run walk` uses). */
+  args: string[];
+  timeoutMs: number;
+  /** A sim in a process of its own, sampled apart. */
+  sim?: SimProcess;
+}
+
+/** Runs the compiled walk as a child process, sampling its process tree's memory every 2 s. */
+export async function walkAndSample(o: Omit<MemoryOptions, 'holdMs'>, w: SampledWalk): Promise<WalkOutcome> {
   // Its own process group, so a Ctrl-C reaches it through us (SIGINT, then the group if it hangs).
-  const child = spawn(process.execPath, args, { cwd: o.repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-semi-space-size=2', 'dist/cli/walk.js', ...w.args], { cwd: o.repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -143,16 +151,15 @@ async function walkAndSample(o: MemoryOptions, reportDir: string, sim: SimProces
   const simRss: number[] = [];
   const sample = () => {
     if (child.pid !== undefined && child.exitCode === null) samples.push(summarizeSample(Date.now(), child.pid, sampleTree(child.pid)));
-    simRss.push(sampleTree(sim.child.pid!).reduce((sum, p) => sum + p.rssBytes, 0));
+    if (w.sim) simRss.push(sampleTree(w.sim.child.pid!).reduce((sum, p) => sum + p.rssBytes, 0));
   };
   sample();
   const sampler = setInterval(sample, SAMPLE_MS);
-  const timeoutMs = o.holdMs + WALK_OVERHEAD_MS;
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     void stopWalk(child, exited);
-  }, timeoutMs);
+  }, w.timeoutMs);
   const onAbort = () => void stopWalk(child, exited);
   o.signal.addEventListener('abort', onAbort, { once: true });
   const progress = setInterval(() => {
@@ -162,7 +169,7 @@ async function walkAndSample(o: MemoryOptions, reportDir: string, sim: SimProces
   try {
     const code = await exited;
     o.signal.throwIfAborted();
-    if (timedOut) throw new NotMeasured(`the walk did not finish within ${timeoutMs / 60_000} min and was stopped`);
+    if (timedOut) throw new NotMeasured(`the walk did not finish within ${w.timeoutMs / 60_000} min and was stopped`);
     return { code, stdout, stderrTail: stderr, samples, simRss };
   } finally {
     clearInterval(sampler);
@@ -173,11 +180,11 @@ async function walkAndSample(o: MemoryOptions, reportDir: string, sim: SimProces
   }
 }
 
-function describeRoles(byRole: Record<Role, number>): string {
+export function describeRoles(byRole: Record<Role, number>): string {
   return HARNESS_ROLES.filter((r) => byRole[r] > 0).map((r) => `${r} ${round(byRole[r])}`).join(', ');
 }
 
-function parseSummary(stdout: string): Summary | undefined {
+export function parseSummary(stdout: string): Summary | undefined {
   try {
     return JSON.parse(stdout) as Summary;
   } catch {
@@ -194,7 +201,8 @@ export async function benchMemory(o: MemoryOptions): Promise<Figure[]> {
     });
     let walk: WalkOutcome;
     try {
-      walk = await walkAndSample(o, reportDir, sim);
+      const args = ['--suite', 'cutover', '--hold', String(o.holdMs), '--report-dir', reportDir, '--json', '--slot-deadline', '30s', '--settle', '2s', ...liveTestSovereignArgs(sim.target)];
+      walk = await walkAndSample(o, { args, timeoutMs: o.holdMs + WALK_OVERHEAD_MS, sim });
     } finally {
       await sim.stop();
     }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--only readiness,writes,memory,scaling]`: the performance figures,
+ * `npm run bench [-- --quick] [--only readiness,writes,memory,walk-memory,scaling]`: the performance figures,
  * each measured side by side in one run, written to reports/bench/<timestamp>.json and printed
  * as a table with every target and PASS/MISS. Exits 0 once the figures are out (a MISS is a
  * finding, not a crash), 2 on bad flags, 130/143 when interrupted.
@@ -11,7 +11,8 @@ import { parseCount, parseDuration } from '../src/cli/duration.js';
 import { SetupError } from '../src/target/errors.js';
 import { machine, NotMeasured, notMeasured, type Figure } from './figures.js';
 import { Lifecycle } from './lifecycle.js';
-import { benchMemory, MEMORY_TARGET, FULL_HOLD_MS, QUICK_HOLD_MS } from './memory.js';
+import { benchMemory, MEMORY_TARGET, FULL_HOLD_MS, PEAK_LIMIT_MB, QUICK_HOLD_MS } from './memory.js';
+import { benchWholeWalkMemory } from './memory-walk.js';
 import { benchReadiness, READINESS_TARGET } from './readiness.js';
 import { renderTable, writeReport, type BenchReport } from './report.js';
 import { benchScaling } from './scaling.js';
@@ -19,7 +20,7 @@ import { QUICK_SCALING_SIZES, SCALING_SIZES, TIME_PER_SLOT_FACTOR } from './scal
 import { benchWrites, WRITES_TARGET } from './writes.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BENCHES = ['readiness', 'writes', 'memory', 'scaling'] as const;
+const BENCHES = ['readiness', 'writes', 'memory', 'walk-memory', 'scaling'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface BenchArgs {
@@ -35,11 +36,11 @@ interface BenchArgs {
 
 function parseArgs(argv: string[]): BenchArgs | 'help' {
   const cmd = new Command('npm run bench --')
-    .description('Measure the harness: readiness sweep vs kubectl, write resolution, memory through a cutover hold, scaling to 2,400 slots.')
+    .description('Measure the harness: readiness sweep vs kubectl, write resolution, memory through a cutover hold and over a whole walk, scaling to 2,400 slots.')
     .option('--quick', 'smoke run: a 60 s cutover hold instead of 10 minutes, scaling at 48 and 480 slots only (also BENCH_QUICK=1)', false)
     .option('--only <list>', `comma-separated subset of ${BENCHES.join(',')}`, BENCHES.join(','))
     .option('--reps <n>', 'measured readiness runs per side (alternating)', '5')
-    .option('--hold <duration>', 'cutover hold for the memory figure (default 10m, 60s with --quick)')
+    .option('--hold <duration>', 'cutover hold for the memory figures (default 10m, 60s with --quick)')
     .option('--write-duration <duration>', 'length of each write-rate run', '5s')
     .option('--kit <file>', 'kit for the readiness figure (and the base the scaling kits replicate)', join(REPO_ROOT, 'fixtures/bootstrap-kit-48.json'))
     .option('--out <dir>', 'where the JSON report is written', join(REPO_ROOT, 'reports/bench'))
@@ -76,6 +77,7 @@ const TITLES: Record<BenchName, [id: string, title: string, target: string]> = {
   readiness: ['readiness-sweep', 'Readiness verdict: harness vs sequential kubectl', `harness ≥ ${READINESS_TARGET}× faster`],
   writes: ['write-resolution', 'Node writer rate and spacing', WRITES_TARGET],
   memory: ['memory-cutover-hold', 'Harness RSS through a cutover hold', MEMORY_TARGET],
+  'walk-memory': ['memory-whole-walk', 'Harness RSS peak over a whole npm run walk', `< ${PEAK_LIMIT_MB} MB throughout`],
   scaling: ['scaling-time-per-slot', 'Readiness sweep time per slot at 48 / 480 / 2,400 slots', `time per slot at the largest size ≤ ${TIME_PER_SLOT_FACTOR}× at 48; memory at most linear; walk overhead at 480 ≤ 6 s`],
 };
 
@@ -103,6 +105,9 @@ async function main(argv: string[]): Promise<number> {
             break;
           case 'memory':
             figures.push(...(await benchMemory({ holdMs: args.holdMs, repoRoot: REPO_ROOT, signal, log })));
+            break;
+          case 'walk-memory':
+            figures.push(...(await benchWholeWalkMemory({ holdMs: args.holdMs, repoRoot: REPO_ROOT, signal, log })));
             break;
           case 'scaling':
             figures.push(...(await benchScaling({ sizes: args.quick ? QUICK_SCALING_SIZES : SCALING_SIZES, baseKitPath: args.kit, signal, log })));
