@@ -163,5 +163,5 @@ function targetSpec(ctx: SimContext, world: World): TargetSpec {
 
 /** What a walk of regions that share loopback cannot show (as root, where namespaces can be made, they are hosts of their own). */
 function loopbackCaveat(reason: string | undefined): string {
-  return `the embedded Sovereign's regions share loopback (${reason ?? 'no reason given'}): egress blocks are enforced by each region's egress proxy, not by the kernel, and a killed region refuses connections at once instead of leaving them unanswered`;
+  return `the embedded Sovereign's regions share loopback (${reason ?? 'no reason given'}): egress blocks are enforced by each region's egress proxy, not by the kernel, and a killed region refuses connections at once instead of leaving them unanswered, and is never powered on again (no rejoin is judged)`;
 }

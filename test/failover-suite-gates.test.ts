@@ -75,9 +75,10 @@ async function judge(r: FailoverResult): Promise<Map<string, Gate>> {
   return new Map((await failoverGates(harness(), r)).map((g) => [g.id, g]));
 }
 
-test('a clean run passes every gate, with the writer, the kill and the RTO in the reasons', async () => {
+test('a clean run passes every gate, with the writer, the kill and the RTO in the reasons; a kill with no heal leaves no rejoin to judge', async () => {
   const g = await judge(run({}));
-  assert.deepEqual([...g.values()].map((x) => x.status), Array(7).fill('passed'));
+  assert.deepEqual([...g.values()].map((x) => x.status), [...Array(7).fill('passed'), 'skipped']);
+  assert.equal(g.get(ids.rejoin)!.reason, 'the process-signal kill has no heal (none: killed processes are not restarted by the harness; their owner restarts them): no region comes back to rejoin');
   assert.match(g.get(ids.rto)!.reason, /^RTO 805ms \(kill → first acknowledgement from the recovered service\) within 30s; clients saw no acknowledgement for 900ms; the platform promoted 700ms after the kill/);
   assert.match(g.get(ids.preconditions)!.reason, /writer: Node writer over HTTP/);
   assert.equal(g.get(ids.rto)!.evidence[0]?.kind, 'svg');
@@ -206,4 +207,57 @@ test('the timeline stacks acknowledged and errored writes per 100 ms and marks t
   assert.deepEqual(layers[1].map((m) => m.label), ['Continuum FailedOver']);
   assert.deepEqual(layers[2].map((m) => [m.label, m.t]), [['kill (process-signal)', 0]]);
   assert.deepEqual(layers[3].map((m) => [m.label, m.t]), [['promoted', 0.7]]);
+});
+
+const HEAL_AT = KILL_AT + 20_000;
+
+/** A power-off healed by powering the servers back on, and what the platform reported after. */
+function healed(rejoin: Partial<NonNullable<FailoverResult['rejoin']>>): FailoverResult {
+  const r = run({});
+  const plan = { ...r.kill!.plan, actuator: 'hcloud' as const, strength: 'full' as const, heal: 'power on fsn-cp-1 (40000000)', revert: [{ kind: 'hcloud-power-on' as const, servers: [{ id: 40_000_000, name: 'fsn-cp-1' }] }] };
+  return {
+    ...r,
+    kill: { ...r.kill!, plan },
+    rejoin: {
+      region: 'hz-fsn-rtz-prod',
+      survivor: 'hz-hel-rtz-prod',
+      healedAt: HEAL_AT,
+      windowMs: 60_000,
+      back: { at: HEAL_AT + 4_000, how: 'its API server answered again (first watch event: continuum-phase sw-counter/sw-counter)' },
+      replicating: { at: HEAL_AT + 9_000, how: 'CNPGPair sw-counter/sw-counter in hz-hel-rtz-prod: phase Streaming, streaming, primary hz-hel-rtz-prod' },
+      healedCluster: { object: 'sw-counter/sw-counter-fsn', replica: true, at: HEAL_AT + 5_000 },
+      lastSeen: ['CNPGPair sw-counter/sw-counter in hz-hel-rtz-prod: phase Degraded, streaming false, primary hz-hel-rtz-prod'],
+      ...rejoin,
+    },
+  };
+}
+
+test('the rejoin gate: passes with the times of the events that prove it; fails naming what is missing (not back, back but not replicating, two primaries)', async () => {
+  const pass = (await judge(healed({}))).get(ids.rejoin)!;
+  assert.equal(pass.status, 'passed');
+  assert.equal(pass.reason, 'hz-fsn-rtz-prod back 4s after the power-on (its API server answered again (first watch event: continuum-phase sw-counter/sw-counter)); its Cluster sw-counter/sw-counter-fsn a replica; streaming from the new primary hz-hel-rtz-prod 9s after the power-on (CNPGPair sw-counter/sw-counter in hz-hel-rtz-prod: phase Streaming, streaming, primary hz-hel-rtz-prod)');
+  assert.deepEqual([pass.metrics?.backMs, pass.metrics?.rejoinMs], [4_000, 9_000]);
+
+  const notBack = (await judge(healed({ back: undefined, replicating: undefined, healedCluster: undefined }))).get(ids.rejoin)!;
+  assert.equal(notBack.status, 'failed');
+  assert.match(notBack.reason, /^not back: hz-fsn-rtz-prod's API server did not answer within 60s after the power-on at .*; last reported: CNPGPair sw-counter\/sw-counter in hz-hel-rtz-prod: phase Degraded, streaming false/);
+
+  const idle = (await judge(healed({ replicating: undefined }))).get(ids.rejoin)!;
+  assert.equal(idle.status, 'failed');
+  assert.match(idle.reason, /^back but not replicating: hz-fsn-rtz-prod is back \(4s after the power-on, its Cluster sw-counter\/sw-counter-fsn in replica mode\), but hz-hel-rtz-prod reported no replica streaming from it within .* after the power-on; last reported: CNPGPair .* streaming false/);
+  assert.equal(idle.metrics?.rejoinMs, null);
+
+  const two = (await judge(healed({ replicating: undefined, healedCluster: { object: 'sw-counter/sw-counter-fsn', replica: false, at: HEAL_AT + 4_000 } }))).get(ids.rejoin)!;
+  assert.equal(two.status, 'failed');
+  assert.match(two.reason, /^two primaries: hz-fsn-rtz-prod is back \(4s after the power-on\) and its Cluster sw-counter\/sw-counter-fsn is still a primary \(not in replica mode, as of .*\) while hz-hel-rtz-prod is primary; nothing streams from the new primary/);
+
+  const r = healed({});
+  const failedHeal = (await judge({ ...r, kill: { ...r.kill!, healError: 'hcloud POST /servers/40000000/actions/poweron: HTTP 401 (unable to authenticate)' } })).get(ids.rejoin)!;
+  assert.equal(failedHeal.status, 'blocked');
+  assert.equal(failedHeal.rootCause, ids.kill);
+
+  const unpromoted = (await judge({ ...r, history: { ...r.history, events: r.history.events.filter((e) => e.event !== 'promoted') } })).get(ids.rejoin)!;
+  assert.equal(unpromoted.status, 'blocked', 'failover:none: the old primary comes back as the only primary, nothing to rejoin');
+  assert.equal(unpromoted.rootCause, ids.rto);
+  assert.equal(unpromoted.reason, 'no promotion was observed: there is no new primary to rejoin');
 });

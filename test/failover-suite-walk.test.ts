@@ -1,6 +1,6 @@
 /**
- * The failover suite end to end as `npm run walk -- --suite failover` runs it: Playwright
- * project, one test per gate, summary.json, the timeline rendered for the report, exit code.
+ * The failover suite end to end as `npm run walk -- --suite failover` runs it: judged and
+ * reported in the walk's process, summary.json, the timeline rendered for the report, exit code.
  * Drives runWalk with the embedded Sovereign's target as cli/walk.ts does for `--target sim`; one
  * world serves the file, each walk with the data plane its `--sim-fault`s ask for. The walk that
  * powers the primary region off comes last. The world's regions share loopback here (the other
@@ -65,7 +65,7 @@ test('walk --suite failover --sim-fault replication:async-detached --kill-mode c
 });
 
 // Last: the primary region stays dead until the world stops.
-test('walk --suite failover on the healthy sim, the primary region powered off: exit 0, seven gates passed, the timeline rendered', async () => {
+test('walk --suite failover on the healthy sim, the primary region powered off: exit 0, seven gates passed and the rejoin skipped (no heal on loopback), the timeline rendered', async () => {
   const { code, summary, runDir } = await walk([], { regionKilled: true });
   assert.equal(code, 0, JSON.stringify(summary.gates.map((g) => `${g.id}: ${g.status} ${g.reason}`), null, 1));
   assert.equal(summary.verdict, 'pass');
@@ -75,9 +75,13 @@ test('walk --suite failover on the healthy sim, the primary region powered off: 
     'failover/continuum-reported-rto-matches',
     'failover/d31-rto',
     'failover/d31-zero-acknowledged-writes-lost',
+    'failover/healed-region-rejoins-as-replica',
     'failover/preconditions',
     'failover/region-kill',
   ]);
+  const rejoin = summary.gates.find((g) => g.id === 'failover/healed-region-rejoins-as-replica');
+  assert.equal(rejoin?.status, 'skipped', 'on loopback the killed region is never powered on');
+  assert.match(rejoin?.reason ?? '', /^the process-signal kill has no heal/);
   assert.match(summary.gates.find((g) => g.id === 'failover/region-kill')?.reason ?? '', /via process-signal .*SIGKILL → (group \d+, ){7,}group \d+; heal: none/);
   assert.match(summary.caveats?.join('\n') ?? '', /regions share loopback \(SW_SIM_NETWORK=loopback\): .*a killed region refuses connections at once instead of leaving them unanswered/);
   const timeline = summary.timelines.find((t) => t.id === 'failover/timeline');

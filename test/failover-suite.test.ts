@@ -5,7 +5,9 @@
  * RTO is caught; an unhealthy pair blocks the kill; the interlock refuses a live non-test
  * Sovereign. One world serves the file, each test with its own data plane: the scenarios that do
  * not need the region gone kill the primary's database by CNPG fencing (--kill-mode cnpg-fence,
- * healed after), and the region kill comes last. No process outlives a test.
+ * healed after), and the region kill comes last (on loopback the region stays dead; as hosts it is
+ * powered back on through the Hetzner Cloud API model and must rejoin as a replica, and
+ * heal:no-rejoin must fail that gate). No process outlives a test.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -57,7 +59,7 @@ type Kill = 'cnpg-fence' | 'partition' | 'region';
 async function walkFailover(
   faults: string[],
   kill: Kill,
-  opts: { rtoMs?: number; writer?: FailoverRunOptions['writer']; adjust?: (t: TargetSpec) => TargetSpec; before?: (target: TargetSpec) => Promise<void>; afterWalk?: (dp: InstalledDataplane) => Promise<void> } = {},
+  opts: { rtoMs?: number; writer?: FailoverRunOptions['writer']; timing?: FailoverRunOptions['timing']; adjust?: (t: TargetSpec) => TargetSpec; before?: (target: TargetSpec) => Promise<void>; afterWalk?: (dp: InstalledDataplane) => Promise<void> } = {},
 ): Promise<Walked> {
   const dp = await installDataplaneFor(sim, faults);
   const target = opts.adjust ? opts.adjust(dp.target) : dp.target;
@@ -71,16 +73,20 @@ async function walkFailover(
   const h = new Harness(ctx);
   try {
     await opts.before?.(target);
-    const gates = await runFailoverSuite(h, { writer: opts.writer, ledger });
+    const gates = await runFailoverSuite(h, { writer: opts.writer, ledger, timing: opts.timing });
     await opts.afterWalk?.(dp);
     return { gates: new Map(gates.map((g) => [g.id, g])), runDir, ids: failoverGateIds(), ledger };
   } finally {
     await h.close();
     if (kill === 'partition') replug(sim, PRIMARY);
-    // A dead primary region can no longer delete anything; the world goes with it.
-    await (kill === 'region' ? dp.stop() : dp.remove());
+    // A dead primary region (on loopback nothing powers it on) can no longer delete anything; the world goes with it.
+    await (kill === 'region' && !hosts() ? dp.stop() : dp.remove());
     assert.deepEqual(dataplaneLeftovers(), [], 'no postgres or counter app outlives its data plane');
   }
+}
+
+function hosts(): boolean {
+  return sim.ctx.world.networking.mode === 'netns';
 }
 
 function gate(w: Walked, id: string): Gate {
@@ -172,7 +178,8 @@ test('failover:slow:4000 with continuum:misreport: the RTO passes but the report
 
 test('direct SQL path (no counter URL): the Node SQL writer, zero loss', async () => {
   const w = await walkFailover([], 'cnpg-fence', { adjust: (t) => ({ ...t, counterUrl: undefined }) });
-  assert.deepEqual(Object.values(statuses(w)), Array(7).fill('passed'), JSON.stringify([...w.gates.values()].map((g) => `${g.id}: ${g.reason}`), null, 1));
+  assert.deepEqual(Object.values(statuses(w)), [...Array(7).fill('passed'), 'skipped'], JSON.stringify([...w.gates.values()].map((g) => `${g.id}: ${g.reason}`), null, 1));
+  assert.equal(gate(w, w.ids.rejoin).reason, 'the cnpg-fence kill (weakest) powered nothing off: no region comes back to rejoin');
   assert.match(gate(w, w.ids.preconditions).reason, /writer: Node writer into counter@127\.0\.0\.1:\d+\/counter \(sw-counter-rw\)/);
   assert.match(gate(w, w.ids.loss).reason, /rows read by SELECT key, id FROM sw_counter/);
 });
@@ -189,28 +196,55 @@ test('partition:<region> (regions as hosts): the primary cut off with its proces
       primaryAlive = dataplaneLeftovers().filter((line) => line.includes('sw-counter-fsn'));
     },
   });
-  assert.deepEqual(Object.values(statuses(w)), Array(7).fill('passed'), JSON.stringify([...w.gates.values()].map((g) => `${g.id}: ${g.status} ${g.reason}`), null, 1));
+  assert.deepEqual(Object.values(statuses(w)), [...Array(7).fill('passed'), 'skipped'], JSON.stringify([...w.gates.values()].map((g) => `${g.id}: ${g.status} ${g.reason}`), null, 1));
+  assert.equal(gate(w, w.ids.rejoin).reason, 'the command kill (isolation) powered nothing off: no region comes back to rejoin');
   assert.match(gate(w, w.ids.kill).reason, new RegExp(`${PRIMARY} down at .* via command — isolation, not a power-off \\(observed .* later: write w1-\\d+ sent after the kill was refused \\(timeout after \\d+ms\\)\\): .*region-power cut \\S+ → link \\S+ pulled; processes left running`));
   assert.ok(primaryAlive.length > 0, 'the partitioned primary\'s postmaster was still running after the walk');
   assert.equal(gate(w, w.ids.loss).metrics?.lost, 0);
 });
 
-// Last: the primary region stays dead until the world stops.
-test('healthy pair, the whole primary region powered off: zero acknowledged writes lost, RTO measured and within 30 s, the Continuum agrees; k6 writer where one is installed, evidence and timeline', async () => {
+const SERVERS = ['fsn-cp-1', 'fsn-w-1', 'fsn-w-2', 'fsn-w-3'].map((name, i) => `${name} \\(${40_000_000 + i}\\)`).join(', ');
+
+test('heal:no-rejoin (regions as hosts): the powered-off region boots again but its instance never streams; the rejoin gate fails naming it, the others pass', async (t) => {
+  if (!hosts()) {
+    t.skip(`the regions share loopback (${sim.ctx.world.networking.reason}): a killed region is never powered on`);
+    return;
+  }
+  const w = await walkFailover(['heal:no-rejoin'], 'region', { writer: 'node', timing: { rejoinMs: 40_000 } });
+  const rejoin = gate(w, w.ids.rejoin);
+  assert.equal(rejoin.status, 'failed');
+  assert.match(rejoin.reason, new RegExp(`^back but not replicating: ${PRIMARY} is back \\(\\d+(\\.\\d+)?m?s after the power-on, its Cluster sw-counter/sw-counter-fsn in replica mode\\), but hz-hel-rtz-prod reported no replica streaming from it within 40s after the power-on; last reported: CNPGPair sw-counter/sw-counter in hz-hel-rtz-prod: phase Degraded, streaming false, primary hz-hel-rtz-prod; Continuum sw-counter/sw-counter in hz-hel-rtz-prod: phase FailedOver`));
+  assert.equal(rejoin.metrics?.rejoinMs, null);
+  assert.deepEqual(Object.values(statuses(w)).slice(0, 7), Array(7).fill('passed'), JSON.stringify([...w.gates.values()].map((g) => `${g.id}: ${g.status} ${g.reason}`), null, 1));
+  assert.deepEqual(w.ledger.open(), [], 'the servers were powered back on');
+});
+
+// Last: on loopback the primary region stays dead until the world stops.
+test('healthy pair, the whole primary region powered off: zero acknowledged writes lost, RTO measured and within 30 s, the Continuum agrees; as hosts the region is powered on again and rejoins as a replica; k6 writer where one is installed, evidence and timeline', async () => {
   const k6 = await findK6();
   const w = await walkFailover([], 'region');
   const { ids } = w;
-  assert.deepEqual(Object.values(statuses(w)), Array(7).fill('passed'), JSON.stringify([...w.gates.values()].map((g) => `${g.id}: ${g.status} ${g.reason}`), null, 1));
+  const all = JSON.stringify([...w.gates.values()].map((g) => `${g.id}: ${g.status} ${g.reason}`), null, 1);
+  assert.deepEqual(Object.values(statuses(w)), [...Array(7).fill('passed'), hosts() ? 'passed' : 'skipped'], all);
   assert.equal(ids.rto, 'failover/d31-rto');
   assert.equal(gate(w, ids.rto).title, 'D31 RTO ≤ 30s');
   assert.match(gate(w, ids.preconditions).reason, k6 ? /writer: k6 \(.*\) over HTTP to https:\/\/counter\.sim\.sovereign-walk\.test/ : /writer: Node writer over HTTP to https:\/\/counter\.sim\.sovereign-walk\.test \(no k6 binary on PATH/);
-  // Regions as hosts: the power switch pulls the link first, so the first write after the kill times out; on loopback a refusal.
+  // Regions as hosts: the servers are powered off through the Hetzner Cloud API, which pulls the link first, so the first write after the kill times out; on loopback a refusal.
   assert.match(
     gate(w, ids.kill).reason,
-    sim.ctx.world.networking.mode === 'netns'
-      ? new RegExp(`${PRIMARY} down at .* via command \\(observed .* later: write \\S+ sent after the kill was refused \\(timeout after \\d+ms\\)\\): .*region-power off \\S+ \\S+ → link \\S+ pulled; every process of \\S+ killed; heal: none`)
+    hosts()
+      ? new RegExp(`${PRIMARY} down at .* via hcloud \\(observed .* later: write \\S+ sent after the kill was refused \\(timeout after \\d+ms\\)\\): powered off ${SERVERS}; heal: power on ${SERVERS}$`)
       : new RegExp(`${PRIMARY} down at .* via process-signal \\(observed .* later: .*\\): SIGKILL → (group \\d+, ){7,}group \\d+; heal: none`),
   );
+  const rejoin = gate(w, ids.rejoin);
+  if (hosts()) {
+    assert.match(rejoin.reason, new RegExp(`^${PRIMARY} back \\d+(\\.\\d+)?m?s after the power-on \\(its API server answered again .*\\); its Cluster sw-counter/sw-counter-fsn a replica; streaming from the new primary hz-hel-rtz-prod \\d+(\\.\\d+)?m?s after the power-on \\(CNPGPair sw-counter/sw-counter in hz-hel-rtz-prod: phase Streaming, streaming, primary hz-hel-rtz-prod\\)$`));
+    const { backMs, rejoinMs } = rejoin.metrics ?? {};
+    assert.ok(typeof backMs === 'number' && typeof rejoinMs === 'number' && rejoinMs >= backMs, `back ${backMs} ms, rejoined ${rejoinMs} ms after the power-on`);
+    process.stderr.write(`RTO ${gate(w, ids.rto).metrics?.rtoMs} ms; lost ${gate(w, ids.loss).metrics?.lost} of ${gate(w, ids.loss).metrics?.acknowledged}; back ${backMs} ms and rejoined ${rejoinMs} ms after the power-on\n`);
+  } else {
+    assert.match(rejoin.reason, /^the process-signal kill has no heal/);
+  }
   const rto = gate(w, ids.rto);
   const rtoMs = rto.metrics?.rtoMs;
   assert.ok(typeof rtoMs === 'number' && rtoMs > 0 && rtoMs < LEASE.ttlMs + 5_000, `RTO ${rtoMs} ms (the embedded Continuum's lease: ${LEASE.ttlMs} ms)`);
@@ -225,6 +259,10 @@ test('healthy pair, the whole primary region powered off: zero acknowledged writ
   const history = await readHistoryFile(join(w.runDir, 'failover', 'history.ndjson'));
   const events = history.events.map((e) => e.event);
   for (const e of ['continuum-phase', 'kill', 'promoted', 'continuum-switchover', 'heal']) assert.ok(events.includes(e), `history has a ${e} event`);
+  if (hosts()) {
+    const heal = history.events.find((e) => e.event === 'heal')!;
+    assert.ok(history.events.some((e) => e.event === 'cnpgpair' && e.at > heal.at && e.streaming === true && e.currentPrimaryRegion === 'hz-hel-rtz-prod'), 'the streaming replica on the timeline after the heal, as the watch saw it');
+  }
   const kill = history.events.find((e) => e.event === 'kill')!;
   const promoted = history.events.find((e) => e.event === 'promoted')!;
   assert.ok(promoted.at > kill.at, 'promotion after the kill on one timeline');

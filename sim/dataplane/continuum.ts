@@ -236,7 +236,6 @@ export class ContinuumController {
     this.phase = 'FailedOver';
     this.failedOver = true;
     this.syncPending = !faults.asyncDetached;
-    this.lastRenewAt = promotedAt;
     // The lease is the promoted primary's now: the next probes go to it.
     void this.probe?.end().catch(() => {});
     this.probe = undefined;
@@ -247,6 +246,7 @@ export class ContinuumController {
     const rpoMs = faults.misreport || this.lastSync ? 0 : Math.max(0, this.lastRenewAt - (replayedAt ?? this.lastRenewAt));
     const lastSwitchover = { at: at(promotedAt), from, to, reason: 'lease-loss', rtoObserved: goDuration(rtoMs), rpoObserved: goDuration(rpoMs), initiatedBy: 'auto-failover' };
     this.lastSwitchover = lastSwitchover;
+    this.lastRenewAt = promotedAt;
     this.lastWriteAt = Date.now();
     this.write(
       [survivor],

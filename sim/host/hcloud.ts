@@ -80,6 +80,7 @@ type Requirement = (labels: Record<string, string>) => boolean;
 
 /** Hetzner Cloud's label selector: `k=v`, `k==v`, `k!=v`, `k`, `!k`, `k in (a,b)`, `k notin (a,b)`, comma-separated. */
 export function parseLabelSelector(selector: string): Requirement[] {
+  if (!selector.trim()) return [];
   const terms: string[] = [];
   let depth = 0;
   let current = '';
@@ -209,8 +210,7 @@ export async function startHcloudModel(opts: { sovereign: string; regions: Hclou
       } catch (err) {
         return fail(res, 400, 'invalid_input', (err as Error).message);
       }
-      const selector = url.searchParams.get('label_selector');
-      const all = [...servers.values()].filter((s) => !selector || match.every((r) => r(s.labels)));
+      const all = [...servers.values()].filter((s) => match.every((r) => r(s.labels)));
       const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Number(url.searchParams.get('per_page') ?? DEFAULT_PER_PAGE) || DEFAULT_PER_PAGE));
       const lastPage = Math.max(1, Math.ceil(all.length / perPage));
       const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);

@@ -1,7 +1,8 @@
 /**
  * The failover suite's gates, judged from one run (run.ts): preconditions, the region kill, D31
- * zero loss and RTO, the integrity of acknowledged writes, and whether the Continuum's own
- * rtoObserved / rpoObserved agree with what the clients saw.
+ * zero loss and RTO, the integrity of acknowledged writes, whether the Continuum's own
+ * rtoObserved / rpoObserved agree with what the clients saw, and whether the healed region
+ * rejoins as a replica.
  */
 import { checkHistory } from '../../failover/checker.js';
 import { parseReportedDuration } from '../../failover/observe.js';
@@ -46,7 +47,8 @@ export async function failoverGates(h: FailoverHarness, r: FailoverResult): Prom
   const intact = new GateRun(ids.intact, SUITE, titles.intact, { dodGate: 'D31', severity: 'critical', region: primary }, [ids.loss]);
   const reportedRto = new GateRun(ids.reportedRto, SUITE, titles.reportedRto, { dodGate: 'D31', severity: 'normal' }, [ids.kill]);
   const reportedRpo = new GateRun(ids.reportedRpo, SUITE, titles.reportedRpo, { dodGate: 'D31', severity: 'normal' }, [ids.kill, ids.loss]);
-  const all = [pre, kill, loss, rto, intact, reportedRto, reportedRpo];
+  const rejoin = new GateRun(ids.rejoin, SUITE, titles.rejoin, { dodGate: 'D31', severity: 'critical', region: primary }, [ids.kill]);
+  const all = [pre, kill, loss, rto, intact, reportedRto, reportedRpo, rejoin];
   for (const s of r.precondition.steps) pre.addStep(s);
   if (r.evidence.history) pre.attach(r.evidence.history);
   if (r.evidence.testRun) pre.attach(r.evidence.testRun);
@@ -201,5 +203,36 @@ export async function failoverGates(h: FailoverHarness, r: FailoverResult): Prom
       else gates.push(diff > tol ? reportedRpo.fail(`${text}: off by ${formatMs(diff)}, more than the ${formatMs(tol)} tolerance`) : reportedRpo.pass(`${text} (within ${formatMs(tol)})`));
     }
   }
+  gates.push(rejoinGate(rejoin, r, k, promoted !== undefined));
   return gates;
+}
+
+/** The healed region back, its pair Cluster a replica, and the survivor reporting it streaming from the new primary. */
+function rejoinGate(g: GateRun, r: FailoverResult, k: NonNullable<FailoverResult['kill']>, promoted: boolean): Gate {
+  const j = r.rejoin;
+  if (!j) {
+    const why = k.plan.strength !== 'full' ? `the ${k.plan.actuator} kill (${k.plan.strength}) powered nothing off` : `the ${k.plan.actuator} kill has no heal (${k.plan.heal})`;
+    return g.skip(`${why}: no region comes back to rejoin`);
+  }
+  if (k.healError) return g.block(`${SUITE}/region-kill`, `the heal failed: ${k.healError}`);
+  if (!promoted) return g.block(`${SUITE}/d31-rto`, 'no promotion was observed: there is no new primary to rejoin');
+  if (!j.healedAt) return g.error(`${j.region} was not healed (the run stopped first)`);
+  const after = (at: number) => `${formatMs(Math.max(0, at - j.healedAt))} after the power-on`;
+  g.metric('backMs', j.back ? j.back.at - j.healedAt : null);
+  g.metric('rejoinMs', j.replicating ? j.replicating.at - j.healedAt : null);
+  if (j.back) g.addStep({ name: `${j.region} back`, status: 'passed', startedAt: iso(j.healedAt), finishedAt: iso(j.back.at), detail: j.back.how });
+  if (j.replicating) g.addStep({ name: `replica streaming from ${j.survivor}`, status: 'passed', startedAt: iso(j.healedAt), finishedAt: iso(j.replicating.at), detail: j.replicating.how });
+  const seen = j.lastSeen.length ? `; last reported: ${j.lastSeen.join('; ')}` : '';
+  const window = formatMs(j.windowMs);
+  const error = j.error ? ` (${j.error})` : '';
+  if (!j.back) return g.fail(`not back: ${j.region}'s API server did not answer within ${window} after the power-on at ${iso(j.healedAt)}${error}${seen}`);
+  const cluster = j.healedCluster;
+  if (cluster && !cluster.replica) {
+    return g.fail(`two primaries: ${j.region} is back (${after(j.back.at)}) and its Cluster ${cluster.object} is still a primary (not in replica mode, as of ${iso(cluster.at)}) while ${j.survivor} is primary${j.replicating ? '' : '; nothing streams from the new primary'}${seen}`);
+  }
+  if (!j.replicating) {
+    return g.fail(`back but not replicating: ${j.region} is back (${after(j.back.at)}${cluster ? `, its Cluster ${cluster.object} in replica mode` : ''}), but ${j.survivor} reported no replica streaming from it within ${window} after the power-on${error}${seen}`);
+  }
+  if (!cluster) return g.fail(`${j.region} is back and something streams from ${j.survivor}, but ${j.region} reported no pair Cluster in replica mode within ${window}${seen}`);
+  return g.pass(`${j.region} back ${after(j.back.at)} (${j.back.how}); its Cluster ${cluster.object} a replica; streaming from the new primary ${j.survivor} ${after(j.replicating.at)} (${j.replicating.how})`);
 }

@@ -16,6 +16,7 @@ export interface FailoverGateIds {
   intact: string;
   reportedRto: string;
   reportedRpo: string;
+  rejoin: string;
 }
 
 export function failoverGateIds(): FailoverGateIds {
@@ -27,6 +28,7 @@ export function failoverGateIds(): FailoverGateIds {
     intact: `${SUITE}/acknowledged-writes-intact`,
     reportedRto: `${SUITE}/continuum-reported-rto-matches`,
     reportedRpo: `${SUITE}/continuum-reported-rpo-matches`,
+    rejoin: `${SUITE}/healed-region-rejoins-as-replica`,
   };
 }
 
@@ -40,5 +42,6 @@ export function failoverGateTitles(options: Pick<WalkOptions, 'rtoMs'>): Failove
     intact: 'Acknowledged writes are intact on the survivor',
     reportedRto: 'The RTO Continuum reports matches what clients saw',
     reportedRpo: 'The RPO Continuum reports matches what clients lost',
+    rejoin: 'The healed region rejoins as a replica streaming from the new primary',
   };
 }

@@ -1,7 +1,9 @@
 /**
  * The failover flow (D31): check the pair is healthy, write at a constant rate, kill the primary
  * region through the fault ledger, keep writing until writes are acknowledged again (plus a
- * tail) or the window closes, read what the survivor holds, heal, and judge the history.
+ * tail) or the window closes, read what the survivor holds, heal, and judge the history. After
+ * the heal of a power-off, wait (bounded) for the platform to report the healed region's
+ * instance as a replica streaming from the new primary.
  *
  * Every write and every platform transition lands in one history (NDJSON, crash-safe on disk
  * while the run goes) with the time of the event that proves it: the acknowledgement, the watch
@@ -36,9 +38,11 @@ export interface FailoverTiming {
   tailMs: number;
   /** The post-kill window is the RTO threshold plus this. */
   windowExtraMs: number;
+  /** After the heal of a power-off: how long the healed region has to be reported streaming again. */
+  rejoinMs: number;
 }
 
-export const DEFAULT_TIMING: FailoverTiming = { warmupMs: 5_000, tailMs: 2_000, windowExtraMs: 10_000 };
+export const DEFAULT_TIMING: FailoverTiming = { warmupMs: 5_000, tailMs: 2_000, windowExtraMs: 10_000, rejoinMs: 120_000 };
 const FINAL_READ_MS = 10_000;
 const FINAL_READ_NO_SURVIVOR_MS = 3_000;
 
@@ -73,6 +77,24 @@ export interface KillReport {
   healError?: string;
 }
 
+/** What the platform reported after the heal of a power-off, each time from the watch event that shows it. */
+export interface RejoinReport {
+  /** The healed region and the surviving region that is primary now. */
+  region: string;
+  survivor: string;
+  healedAt: number;
+  windowMs: number;
+  /** The healed region's API server serving again: its first watch event. */
+  back?: { at: number; how: string };
+  /** The survivor's CNPGPair reporting a replica streaming from the survivor. */
+  replicating?: { at: number; how: string };
+  /** The healed region's pair Cluster, as last reported there (replica mode or not). */
+  healedCluster?: { object: string; replica: boolean; at: number };
+  /** The survivor's pair and Continuum as last reported, for a failure's reason. */
+  lastSeen: string[];
+  error?: string;
+}
+
 export interface FailoverResult {
   precondition: Precondition;
   /** Why failover was not walked at all (the target's DR controller is not installed): every gate is skipped. */
@@ -87,6 +109,8 @@ export interface FailoverResult {
   final?: FinalRead;
   finalError?: string;
   verdict?: Verdict;
+  /** After the heal of a power-off (a kill of strength `full` with heal steps). */
+  rejoin?: RejoinReport;
   /** The switchover the Continuum reported after the kill. */
   switchover?: Switchover & { object: string; region: string };
   continuumObserved: boolean;
@@ -164,6 +188,58 @@ async function apiDown(client: RegionClient): Promise<string | undefined> {
   }
 }
 
+const REJOIN_POLL_MS = 200;
+/** A watch of the healed region that has not started by then is abandoned and tried again. */
+const REJOIN_ATTEMPT_MS = 5_000;
+
+function latestOf(o: FailoverObserver, resource: typeof CNPGPAIR_RESOURCE | typeof CONTINUUM_RESOURCE, region: string): string | undefined {
+  const x = o.objects(resource).find((c) => c.region === region);
+  if (!x) return undefined;
+  const s = x.obj.status ?? {};
+  return resource === CNPGPAIR_RESOURCE
+    ? `CNPGPair ${x.object} in ${region}: phase ${phaseOf(x)}, streaming ${String(s.streaming ?? 'unknown')}, primary ${String(s.currentPrimaryRegion ?? 'unknown')}`
+    : `Continuum ${x.object} in ${region}: phase ${phaseOf(x)}, primary ${String(s.primaryRegion ?? 'unknown')}, standby available ${String(s.standbyAvailable ?? 'unknown')}`;
+}
+
+/**
+ * Waits until the survivor's CNPGPair reports a replica streaming from it and the healed region's
+ * pair Cluster is in replica mode, or the window closes. The healed region is watched once its API
+ * server answers again; every time in the report is a watch event's.
+ */
+async function awaitRejoin(report: RejoinReport, healed: RegionClient, observer: FailoverObserver, emit: (e: HistoryEvent) => void): Promise<void> {
+  const deadline = report.healedAt + report.windowMs;
+  let watching: FailoverObserver | undefined;
+  const onHealed = (e: HistoryEvent): void => {
+    emit(e);
+    report.back ??= { at: e.at, how: `its API server answered again (first watch event: ${e.event}${typeof e.object === 'string' ? ` ${e.object}` : ''})` };
+    if (e.event === 'cnpg-cluster' && typeof e.object === 'string') report.healedCluster = { object: e.object, replica: e.replica === true, at: e.at };
+  };
+  let problem: string | undefined;
+  try {
+    while (Date.now() < deadline) {
+      if (!watching) {
+        const starting = FailoverObserver.start([healed], onHealed).catch((err: unknown) => {
+          problem = describeError(err);
+          return undefined;
+        });
+        const started = await Promise.race([starting, sleep(Math.min(REJOIN_ATTEMPT_MS, Math.max(0, deadline - Date.now()))).then(() => undefined)]);
+        // Right after a boot the API server may not serve the CRDs yet: watched only once it serves all three.
+        if (started && !started.notServed.length) watching = started;
+        else if (started) {
+          problem = `not served yet: ${started.notServed.join('; ')}`;
+          started.stop();
+        } else void starting.then((o) => o?.stop());
+      }
+      if (report.replicating && report.healedCluster?.replica) break;
+      await sleep(REJOIN_POLL_MS);
+    }
+  } finally {
+    watching?.stop();
+    if (!watching && problem) report.error = problem;
+    report.lastSeen = [latestOf(observer, CNPGPAIR_RESOURCE, report.survivor), latestOf(observer, CONTINUUM_RESOURCE, report.survivor)].filter((x): x is string => x !== undefined);
+  }
+}
+
 export async function runFailover(h: FailoverHarness, opts: FailoverRunOptions = {}): Promise<FailoverResult> {
   const { ctx } = h;
   const timing = { ...DEFAULT_TIMING, ...opts.timing };
@@ -206,7 +282,14 @@ export async function runFailover(h: FailoverHarness, opts: FailoverRunOptions =
     }
     result.skipped = await drControllerMissing(ctx.target.drController, [client(primarySpec), ...survivors]);
     if (result.skipped) return;
-    observer = await FailoverObserver.start(survivors, emit);
+    observer = await FailoverObserver.start(survivors, (e) => {
+      emit(e);
+      // The survivor reports a replica streaming from itself after the kill: the healed region rejoined (only its instance can be that replica).
+      const r = result.rejoin;
+      if (r && !r.replicating && e.event === 'cnpgpair' && e.region === r.survivor && e.streaming === true && e.currentPrimaryRegion === r.survivor) {
+        r.replicating = { at: e.at, how: `CNPGPair ${String(e.object)} in ${r.survivor}: phase ${String(e.phase)}, streaming, primary ${r.survivor}` };
+      }
+    });
     result.notServed = observer.notServed;
     result.continuumObserved = observer.objects(CONTINUUM_RESOURCE).length > 0;
     pairHealth(observer, pre);
@@ -268,6 +351,9 @@ export async function runFailover(h: FailoverHarness, opts: FailoverRunOptions =
     }
     killedAt = kill.outcome.killedAt;
     result.kill = { plan, outcome: kill.outcome };
+    if (plan.strength === 'full' && plan.revert.length) {
+      result.rejoin = { region: plan.region, survivor: survivors[0].name, healedAt: 0, windowMs: timing.rejoinMs, lastSeen: [] };
+    }
     emit({ event: 'kill', at: killedAt, issuedAt: kill.outcome.issuedAt, region: plan.region, actuator: plan.actuator, strength: plan.strength, detail: kill.outcome.detail });
 
     const deadline = killedAt + windowMs;
@@ -312,6 +398,16 @@ export async function runFailover(h: FailoverHarness, opts: FailoverRunOptions =
       } catch (err) {
         result.kill.healError = (err as Error).message;
       }
+    }
+    if (result.rejoin && result.kill?.heal && observer && primarySpec && !result.aborted) {
+      result.rejoin.healedAt = Date.now();
+      // A client of its own: the connections of the one that watched the region die hang unanswered.
+      const healed = new RegionClient(primarySpec);
+      await awaitRejoin(result.rejoin, healed, observer, emit)
+        .catch((err: unknown) => {
+          result.rejoin!.error = describeError(err);
+        })
+        .finally(() => healed.close());
     }
     observer?.stop();
     await historyFile.close();
