@@ -71,16 +71,37 @@ export interface Economy {
   byVerb: Record<string, number>;
   /** Resources read with more than one LIST or more than one WATCH (the target: at most one of each). */
   overBudget: string[];
+  /**
+   * Over-budget lines the harness's own count says it did not send more than once: the server's
+   * controllers re-watching during the run, which the idle window did not see (not counted against it).
+   */
+  background?: string[];
   requests: Record<string, number>;
 }
 
-export function economyOf(counts: RequestCounts): Economy {
+/**
+ * `sent`: what the harness counted itself sending over the run (`VERB plural.group` as
+ * src/target/api-requests.ts keys it); with it, a line the server saw more than once but the
+ * harness sent at most once is background, not the harness's.
+ */
+export function economyOf(counts: RequestCounts, sent?: ReadonlyMap<string, number>): Economy {
   const byVerb: Record<string, number> = {};
   const overBudget: string[] = [];
+  const background: string[] = [];
   for (const [k, v] of counts) {
     const [verb, resource = ''] = k.split(' ');
     byVerb[verb] = (byVerb[verb] ?? 0) + v;
-    if ((verb === 'LIST' || verb === 'WATCH') && resource && v > 1) overBudget.push(`${verb} ${resource} ×${v}`);
+    if ((verb === 'LIST' || verb === 'WATCH') && resource && v > 1) {
+      const line = `${verb} ${resource} ×${v}`;
+      if (sent && (sent.get(`${verb} ${asSent(resource)}`) ?? 0) <= 1) background.push(line);
+      else overBudget.push(line);
+    }
   }
-  return { total: [...counts.values()].reduce((a, b) => a + b, 0), byVerb, overBudget, requests: Object.fromEntries([...counts].sort((a, b) => b[1] - a[1])) };
+  return { total: [...counts.values()].reduce((a, b) => a + b, 0), byVerb, overBudget, ...(sent ? { background } : {}), requests: Object.fromEntries([...counts].sort((a, b) => b[1] - a[1])) };
+}
+
+/** A LIST's or WATCH's resource as the server names it (`group/plural`, core `plural`) as the harness counts it (`plural.group`). */
+function asSent(resource: string): string {
+  const slash = resource.indexOf('/');
+  return slash < 0 ? resource : `${resource.slice(slash + 1)}.${resource.slice(0, slash)}`;
 }
