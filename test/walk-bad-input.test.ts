@@ -22,17 +22,14 @@ function kitFile(name: string, content: unknown): string {
 
 async function refused(args: string[], re: RegExp): Promise<void> {
   const reportDir = mkdtempSync(join(dir, 'reports-'));
-  const started = Date.now();
+  // The hang bound: a walk that spins instead of refusing is killed here and fails the exit-code check.
   const r = await walk(args, { reportDir, timeoutMs: 30_000 });
-  const took = Date.now() - started;
   assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines.length, 1, r.stderr);
   assert.match(lines[0], /^walk: /);
   assert.match(lines[0], re);
   assert.equal(r.stdout, '');
-  // A bound, not a benchmark: node's start-up and the CLI's imports take about a second.
-  assert.ok(took < 5000, `${args.join(' ')} took ${took} ms`);
   assert.deepEqual(readdirSync(reportDir), [], 'no run folder is left');
 }
 
