@@ -86,12 +86,11 @@ export class ReadinessSweep {
   }
 
   /**
-   * Starts the watch of every resource any surface reads and the HelmRelease watch of every
-   * region, then every slot; resolves when the HelmReleases' initial lists are in.
+   * Starts the HelmRelease watch of every region, then, once its initial list is in (every slot
+   * waits on it, so it goes first, alone), the watch of every resource any surface reads and every
+   * slot.
    */
   async start(): Promise<void> {
-    const resources = new Set(this.catalog.flatMap((p) => (p.slot.surface ? readResources(p.slot.surface) : [])));
-    for (const env of this.envs) for (const resource of resources) void this.watchSurfaceResource(env, resource);
     const watches = await Promise.all(
       this.envs.map((env) =>
         env.region.watch(HELMRELEASES, {}, (type, obj, at) => {
@@ -105,6 +104,8 @@ export class ReadinessSweep {
       ),
     );
     this.watches.push(...watches);
+    const resources = new Set(this.catalog.flatMap((p) => (p.slot.surface ? readResources(p.slot.surface) : [])));
+    for (const env of this.envs) for (const resource of resources) void this.watchSurfaceResource(env, resource);
     for (const p of this.catalog) this.provisional.set(p.id, this.runSlot(p));
     this.final = this.settle();
   }
