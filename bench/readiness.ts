@@ -1,6 +1,8 @@
 /**
  * Readiness sweep vs. the sequential kubectl script, side by side against one fully Ready sim:
- * warm both up, then alternate harness and script runs so machine noise hits both alike.
+ * warm both up, then alternate harness and script runs so machine noise hits both alike. The sim
+ * runs in a process of its own, as a live Sovereign is apart from the harness: in this process
+ * its product models and front door would share the sweep's event loop.
  *
  * The harness side is what `judgeReadiness` does minus the gate files: a fresh RegionClient and
  * HttpClient from the TargetSpec, a ReadinessSweep over the catalog with `settleMs: 0`,
@@ -9,7 +11,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { buildCatalog, type SlotProbe } from '../probes/catalog.js';
 import { judgeHelmRelease } from '../probes/kinds/index.js';
 import { loadKit } from '../src/kit/load.js';
@@ -18,7 +20,8 @@ import { HELMRELEASES, ReadinessSweep } from '../src/suites/readiness/sweep.js';
 import { HttpClient } from '../src/target/http.js';
 import { RegionClient } from '../src/target/kube.js';
 import type { TargetSpec } from '../src/target/types.js';
-import { startSim } from '../sim/index.js';
+import { ALL_MODULES } from '../sim/index.js';
+import { startSimProcess } from '../sim/process.js';
 import { NotMeasured, type Figure } from './figures.js';
 import { abortable } from './lifecycle.js';
 import { DEBIAN_KUBECTL, planScript, runScript, type ScriptPlan, type ScriptRun } from './probe-script.js';
@@ -140,7 +143,9 @@ function economyFigure(slots: number, harness: Economy, script: Economy, sent: M
 export async function benchReadiness(o: ReadinessOptions): Promise<Figure[]> {
   const kit = loadKit(o.kitPath);
   const catalog = buildCatalog(kit);
-  const sim = await startSim({ kit, faults: [] });
+  const sim = await startSimProcess(ALL_MODULES, ['--kit', o.kitPath]).catch((e: Error) => {
+    throw new NotMeasured(e.message);
+  });
   const cacheDir = await mkdtemp(join(tmpdir(), 'sw-bench-kubectl-'));
   try {
     const target = sim.target;
@@ -175,7 +180,8 @@ export async function benchReadiness(o: ReadinessOptions): Promise<Figure[]> {
       o.log(`readiness: run ${i + 1}/${o.reps} harness ${formatMs(h.ms)}, script ${formatMs(s.ms)}`);
     }
 
-    const admin = sim.ctx.world.regions.find((r) => r.role === 'primary')!.cp.kubeconfigs.admin;
+    // The sim writes each region's kubeconfigs side by side: the harness's, and the admin's that may read /metrics.
+    const admin = join(dirname(primaryRegion(target).kubeconfigPath), 'admin.kubeconfig');
     const idleMs = Math.max(2000, median(harness.map((h) => h.ms)));
     let sent = new Map<string, number>();
     const measured = await measureRequests(admin, async () => void (sent = await sentDuring(primaryRegion(target).name, async () => void (await harnessSweep(target, kit, catalog, o.signal)))), idleMs);
