@@ -249,7 +249,7 @@ export async function benchMemory(o: MemoryOptions): Promise<Figure[]> {
         measured: `${round(t.peakMB)} MB`,
         target: `< ${PEAK_LIMIT_MB} MB`,
         verdict: t.peakMB < PEAK_LIMIT_MB ? 'PASS' : 'MISS',
-        note: `RSS summed over the walk, the Playwright runner and workers (${describeRoles(t.peakByRoleMB)}; PSS ${round(t.peakPssMB)} MB); ${peakNote}; the sim, in its own process tree with PostgreSQL and nats-server, peaked at ${simPeakMB} MB (not counted)`,
+        note: `RSS summed over the walk and the processes it started, by process: ${describeRoles(t.peakByRoleMB)}; PSS ${round(t.peakPssMB)} MB; ${peakNote}; the sim, in its own process tree with PostgreSQL and nats-server, peaked at ${simPeakMB} MB (not counted)`,
         data,
       },
       {
