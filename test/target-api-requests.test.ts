@@ -68,7 +68,7 @@ test('a request URL is taken relative to an API server that has a path of its ow
   assert.equal(pathOnServer('https://10.0.0.1:6443/api/v1/pods', 'https://10.0.0.1:6443'), '/api/v1/pods');
 });
 
-/** A stub API server: discovery, a ConfigMap collection (list, get, create, patch, delete, watch), a service proxy, exec refused. */
+/** A stub API server: discovery (without the aggregated form), a ConfigMap collection (list, get, create, patch, delete, watch), a service proxy, exec refused. */
 function stubApiServer(): { received: string[]; listen: () => Promise<string>; close: () => void } {
   const received: string[] = [];
   const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'ns', resourceVersion: '5' } };
@@ -81,6 +81,8 @@ function stubApiServer(): { received: string[]; listen: () => Promise<string>; c
     const url = new URL(req.url ?? '/', 'http://stub');
     const p = url.pathname;
     if (p === '/version') return json(res, { gitVersion: 'v1.34.4' });
+    // Discovery as a server without the aggregated form answers it (the client then asks per group version).
+    if (p === '/api') return json(res, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
     if (p === '/apis') return json(res, { kind: 'APIGroupList', apiVersion: 'v1', groups: [{ name: 'example.io', versions: [{ groupVersion: 'example.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'example.io/v1', version: 'v1' } }] });
     if (p === '/api/v1') return json(res, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'v1', resources: [{ name: 'configmaps', singularName: 'configmap', namespaced: true, kind: 'ConfigMap', verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] }] });
     if (p === '/apis/example.io/v1') return json(res, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'example.io/v1', resources: [{ name: 'widgets', singularName: 'widget', namespaced: true, kind: 'Widget', verbs: ['get', 'list'] }] });
@@ -148,7 +150,7 @@ test('every request a region client sends is counted exactly once: API calls, di
   const client = new Map(counted.requests.map((l) => [`${l.verb} ${l.resource}`, l.count]));
   assert.deepEqual(Object.fromEntries([...client].sort()), Object.fromEntries([...server_].sort()), 'what the client counted is what the server received');
   assert.equal(counted.total, stub.received.length);
-  for (const kind of ['GET /version', 'LIST configmaps', 'LIST widgets.example.io', 'GET configmaps', 'POST configmaps', 'PATCH configmaps', 'DELETE configmaps', 'WATCH configmaps', 'CONNECT services/proxy', 'CONNECT pods/exec', 'GET /apis', 'GET /api/v1']) {
+  for (const kind of ['GET /version', 'LIST configmaps', 'LIST widgets.example.io', 'GET configmaps', 'POST configmaps', 'PATCH configmaps', 'DELETE configmaps', 'WATCH configmaps', 'CONNECT services/proxy', 'CONNECT pods/exec', 'GET /api', 'GET /apis', 'GET /api/v1']) {
     assert.ok(client.has(kind), `${kind} was counted: ${[...client.keys()].join(', ')}`);
   }
   assert.equal(client.get('WATCH configmaps'), 1);

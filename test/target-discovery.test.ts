@@ -1,14 +1,15 @@
 /**
  * Resource discovery from the API server's aggregated answer (GET /api and GET /apis, every group,
  * version and resource at once): preferred version first, a type served only in another version
- * of its group still served, an unserved group or type named as such, and discovery asked afresh
- * once before a type is called unserved.
+ * of its group still served, an unserved group or type named as such, discovery asked afresh
+ * once before a type is called unserved, and a server that refuses the aggregated form discovered
+ * per group version.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { NotServedError } from '../src/target/errors.js';
-import { AGGREGATED_DISCOVERY, ResourceResolver } from '../src/target/resources.js';
+import { AGGREGATED_DISCOVERY, DiscoveryStatusError, ResourceResolver } from '../src/target/resources.js';
 
 const res = (resource: string, kind: string, scope: 'Namespaced' | 'Cluster' = 'Namespaced') => ({ resource, responseKind: { group: '', version: '', kind }, scope, singularResource: kind.toLowerCase(), verbs: ['get', 'list', 'watch'] });
 
@@ -52,4 +53,18 @@ test('an unserved group or type is NotServed after one fresh discovery; a CRD in
   assert.equal((await fresh.r.resolve('widgets.example.com')).kind, 'Widget');
   assert.equal(fresh.gets.filter((p) => p === '/apis').length, 2, 'discovered afresh once');
   assert.ok(gets.length >= 4);
+});
+
+test('a server that refuses the aggregated form (it answers with a status) is discovered per group version; a network error is not hidden', async () => {
+  const calls: string[] = [];
+  const kc = { makeApiClient: () => ({ getAPIResources: async () => (calls.push('GET /api/v1'), { resources: [{ name: 'pods', kind: 'Pod', namespaced: true, singularName: 'pod', verbs: ['list'] }] }) }) } as unknown as KubeConfig;
+  const refused = new ResourceResolver(kc, async (path) => {
+    throw new DiscoveryStatusError(`GET ${path}: HTTP 404`, 404);
+  });
+  assert.deepEqual(await refused.resolve('pods'), { group: '', version: 'v1', apiVersion: 'v1', plural: 'pods', kind: 'Pod', namespaced: true });
+  assert.deepEqual(calls, ['GET /api/v1']);
+  const down = new ResourceResolver(kc, async () => {
+    throw new Error('connect ECONNREFUSED 10.0.0.1:6443');
+  });
+  await assert.rejects(down.resolve('pods'), /ECONNREFUSED/);
 });

@@ -19,7 +19,7 @@ import {
 } from '@kubernetes/client-node';
 import type { RegionSpec } from './types.js';
 import { SetupError } from './errors.js';
-import { ResourceResolver, collectionPath, type ResolvedResource } from './resources.js';
+import { DiscoveryStatusError, ResourceResolver, collectionPath, type ResolvedResource } from './resources.js';
 import { ResilientWatch, type WatchHandler, type WatchOptions } from './watch.js';
 import { registerSecret } from '../evidence/redact.js';
 import { KeepAliveKubeConfig } from './keepalive-config.js';
@@ -180,7 +180,7 @@ export class RegionClient {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const body = Buffer.concat(chunks).toString('utf8');
-          if (res.statusCode !== 200) return reject(new Error(`GET ${path}: HTTP ${res.statusCode} ${body.slice(0, 200)}`));
+          if (res.statusCode !== 200) return reject(new DiscoveryStatusError(`GET ${path}: HTTP ${res.statusCode} ${body.slice(0, 200)}`, res.statusCode));
           try {
             resolve(JSON.parse(body));
           } catch (e) {

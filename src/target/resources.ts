@@ -18,6 +18,14 @@ export interface ResolvedResource {
 /** An authenticated GET of a discovery path, its JSON body. */
 export type DiscoveryGet = (path: string, accept: string) => Promise<unknown>;
 
+/** The API server answered a discovery GET with a status other than 200 (it is up: other discovery may still work). */
+export class DiscoveryStatusError extends Error {
+  override name = 'DiscoveryStatusError';
+  constructor(message: string, readonly status: number | undefined) {
+    super(message);
+  }
+}
+
 export const AGGREGATED_DISCOVERY = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;q=0.9';
 
 /** group → its versions, preferred first, each with its resources. */
@@ -89,7 +97,14 @@ export class ResourceResolver {
   }
 
   private discoverAggregated(): Promise<Discovered | undefined> {
-    this.aggregated ??= Promise.all([this.get('/api', AGGREGATED_DISCOVERY), this.get('/apis', AGGREGATED_DISCOVERY)]).then((answers) => parseAggregated(...answers));
+    this.aggregated ??= Promise.all([this.get('/api', AGGREGATED_DISCOVERY), this.get('/apis', AGGREGATED_DISCOVERY)]).then(
+      (answers) => parseAggregated(...answers),
+      // A server (or a proxy in front of it) that refuses these paths: discovery per group version.
+      (e: unknown) => {
+        if (e instanceof DiscoveryStatusError) return undefined;
+        throw e;
+      },
+    );
     const p = this.aggregated;
     p.catch(() => {
       if (this.aggregated === p) this.aggregated = undefined;
