@@ -18,6 +18,8 @@ import { EvidenceWriter } from '../src/evidence/writer.js';
 import { redact, redactJson, registerSecret } from '../src/evidence/redact.js';
 import { buildSummary, renderTerminalSummary, writeReports } from '../src/report/write-reports.js';
 import ProgressReporter from '../src/pw/progress-reporter.js';
+import { judgeOnce } from '../src/pw/judge-once.js';
+import { reportSuite } from '../src/walk/report-suite.js';
 import { TARGET, T0, gate, writeFailedRun } from './report-fixture.js';
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvcGVyYXRvckBzb3YifQ.c2lnbmF0dXJlX3NlY3JldF9ieXRlcw';
@@ -148,4 +150,17 @@ test('redactJson masks by key, keeps JSON valid, and writeGate uses it', (t) => 
   registerSecret(secret);
   writeGate(runDir, gate({ id: 'journeys/x', status: 'failed', from: 0, to: 1, reason: `saw ${secret}` }));
   assert.equal(readGates(runDir)[0].reason, 'saw [REDACTED]');
+});
+
+test('a suite the walk judges is reported redacted: gate files and Allure results never hold a registered secret', async (t) => {
+  const runDir = mkdtempSync(join(tmpdir(), 'sw-redact-judged-'));
+  t.after(() => rmSync(runDir, { recursive: true, force: true }));
+  const pin = 'judged-pin-829174';
+  registerSecret(pin);
+  const leaky: Gate = { ...gate({ id: 'cutover/hold', status: 'failed', from: 0, to: 5, reason: `sign-in with PIN ${pin} refused` }), steps: [{ name: `PIN ${pin}`, status: 'failed', startedAt: new Date(T0).toISOString(), finishedAt: new Date(T0).toISOString() }] };
+  const judged = await judgeOnce(runDir, 'cutover', async () => [leaky]);
+  reportSuite(runDir, 'cutover', ['cutover/hold'], judged, () => {});
+  const files = ['gates', 'allure-results'].flatMap((d) => readdirSync(join(runDir, d), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)));
+  assert.ok(files.some((f) => f.endsWith('-result.json')), 'an Allure result was written');
+  for (const f of files) assert.ok(!readFileSync(f, 'utf8').includes(pin), `${relative(runDir, f)} holds the PIN`);
 });

@@ -22,8 +22,10 @@ export async function judgeOnce(runDir: string, suite: string, judge: () => Prom
     mkdirSync(join(runDir, 'state'), { recursive: true });
     writeFileSync(judgingFile(runDir, suite), JSON.stringify({ startedAt, finishedAt: new Date().toISOString() } satisfies JudgingSpan));
   }
-  writeFileSync(file, JSON.stringify(redactJson(gates)));
-  return new Map(gates.map((g) => [g.id, g]));
+  // Reported as the file holds them, whichever process reports: redacted.
+  const redacted = redactJson(gates);
+  writeFileSync(file, JSON.stringify(redacted));
+  return new Map(redacted.map((g) => [g.id, g]));
 }
 
 /** When the suite's judge ran: its start, and its return with every gate decided (or its throw). */

@@ -15,6 +15,7 @@ import { readGates, writeGate } from '../gates/recorder.js';
 import { attributeSymptoms } from '../gates/attribution.js';
 import { durationMs } from '../report/format.js';
 import { GATE_DURATION_ANNOTATION } from '../report/progress-protocol.js';
+import { gateVerdictText } from '../report/allure-gate.js';
 
 export class GateFailure extends Error {
   override name = 'GateFailure';
@@ -51,18 +52,17 @@ export async function reportGate(runDir: string, info: TestInfo, judged: Gate): 
   for (const e of gate.evidence) {
     await info.attach(e.name, { path: join(runDir, e.path), contentType: e.contentType });
   }
+  const verdict = gateVerdictText(gate);
   switch (gate.status) {
     case 'passed':
       return;
     case 'failed':
-      throw new GateFailure(`FAILED ${gate.id}: ${gate.reason}`);
+      throw new GateFailure(verdict);
     case 'error':
-      throw new HarnessError(`HARNESS ERROR ${gate.id}: ${gate.reason}`);
+      throw new HarnessError(verdict);
     case 'blocked':
-      test.skip(true, `BLOCKED by ${gate.rootCause ?? 'a failed dependency'}: ${gate.reason}`);
-      return;
     case 'skipped':
-      test.skip(true, `SKIPPED: ${gate.reason}`);
+      test.skip(true, verdict);
       return;
   }
 }

@@ -14,20 +14,28 @@ import { Stage, Status, type Label, type StepResult } from 'allure-js-commons';
 import { FileSystemWriter, ReporterRuntime } from 'allure-js-commons/sdk/reporter';
 import type { Gate, GateStep } from '../gates/types.js';
 
-/** The message Allure's categories and the progress line read a non-passed gate by. */
-export function gateMessage(g: Gate): string | undefined {
+/** Why a gate did not pass, as every report words it: `FAILED <id>: …`, `HARNESS ERROR <id>: …`, `BLOCKED by <root>: …`, `SKIPPED: …`. */
+export function gateVerdictText(g: Gate): string | undefined {
   switch (g.status) {
     case 'passed':
       return undefined;
     case 'failed':
-      return `GateFailure: FAILED ${g.id}: ${g.reason}`;
+      return `FAILED ${g.id}: ${g.reason}`;
     case 'error':
-      return `HarnessError: HARNESS ERROR ${g.id}: ${g.reason}`;
+      return `HARNESS ERROR ${g.id}: ${g.reason}`;
     case 'blocked':
       return `BLOCKED by ${g.rootCause ?? 'a failed dependency'}: ${g.reason}`;
     case 'skipped':
       return `SKIPPED: ${g.reason}`;
   }
+}
+
+/** The message Allure's categories read a non-passed gate by: a failure or harness error as the error `reportGate` throws for it prints. */
+function gateMessage(g: Gate): string | undefined {
+  const text = gateVerdictText(g);
+  if (g.status === 'failed') return `GateFailure: ${text}`;
+  if (g.status === 'error') return `HarnessError: ${text}`;
+  return text;
 }
 
 const RESULT_STATUS: Record<Gate['status'], Status> = { passed: Status.PASSED, failed: Status.FAILED, error: Status.FAILED, blocked: Status.SKIPPED, skipped: Status.SKIPPED };
