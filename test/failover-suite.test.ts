@@ -10,7 +10,7 @@
  * heal:no-rejoin must fail that gate). No process outlives a test.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -38,8 +38,12 @@ before(async () => {
   sim = await startWorldOnly();
 });
 
+/** Each walk's run folder (ledger, history, evidence), removed once every test has read its own. */
+const runDirs: string[] = [];
+
 after(async () => {
   await sim?.stop();
+  for (const d of runDirs) rmSync(d, { recursive: true, force: true });
   assert.deepEqual(dataplaneLeftovers(), [], 'no postgres or counter app outlives the world');
 });
 
@@ -64,6 +68,7 @@ async function walkFailover(
   const dp = await installDataplaneFor(sim, faults);
   const target = opts.adjust ? opts.adjust(dp.target) : dp.target;
   const runDir = mkdtempSync(join(tmpdir(), 'failover-run-'));
+  runDirs.push(runDir);
   const ledger = new FaultLedger(target.sovereign, join(runDir, 'ledger.jsonl'));
   const options = {
     suites: ['failover'], kitPath: KIT, rtoMs: opts.rtoMs ?? 30_000, rpo: 0, writeRate: 10, allowChaos: false, testSovereignPatterns: [], cutoverMode: 'enforce',
