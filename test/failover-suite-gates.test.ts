@@ -3,10 +3,10 @@
  * for, names it, and blocks or errors the gates downstream of a missing step.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { EvidenceWriter } from '../src/evidence/writer.js';
 import { parseReportedDuration } from '../src/failover/observe.js';
 import type { HistoryEvent, WriteRecord } from '../src/failover/history.js';
@@ -19,12 +19,20 @@ import type { FailoverHarness, FailoverResult } from '../src/suites/failover/run
 import { failoverTimeline } from '../src/suites/failover/timeline.js';
 import { processSignalPlan } from '../src/failover/actuators/process-signal.js';
 
+const tempDirs: string[] = [];
+after(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+};
+
 const KILL_AT = 1_700_000_010_000;
 const OPTIONS = { rtoMs: 30_000, rpo: 0, writeRate: 10 } as WalkOptions;
 const ids = failoverGateIds();
 
 function harness(): FailoverHarness {
-  const runDir = mkdtempSync(join(tmpdir(), 'failover-gates-'));
+  const runDir = tempDir('failover-gates-');
   const ctx = { runId: 'r', runDir, options: OPTIONS, target: { kind: 'sim', name: 'sim', sovereign: 'sim.sovereign-walk.test', regions: [{ name: 'hz-fsn-rtz-prod', role: 'primary', kubeconfigPath: '/x' }] } } as unknown as RunContext;
   return { ctx, regions: [], http: undefined as never, evidence: new EvidenceWriter(runDir, 'sim') };
 }

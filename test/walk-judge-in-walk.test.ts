@@ -3,9 +3,9 @@
  * hangs past the suite's timeout, a stop signal mid-judge, and faults a judge left active — each
  * reported with its cause, and no fault of the process left active afterwards.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { judgeInWalk } from '../src/walk/judge-in-walk.js';
@@ -13,9 +13,17 @@ import { applyFault } from '../src/chaos/fault.js';
 import { activeFaults } from '../src/chaos/active.js';
 import { FaultLedger } from '../src/chaos/ledger.js';
 
+const tempDirs: string[] = [];
+after(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+};
+
 const never = new Promise<NodeJS.Signals>(() => {});
 const forever = () => new Promise<never>(() => {});
-const ledger = () => FaultLedger.forSovereign('t99.omani.works', mkdtempSync(join(tmpdir(), 'judge-in-walk-')));
+const ledger = () => FaultLedger.forSovereign('t99.omani.works', tempDir('judge-in-walk-'));
 
 /** A fault whose revert is recorded in `reverted`, as a suite applies one. */
 async function holdFault(reverted: string[], name: string, failRevert = false): Promise<void> {
