@@ -3,7 +3,7 @@
  * version and resource at once): preferred version first, a type served only in another version
  * of its group still served, an unserved group or type named as such, discovery asked afresh
  * once before a type is called unserved, and a server that refuses the aggregated form discovered
- * per group version.
+ * per group version; a transient refusal (a booting server's 403) or failure is never remembered.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -67,4 +67,38 @@ test('a server that refuses the aggregated form (it answers with a status) is di
     throw new Error('connect ECONNREFUSED 10.0.0.1:6443');
   });
   await assert.rejects(down.resolve('pods'), /ECONNREFUSED/);
+});
+
+test('a 403 from a server that just booted (its RBAC not synced yet) is not remembered: the next lookup discovers afresh and finds the type', async () => {
+  let booting = true;
+  const gets: string[] = [];
+  const kc = { makeApiClient: () => assert.fail('a server that forbids discovery for a moment is not discovered per group version') } as unknown as KubeConfig;
+  const r = new ResourceResolver(kc, async (path) => {
+    gets.push(path);
+    if (booting) throw new DiscoveryStatusError(`GET ${path}: HTTP 403 forbidden: User "sovereign-walk" cannot get path "${path}"`, 403);
+    return path === '/api' ? CORE : groups(false);
+  });
+  await assert.rejects(r.resolve('deployments.apps'), (e) => e instanceof DiscoveryStatusError && e.status === 403);
+  booting = false;
+  assert.equal((await r.resolve('deployments.apps')).kind, 'Deployment');
+  assert.deepEqual(gets.sort(), ['/api', '/api', '/apis', '/apis']);
+});
+
+test('per group version, a failed list of the groups is not remembered either', async () => {
+  let fail = true;
+  const kc = {
+    makeApiClient: () => ({
+      getAPIVersions: async () => {
+        if (fail) throw new Error('HTTP-Code: 503 the server is currently unable to handle the request');
+        return { groups: [{ name: 'apps', preferredVersion: { version: 'v1' }, versions: [{ version: 'v1' }] }] };
+      },
+      getAPIResources: async () => ({ resources: [{ name: 'deployments', kind: 'Deployment', namespaced: true, singularName: 'deployment', verbs: ['list'] }] }),
+    }),
+  } as unknown as KubeConfig;
+  const r = new ResourceResolver(kc, async (path) => {
+    throw new DiscoveryStatusError(`GET ${path}: HTTP 404`, 404);
+  });
+  await assert.rejects(r.resolve('deployments.apps'), /503/);
+  fail = false;
+  assert.equal((await r.resolve('deployments.apps')).kind, 'Deployment');
 });

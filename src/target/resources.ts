@@ -26,6 +26,9 @@ export class DiscoveryStatusError extends Error {
   }
 }
 
+/** Statuses that say the path is not served (in the aggregated form) here, for good. */
+const NOT_SERVED_HERE = new Set([404, 405, 406, 415, 501]);
+
 export const AGGREGATED_DISCOVERY = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;q=0.9';
 
 /** group → its versions, preferred first, each with its resources. */
@@ -99,9 +102,11 @@ export class ResourceResolver {
   private discoverAggregated(): Promise<Discovered | undefined> {
     this.aggregated ??= Promise.all([this.get('/api', AGGREGATED_DISCOVERY), this.get('/apis', AGGREGATED_DISCOVERY)]).then(
       (answers) => parseAggregated(...answers),
-      // A server (or a proxy in front of it) that refuses these paths: discovery per group version.
+      // A proxy in front of the server that does not serve these paths (in this form): discovery per group version.
+      // Any other status (a 403 from an API server whose RBAC has not synced since its boot, a 503) is not
+      // cached, so the next lookup asks again.
       (e: unknown) => {
-        if (e instanceof DiscoveryStatusError) return undefined;
+        if (e instanceof DiscoveryStatusError && e.status !== undefined && NOT_SERVED_HERE.has(e.status)) return undefined;
         throw e;
       },
     );
@@ -124,7 +129,11 @@ export class ResourceResolver {
           }),
         ),
       );
-    return this.groups;
+    const p = this.groups;
+    p.catch(() => {
+      if (this.groups === p) this.groups = undefined;
+    });
+    return p;
   }
 
   private async resources(group: string, version: string): Promise<V1APIResource[]> {
