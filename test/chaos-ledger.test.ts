@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { hostname, tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { FaultLedger, LedgerError } from '../src/chaos/ledger.js';
 import { applyFault } from '../src/chaos/fault.js';
@@ -17,8 +17,9 @@ import { FAULT_LABEL, type LedgerEntry, type RevertStep } from '../src/chaos/typ
 import { SetupError } from '../src/target/errors.js';
 import { NotServedError } from '../src/target/errors.js';
 import type { KubeObject } from '../src/target/objects.js';
+import { tempDir } from './helpers/temp.js';
 
-const dir = () => mkdtempSync(join(tmpdir(), 'chaos-ledger-'));
+const dir = () => tempDir('chaos-ledger-');
 const SOV = 't99.omani.works';
 
 function deadPid(): number {
@@ -28,7 +29,7 @@ function deadPid(): number {
 
 /** A fake `docker` first on PATH: `docker start a b` touches <dir>/start-a and <dir>/start-b; `docker start fail` exits 3. */
 function fakeDocker(dir: string): NodeJS.ProcessEnv {
-  const bin = mkdtempSync(join(tmpdir(), 'sw-fake-docker-'));
+  const bin = tempDir('sw-fake-docker-');
   writeFileSync(join(bin, 'docker'), `#!/bin/sh\nverb=$1; shift\nfor c in "$@"; do [ "$c" = fail ] && { echo "token=abcd1234secret" >&2; exit 3; }; touch "${dir}/$verb-$c"; done\n`);
   chmodSync(join(bin, 'docker'), 0o755);
   return { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` };

@@ -5,10 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FaultLedger } from '../src/chaos/ledger.js';
+import { tempDir } from './helpers/temp.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SOV = 't99.omani.works';
@@ -75,7 +75,7 @@ async function until(cond: () => boolean, ms: number): Promise<void> {
 
 for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   test(`${sig} reverts the active fault before the process exits ${code}`, async () => {
-    const d = mkdtempSync(join(tmpdir(), 'chaos-signal-'));
+    const d = tempDir('chaos-signal-');
     const marker = join(d, 'marker');
     const c = start({ SW_STATE_DIR: d, MARKER: marker, REAPED: join(d, 'reaped') });
     await c.applied;
@@ -88,7 +88,7 @@ for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
 }
 
 test('a process that handles the signal itself (the walk) gets it after the revert, and decides the exit', async () => {
-  const d = mkdtempSync(join(tmpdir(), 'chaos-signal-'));
+  const d = tempDir('chaos-signal-');
   const marker = join(d, 'marker');
   const caller = join(d, 'caller');
   const c = start({ SW_STATE_DIR: d, MARKER: marker, REAPED: join(d, 'reaped'), MODE: 'defer', CALLER: caller });
@@ -103,7 +103,7 @@ test('a process that handles the signal itself (the walk) gets it after the reve
 
 /** A state dir, and the env of a child whose exit hook can hand its faults to a reaper (it has a run context). */
 function reaperSetup(): { d: string; env: Record<string, string> } {
-  const d = mkdtempSync(join(tmpdir(), 'chaos-reaper-'));
+  const d = tempDir('chaos-reaper-');
   const contextPath = join(d, 'run-context.json');
   writeFileSync(contextPath, JSON.stringify({ runId: 'signal-run', target: { kind: 'live', name: 't99', sovereign: SOV, regions: [] } }));
   return { d, env: { SW_STATE_DIR: d, MARKER: join(d, 'marker'), REAPED: join(d, 'reaped'), SW_RUN_CONTEXT: contextPath, PATH: fakeDockerPath(d) } };

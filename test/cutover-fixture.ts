@@ -3,15 +3,13 @@
  * Catalyst platform from the canonical kit), settled before a walk; and a run context for the
  * cutover suite's functions.
  */
-import { mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { startSim, parseSimFaults, type RunningSim } from '../sim/index.js';
 import type { RunContext, WalkOptions } from '../src/run/context.js';
 import type { TargetSpec } from '../src/target/types.js';
 import { RegionClient } from '../src/target/kube.js';
 import { condition } from '../src/target/objects.js';
 import { kitFileOf, kitOf } from './helpers/kits.js';
+import { tempDir } from './helpers/temp.js';
 
 const SLOTS = ['bp-cilium', 'bp-crossplane', 'bp-self-sovereign-cutover', 'bp-catalyst-platform'];
 
@@ -84,5 +82,5 @@ export function cutoverContext(target: TargetSpec, over: Partial<WalkOptions> = 
     mailTimeoutMs: 30_000,
     ...over,
   };
-  return { runId: `cutover-test-${Date.now()}`, runDir: mkdtempSync(join(tmpdir(), 'cutover-run-')), target, options, startedAt: new Date().toISOString() };
+  return { runId: `cutover-test-${Date.now()}`, runDir: tempDir('cutover-run-'), target, options, startedAt: new Date().toISOString() };
 }

@@ -8,14 +8,13 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import type { RunningSim } from '../sim/index.js';
 import { reach, type Reach } from '../sim/cutover/egress-client.js';
 import { Harness } from '../src/run/harness.js';
 import { judgeCutover } from '../src/suites/cutover/suite.js';
-import { judgeOnce } from '../src/pw/judge-once.js';
+import { judgeOnce } from '../src/walk/judge-once.js';
 import { FaultLedger } from '../src/chaos/ledger.js';
 import { HARNESS_NAMESPACE } from '../src/suites/cutover/constants.js';
 import { TETHERS, tetherGateId } from '../src/suites/cutover/tethers.js';
@@ -24,8 +23,9 @@ import { backstopObjects, ciliumPolicy } from '../src/suites/cutover/policy.js';
 import { condition, type KubeObject } from '../src/target/objects.js';
 import type { Gate } from '../src/gates/types.js';
 import { cutoverContext, startCutoverSim } from './cutover-fixture.js';
+import { tempDir } from './helpers/temp.js';
 
-process.env.SW_STATE_DIR = mkdtempSync(join(tmpdir(), 'cutover-state-'));
+process.env.SW_STATE_DIR = tempDir('cutover-state-');
 
 const CCNP = 'ciliumclusterwidenetworkpolicies.cilium.io';
 const POLICY = 'sovereign-walk-egress-block';

@@ -6,9 +6,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import type { RunningSim } from '../sim/index.js';
 import { Harness } from '../src/run/harness.js';
 import { judgeCutover } from '../src/suites/cutover/suite.js';
@@ -18,8 +15,9 @@ import { condition } from '../src/target/objects.js';
 import type { Gate } from '../src/gates/types.js';
 import type { WalkOptions } from '../src/run/context.js';
 import { cutoverContext, startCutoverSim } from './cutover-fixture.js';
+import { tempDir } from './helpers/temp.js';
 
-process.env.SW_STATE_DIR = mkdtempSync(join(tmpdir(), 'cutover-state-'));
+process.env.SW_STATE_DIR = tempDir('cutover-state-');
 
 const CCNP = 'ciliumclusterwidenetworkpolicies.cilium.io';
 const PLATFORM_POLICY = 'cutover-egress-block';

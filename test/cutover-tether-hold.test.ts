@@ -9,17 +9,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { Harness } from '../src/run/harness.js';
 import { judgeCutover } from '../src/suites/cutover/suite.js';
 import { TETHERS, tetherGateId } from '../src/suites/cutover/tethers.js';
 import type { Flip, ImagePullFailure } from '../src/suites/cutover/hold.js';
 import type { Gate } from '../src/gates/types.js';
 import { cutoverContext, startCutoverSim } from './cutover-fixture.js';
+import { tempDir } from './helpers/temp.js';
 
-process.env.SW_STATE_DIR = mkdtempSync(join(tmpdir(), 'cutover-state-'));
+process.env.SW_STATE_DIR = tempDir('cutover-state-');
 
 interface Walked {
   gates: Record<string, Gate>;

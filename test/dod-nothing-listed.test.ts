@@ -4,9 +4,6 @@
  * zero-touch audits when no object was audited. Judged against a fake region, no cluster.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { GateRun } from '../src/gates/gate-run.js';
 import { EvidenceWriter } from '../src/evidence/writer.js';
@@ -18,6 +15,7 @@ import type { Harness } from '../src/run/harness.js';
 import { NotServedError } from '../src/target/errors.js';
 import type { KubeObject } from '../src/target/objects.js';
 import type { RegionSpec } from '../src/target/types.js';
+import { tempDir } from './helpers/temp.js';
 
 const REGION: RegionSpec = { name: 'hz-fsn-rtz-prod', role: 'primary', kubeconfigPath: '/nowhere' };
 
@@ -31,7 +29,7 @@ function session(objects: Record<string, KubeObject[] | 'not-served'>): DodSessi
       return { items: o, resourceVersion: '1' };
     },
   };
-  const h = { regions: [region], evidence: new EvidenceWriter(mkdtempSync(join(tmpdir(), 'sw-dod-')), 't1'), ctx: { target: {} }, http: {} } as unknown as Harness;
+  const h = { regions: [region], evidence: new EvidenceWriter(tempDir('sw-dod-'), 't1'), ctx: { target: {} }, http: {} } as unknown as Harness;
   return new DodSession(h);
 }
 

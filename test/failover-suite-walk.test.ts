@@ -7,8 +7,7 @@
  * failover tests make them hosts where they can): that mode's region kill and its caveat are walked.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunningSim } from '../sim/index.js';
@@ -18,6 +17,7 @@ import { findK6 } from '../src/failover/k6.js';
 import type { WalkOptions } from '../src/run/context.js';
 import type { Summary } from '../src/gates/types.js';
 import { runWalk } from '../src/walk/run-walk.js';
+import { tempDir } from './helpers/temp.js';
 
 let sim: RunningSim;
 
@@ -31,8 +31,8 @@ after(async () => {
 });
 
 async function walk(args: string[], opts: { regionKilled: boolean }): Promise<{ code: number; summary: Summary; runDir: string }> {
-  const reportDir = mkdtempSync(join(tmpdir(), 'failover-walk-'));
-  process.env.SW_STATE_DIR = mkdtempSync(join(tmpdir(), 'failover-state-'));
+  const reportDir = tempDir('failover-walk-');
+  process.env.SW_STATE_DIR = tempDir('failover-state-');
   const req = parseWalkArgs(['--suite', 'failover', '--kit', KIT, '--report-dir', reportDir, '--json', ...args]) as WalkRequest;
   // The sim's defaults in cli/walk.ts.
   const options: WalkOptions = { ...req.options, slotDeadlineMs: 30_000, settleMs: 2_000, minNodes: 4, holdMs: 60_000, mailTimeoutMs: 30_000 };

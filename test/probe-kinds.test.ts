@@ -4,14 +4,14 @@ import { judgeHelmRelease } from '../probes/kinds/helmrelease.js';
 import { rolloutProblem } from '../probes/kinds/rollout.js';
 import { containsSubset, isNonEmpty, readPath } from '../probes/kinds/path.js';
 import { equalitySelector, type KubeObject } from '../src/target/objects.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { probeCondition, probeField } from '../probes/kinds/resources.js';
 import { loadKit } from '../src/kit/load.js';
 import { SetupError } from '../src/target/errors.js';
 import type { HttpClient } from '../src/target/http.js';
 import type { RegionClient } from '../src/target/kube.js';
+import { tempDir } from './helpers/temp.js';
 
 const hr = (o: { gen?: number; observed?: number; ready?: string; reason?: string; suspend?: boolean; stalled?: boolean }): KubeObject => ({
   apiVersion: 'helm.toolkit.fluxcd.io/v2',
@@ -95,7 +95,7 @@ test('resource-field notEquals fails on a missing or empty value', async () => {
 });
 
 test('the kit schema refuses a resource-condition that says both all and any', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sw-kit-'));
+  const dir = tempDir('sw-kit-');
   const slot = (surface: Record<string, unknown>) => ({ slots: [{ slot: '01', name: 'bp-x', dependsOn: [], ready: { kind: 'helmrelease-ready', namespace: 'f', name: 'bp-x' }, surface }] });
   const surface = { kind: 'resource-condition', resource: 'xs', condition: 'Ready', status: 'True' };
   writeFileSync(join(dir, 'ok.json'), JSON.stringify(slot({ ...surface, any: true })));

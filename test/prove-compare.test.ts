@@ -5,8 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SIM_REGIONS, SIM_SOVEREIGN, parseSimFaults } from '../sim/index.js';
 import { loadKit } from '../src/kit/load.js';
@@ -20,6 +19,7 @@ import type { PlannedWalk } from '../src/prove/plan.js';
 import type { Proof } from '../src/prove/proof.js';
 import { writeReports } from '../src/report/write-reports.js';
 import { KIT_48 } from './helpers/kits.js';
+import { tempDir } from './helpers/temp.js';
 
 const kit = loadKit(KIT_48);
 const target = { sovereign: SIM_SOVEREIGN, regions: SIM_REGIONS.map((r) => ({ ...r, kubeconfigPath: '' })), tls: { issuerMustMatch: '.', issuerMustNotMatch: '' } };
@@ -62,7 +62,7 @@ function fakeWalker(spoil?: (faults: string[], s: Summary) => void): { walker: W
 }
 
 async function prove(walker: Walker): Promise<{ code: number; out: string; proof: Proof; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'sw-prove-'));
+  const dir = tempDir('sw-prove-');
   let out = '';
   const code = await runProve({ walks, declared, notApplicable, commonArgs: ['--kit', KIT_48], proofDir: dir, tool: { name: 'sovereign-walk', version: '0' }, kit: KIT_48, suites: SUITES, json: false }, walker, { out: (s) => (out += s), err: () => {}, color: false });
   return { code, out, proof: JSON.parse(readFileSync(join(dir, 'proof.json'), 'utf8')) as Proof, dir };
@@ -131,7 +131,7 @@ test('a walk that cannot start is a set-up error (exit 2); the proof of what ran
 });
 
 test("the walk's HTML report links the newest proof of its own harness version in the report folder", async () => {
-  const root = mkdtempSync(join(tmpdir(), 'sw-reports-'));
+  const root = tempDir('sw-reports-');
   const write = (id: string, version: string, finishedAt: string, verdict: Proof['verdict']) => {
     mkdirSync(join(root, 'prove', id), { recursive: true });
     writeFileSync(join(root, 'prove', id, 'proof.json'), JSON.stringify({ proofVersion: 1, tool: { name: 'sovereign-walk', version }, commit: 'abcdef0123456789', kit: 'k', suites: [], startedAt: finishedAt, finishedAt, verdict, walks: [], faults: [], gates: [], cells: [], notApplicable: [] }));
@@ -146,7 +146,7 @@ test("the walk's HTML report links the newest proof of its own harness version i
   const html = readFileSync(join(runDir, 'index.html'), 'utf8');
   assert.match(html, /<dt>Proof<\/dt><dd><a href="\.\.\/\.\.\/prove\/newest\/index\.html">✅ PROVEN — all 0 expected reds/);
   assert.match(html, /commit <span class="mono">abcdef012345<\/span>/);
-  const alone = mkdtempSync(join(tmpdir(), 'sw-reports-'));
+  const alone = tempDir('sw-reports-');
   mkdirSync(join(alone, 'sim', 'run-1'), { recursive: true });
   await writeReports(join(alone, 'sim', 'run-1'), s);
   assert.doesNotMatch(readFileSync(join(alone, 'sim', 'run-1', 'index.html'), 'utf8'), /<dt>Proof<\/dt>/, 'no proof in the folder: no link');

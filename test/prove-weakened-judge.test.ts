@@ -7,13 +7,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './helpers/cli.js';
 import { kitFileOf } from './helpers/kits.js';
 import type { Proof } from '../src/prove/proof.js';
+import { tempDir } from './helpers/temp.js';
 
 const PROVE_MS = 25 * 60_000;
 
@@ -36,10 +36,10 @@ function prove(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number |
 }
 
 test('a judge weakened to always pass makes a real proof exit 1, naming the gate as missed', { timeout: PROVE_MS }, async (t) => {
-  const reportDir = mkdtempSync(join(tmpdir(), 'sw-prove-real-'));
+  const reportDir = tempDir('sw-prove-real-');
   t.after(() => rmSync(reportDir, { recursive: true, force: true }));
   const kit = kitFileOf(['bp-cilium', 'bp-cert-manager', 'bp-sealed-secrets']);
-  const r = await prove(['--kit', kit, '--suite', 'readiness', '--fault', 'hr-stuck:bp-sealed-secrets', '--slot-deadline', '90s', '--report-dir', reportDir], {
+  const r = await prove(['--kit', kit, '--suite', 'readiness', '--fault', 'hr-stuck:bp-sealed-secrets', '--slot-deadline', '45s', '--report-dir', reportDir], {
     NODE_OPTIONS: `--import=${pathToFileURL(join(ROOT, 'test/prove-weaken-judge.mjs')).href}`,
     SW_WEAKEN_SLOT: 'bp-sealed-secrets',
   });

@@ -6,10 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadWorkflow, type Step } from './helpers/workflows.js';
+import { tempDir } from './helpers/temp.js';
 
 const signoff = loadWorkflow('release-signoff.yml');
 const prove = signoff.jobs.prove;
@@ -47,7 +47,7 @@ test('the sign-off needs the proof, quotes its proof.md, and refuses without a p
   assert.equal(step.env?.PROVE, '${{ needs.prove.result }}');
   const run = step.run ?? '';
   for (const [prove, code] of [['success', 0], ['failure', 1], ['cancelled', 1], ['', 1]] as const) {
-    const dir = mkdtempSync(join(tmpdir(), 'sw-signoff-'));
+    const dir = tempDir('sw-signoff-');
     mkdirSync(join(dir, 'proof', 'prove', 'p1'), { recursive: true });
     writeFileSync(join(dir, 'proof', 'prove', 'p1', 'proof.md'), '## Proof of sovereign-walk 0.1.0\n');
     const summary = join(dir, 'summary.md');

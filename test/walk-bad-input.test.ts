@@ -6,12 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { walk } from './helpers/walk.js';
 import { MAX_KIT_SLOTS } from '../src/kit/load.js';
+import { tempDir } from './helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sw-bad-input-'));
+const dir = tempDir('sw-bad-input-');
 
 const slot = (name: string, dependsOn: string[] = [], n = name) => ({ slot: n, name, dependsOn, ready: { kind: 'helmrelease-ready', namespace: 'flux-system', name } });
 function kitFile(name: string, content: unknown): string {

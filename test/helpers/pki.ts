@@ -1,8 +1,8 @@
 /** Throw-away CAs and leaf certificates for TLS tests, made with the openssl CLI. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './temp.js';
 
 export interface Pem {
   certPath: string;
@@ -11,7 +11,7 @@ export interface Pem {
   key: string;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'sw-pki-'));
+const dir = tempDir('sw-pki-');
 let n = 0;
 
 const ssl = (args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -1,10 +1,10 @@
 /** Runs the walk CLI as a user would and returns its exit code, output and summary.json. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Summary } from '../../src/gates/types.js';
 import { ROOT, WALK_CLI } from './cli.js';
+import { tempDir } from './temp.js';
 
 export interface WalkResult {
   code: number;
@@ -15,7 +15,7 @@ export interface WalkResult {
 }
 
 export function walk(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; reportDir?: string } = {}): Promise<WalkResult> {
-  const reportDir = opts.reportDir ?? mkdtempSync(join(tmpdir(), 'sw-walk-'));
+  const reportDir = opts.reportDir ?? tempDir('sw-walk-');
   const withJson = args.includes('--json');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [WALK_CLI, '--report-dir', reportDir, ...args], { cwd: ROOT, env: { ...process.env, CI: '1', ...opts.env } });
