@@ -125,7 +125,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     if (options.load === 'k6-operator' && options.suites.includes('failover')) await requireInClusterLoad(target);
-    return await runWalk(target, options, io, { interlock: (ctx) => assertChaosAllowed(ctx), janitor: (ctx, phase) => walkJanitor(ctx, { strict: phase === 'before' }) }, req.shard, run);
+    return await runWalk(target, options, io, { interlock: (ctx) => assertChaosAllowed(ctx), janitor: (ctx, phase) => walkJanitor(ctx, { strict: phase === 'before' }) }, run);
   } catch (e) {
     discardIfEmpty(run);
     throw e;

@@ -35,7 +35,7 @@ test('usage errors are one-line SetupErrors', () => {
   refuses(/not a duration/, '--hold', 'forever');
   refuses(/--target live needs --sov/, '--target', 'live');
   refuses(/argument 'x' is invalid|Allowed choices/, '--target', 'x');
-  refuses(/must look like 1\/3/, '--shard', 'half');
+  refuses(/^unknown option '--shard' \(see --help\)$/, '--shard', '1/3');
 });
 
 test('options parse with their defaults', () => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
+import { chromium } from 'playwright-core';
 import type { Summary } from '../src/gates/types.js';
 import { SCHEMA_VERSION } from '../src/gates/types.js';
 import { buildSummary, renderTerminalSummary, writeReports } from '../src/report/write-reports.js';

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from '@playwright/test';
+import { chromium } from 'playwright-core';
 import { buildSummary, writeReports } from '../src/report/write-reports.js';
 import { BLOCKED_GATES, CRITICAL_PATH, ERROR_GATE, FAILED_GATE, writeFailedRun, writePassingRun } from './report-fixture.js';
 

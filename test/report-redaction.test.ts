@@ -10,15 +10,14 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { Writable } from 'node:stream';
-import type { TestCase, TestResult } from '@playwright/test/reporter';
 import type { Gate, Timeline } from '../src/gates/types.js';
 import { readGates, writeGate } from '../src/gates/recorder.js';
 import { EvidenceWriter } from '../src/evidence/writer.js';
 import { redact, redactJson, registerSecret } from '../src/evidence/redact.js';
 import { buildSummary, renderTerminalSummary, writeReports } from '../src/report/write-reports.js';
-import ProgressReporter from '../src/pw/progress-reporter.js';
-import { judgeOnce } from '../src/pw/judge-once.js';
+import { JudgeProgress } from '../src/walk/judge-progress.js';
+import { announceHold } from '../src/report/progress-protocol.js';
+import { judgeOnce } from '../src/walk/judge-once.js';
 import { reportSuite } from '../src/walk/report-suite.js';
 import { TARGET, T0, gate, writeFailedRun } from './report-fixture.js';
 
@@ -119,22 +118,17 @@ test('no seeded secret reaches any report file, the terminal summary or an Allur
   assert.match(terminal, /sign-in rejected: Authorization: Bearer \[REDACTED\]/);
 });
 
-test('the live progress reporter never prints a secret', () => {
+test('the walk\'s live progress never prints a secret', () => {
   registerSecret(PIN);
   let out = '';
-  const stream = new Writable({ write: (chunk: Buffer, _enc, cb) => ((out += chunk.toString()), cb()) }) as unknown as NodeJS.WriteStream;
-  const reporter = new ProgressReporter({ tty: false, stream, now: () => T0 });
-  const project = { name: 'journeys' };
-  const tc = { id: 't1', title: 'journeys/sign-in', annotations: [], parent: { project: () => project }, titlePath: () => ['', 'journeys', 'journeys/sign-in'] } as unknown as TestCase;
-  reporter.onBegin({} as never, { suites: [{ project: () => project, title: 'journeys', allTests: () => [tc] }] } as never);
-  reporter.onTestBegin(tc);
-  reporter.onStdOut(`posting password=${PASSWORD} with Cookie: catalyst_session=${SESSION}\n`, tc);
-  reporter.onStdOut(`entered ${PIN}\n`, tc);
-  reporter.onStdErr(`-----BEGIN PRIVATE KEY-----\n${PEM.split('\n')[1]}\n-----END PRIVATE KEY-----\n`, tc);
-  const result = { status: 'failed', duration: 1200, annotations: [], error: { message: `GateFailure: FAILED journeys/sign-in: Authorization: Bearer ${JWT}` } } as unknown as TestResult;
-  reporter.onTestEnd(tc, result);
-  reporter.onEnd({ status: 'failed' } as never);
-  assert.match(out, /journeys ✗ journeys\/sign-in \(1\.2s\) FAILED: Authorization: Bearer \[REDACTED\]/);
+  const progress = new JudgeProgress({ write: (s) => (out += s) });
+  progress.begin('journeys');
+  announceHold(Date.now() + 1_000, `posting password=${PASSWORD} with Cookie: catalyst_session=${SESSION}`);
+  progress.end(`not judged: journeys could not be judged: loaded key ${PEM}`);
+  const signIn = gate({ id: 'journeys/sign-in', status: 'failed', from: 0, to: 1.2, reason: `Authorization: Bearer ${JWT}` });
+  progress.gate(`journeys/sign-in with PIN ${PIN}`, signIn);
+  progress.reported([signIn]);
+  assert.match(out, /journeys ✗ journeys\/sign-in with PIN \[REDACTED\] \(1\.2s\) FAILED: Authorization: Bearer \[REDACTED\]/);
   assert.deepEqual(leaks(out), []);
 });
 

@@ -19,7 +19,6 @@ export interface WalkRequest {
   dryRun: boolean;
   /** --kit was given (kind defaults to its own kit profile otherwise). */
   kitGiven: boolean;
-  shard?: string;
   resolve: string[];
   caFile?: string;
   pool?: string;
@@ -84,7 +83,6 @@ function program(faultKinds?: string): Command {
     .option('--nats-url <url>', 'NATS URL for the D35 event check')
     .option('--resolve <host:port:addr:port>', 'connect to addr:port whenever a URL names host:port (like curl --resolve; repeatable)', collect, [])
     .option('--ca-file <pem>', 'extra CA certificate to trust for HTTPS')
-    .option('--shard <i/n>', 'Playwright shard of the browser suites (CI)')
     .option('--dry-run', 'print what would be done (kind: every command and manifest) and exit', false)
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', faultKinds ? `\nFault kinds for --sim-fault <kind:arg> (embedded simulated Sovereign only):\n${faultKinds}\n` : '')
@@ -152,8 +150,6 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
       throw new SetupError(`--test-sov-pattern ${JSON.stringify(p)} is not a valid regular expression`);
     }
   }
-  const shard = str('shard');
-  if (shard && !/^\d+\/\d+$/.test(shard)) throw new SetupError(`--shard ${JSON.stringify(shard)} must look like 1/3`);
   const writeRate = parseCount('--write-rate', String(str('writeRate')));
   if (writeRate < 1 || writeRate > 2000) throw new SetupError('--write-rate must be between 1 and 2000 writes per second');
   // Checked here so a bad table stops the walk before a sim or a cluster is touched.
@@ -168,7 +164,6 @@ export function parseWalkArgs(argv: string[], out: (s: string) => void = (s) => 
     simFaults: list('simFault'),
     dryRun: Boolean(o.dryRun),
     kitGiven: cmd.getOptionValueSource('kit') === 'cli',
-    shard,
     resolve: list('resolve'),
     caFile: str('caFile'),
     pool: str('pool'),

@@ -86,19 +86,15 @@ export interface SuiteRun {
 }
 
 /**
- * How long a suite spent judging and reporting, measured by the walk (ms). Where the split comes
- * from depends on where the suite judges (`judgedIn`):
- * - `walk`: the walk process judges every gate at once (readiness, dod, cutover, failover), then
- *   reports them itself: judging is the judge's start to its return with every gate decided,
- *   reporting the writing of the suite's gate files and Allure results.
- * - `worker`: a Playwright worker judges every gate at once in `beforeAll`, then its tests report
- *   them (journeys): judging is that judge's span, reporting the Playwright run (spawn to exit)
- *   minus it.
- * A figure is absent when it was not measured: judging when no judge returned (a timeout, a stop,
- * a worker that died), reporting when the suite was not reported or judging inside it is unknown.
+ * How long a suite spent judging and reporting, measured by the walk (ms): the walk process
+ * judges every gate of the suite at once, then reports them itself. Judging is the judge's start
+ * to its return with every gate decided, reporting the writing of the suite's gate files and
+ * Allure results. A figure is absent when it was not measured: judging when no judge returned (a
+ * timeout, a stop), reporting when the suite was not reported. (A summary.json written before
+ * 2026-12-07 also says where the suite was judged, `judgedIn: 'walk' | 'worker'`, the journeys
+ * then in a Playwright worker; nothing reads it.)
  */
 export interface SuiteTimings {
-  judgedIn: 'walk' | 'worker';
   judgingMs?: number;
   reportingMs?: number;
 }

@@ -1,10 +1,10 @@
 /**
- * One Allure result per judged gate, written by the walk itself for the suites it judges (every
- * suite but the browser journeys, whose gates allure-playwright writes from the same Gate records
- * through `reportGate`). The content is what `reportGate` gives allure-playwright: the gate's
- * title as the name, its id as historyId, the same labels, one step per gate step, one wrapped
- * attachment per evidence file, and the status and message the categories in allure-meta.ts sort
- * by (an `error` gate is `failed` with a `HarnessError` message, as a thrown error is there). The
+ * One Allure result per judged gate, written by the walk itself for every suite. The content is
+ * what allure-playwright wrote when a Playwright test reported each gate (until 2026-12-07; the
+ * reporting golden test holds it): the gate's title as the name, its id as historyId, its labels,
+ * one step per gate step, one wrapped attachment per evidence file, and the status and message the
+ * categories in allure-meta.ts sort by (an `error` gate is `failed` with a `HarnessError` message,
+ * as a thrown error was there). The
  * times are the gate's own span, so Allure's timeline shows when each gate was judged; host and
  * thread (the suite) give the timeline its lanes.
  */

@@ -2,8 +2,8 @@
  * Allure result-folder metadata: `categories.json` (how Allure sorts non-passed tests) and
  * `environment.properties` (the run's target and options on the overview page).
  *
- * allure-playwright marks every thrown error `failed` (only timeouts are `broken`), so the
- * categories tell the three kinds apart by the message `reportGate` gives them:
+ * Every non-passed gate is `failed` or `skipped` (src/report/allure-gate.ts), so the categories
+ * tell the kinds apart by the message its result carries:
  * `GateFailure: FAILED …` is the product failing a check, `BLOCKED by …` (skipped) is a check
  * not judged because its dependency failed, anything else that failed or broke is the harness
  * or its infrastructure (`HarnessError: HARNESS ERROR …`, timeouts, crashes in suite code).

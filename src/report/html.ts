@@ -175,9 +175,9 @@ function timelines(charts: HtmlCharts['timelines']): string {
 const costCell = (text: string) => `<td class="num${text === NOT_MEASURED ? ' z' : ''}">${h(text)}</td>`;
 
 function cost(s: Summary): string {
-  const suiteRows = suiteCosts(s).map((c) => `<tr><td><b>${h(c.name)}</b></td><td>${h(c.judgedIn)}</td>${costCell(c.judging)}${costCell(c.reporting)}</tr>`);
+  const suiteRows = suiteCosts(s).map((c) => `<tr><td><b>${h(c.name)}</b></td>${costCell(c.judging)}${costCell(c.reporting)}</tr>`);
   const suitesTable = suiteRows.length
-    ? `<table class="cost" data-testid="cost-suites"><thead><tr><th>Suite</th><th>Judged</th><th class="num">Judging</th><th class="num">Reporting</th></tr></thead><tbody>${suiteRows.join('')}</tbody></table>`
+    ? `<table class="cost" data-testid="cost-suites"><thead><tr><th>Suite</th><th class="num">Judging</th><th class="num">Reporting</th></tr></thead><tbody>${suiteRows.join('')}</tbody></table>`
     : '';
   const regions = s.apiRequests ?? [];
   const regionRows = regions.map((r) => {

@@ -24,7 +24,7 @@ function folded(title: string, header: string, rows: string[]): string[] {
 function costLines(summary: Summary): string[] {
   const lines = ['## Cost of this walk', ''];
   const suites = suiteCosts(summary);
-  if (suites.length) lines.push('| Suite | Judged | Judging | Reporting |', '|---|---|---|---|', ...suites.map((c) => `| ${cell(c.name)} | ${c.judgedIn} | ${c.judging} | ${c.reporting} |`), '');
+  if (suites.length) lines.push('| Suite | Judging | Reporting |', '|---|---|---|', ...suites.map((c) => `| ${cell(c.name)} | ${c.judging} | ${c.reporting} |`), '');
   for (const note of apiRequestNotes(summary)) lines.push(`> ℹ️ ${cell(note)}`, '');
   const regions = (summary.apiRequests ?? []).map((r) => {
     const { top, more } = topRequests(r, 3);

@@ -1,12 +1,8 @@
 /**
  * How a suite the walk judges tells the walk's progress view about a long hold (the cutover's
  * deny-egress hold): the walk sets the sink (src/walk/judge-progress.ts); with none set, as when
- * a test judges a suite directly, an announcement goes nowhere. No imports: Playwright loads this
- * module in test fixtures from outside the project.
+ * a test judges a suite directly, an announcement goes nowhere.
  */
-
-/** Test annotation with the gate's own duration in ms (startedAt → finishedAt), which progress shows. */
-export const GATE_DURATION_ANNOTATION = 'gate-duration-ms';
 
 export interface HoldAnnouncement {
   untilMs: number;

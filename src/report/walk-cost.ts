@@ -3,19 +3,13 @@
  * reporting time, and the requests it sent to each region's API server. A figure that was not
  * measured is said to be so, never shown as zero.
  */
-import type { ApiRequestLine, RegionApiRequests, Summary, SuiteRun, SuiteTimings } from '../gates/types.js';
+import type { ApiRequestLine, RegionApiRequests, Summary, SuiteRun } from '../gates/types.js';
 import { formatDuration } from './format.js';
 
 export const NOT_MEASURED = 'not measured';
 
-export const JUDGED_IN: Record<SuiteTimings['judgedIn'], string> = {
-  walk: 'in the walk',
-  worker: 'in its Playwright worker',
-};
-
 export interface SuiteCost {
   name: string;
-  judgedIn: string;
   judging: string;
   reporting: string;
 }
@@ -24,7 +18,7 @@ export function suiteCosts(s: Summary): SuiteCost[] {
   return s.suites.map((run: SuiteRun) => {
     const t = run.timings;
     const ms = (v: number | undefined) => (v === undefined ? NOT_MEASURED : formatDuration(v));
-    return { name: run.name, judgedIn: t ? JUDGED_IN[t.judgedIn] : NOT_MEASURED, judging: ms(t?.judgingMs), reporting: ms(t?.reportingMs) };
+    return { name: run.name, judging: ms(t?.judgingMs), reporting: ms(t?.reportingMs) };
   });
 }
 

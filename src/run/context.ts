@@ -1,8 +1,7 @@
 /**
- * The run context: everything a suite needs to know about this walk, handed from the walk
- * process to the Playwright workers as a JSON file named by SW_RUN_CONTEXT.
+ * The run context: everything a suite needs to know about this walk. The walk writes it to the
+ * run folder and names the file in SW_RUN_CONTEXT for the fault reaper (src/chaos/signals.ts).
  */
-import { readFileSync } from 'node:fs';
 import type { TargetSpec } from '../target/types.js';
 
 export interface WalkOptions {
@@ -54,9 +53,3 @@ export interface RunContext {
 }
 
 export const RUN_CONTEXT_ENV = 'SW_RUN_CONTEXT';
-
-export function loadRunContext(): RunContext {
-  const path = process.env[RUN_CONTEXT_ENV];
-  if (!path) throw new Error(`${RUN_CONTEXT_ENV} is not set: suites run only under \`npm run walk\``);
-  return JSON.parse(readFileSync(path, 'utf8')) as RunContext;
-}

@@ -1,13 +1,13 @@
 /**
- * The suites the walk judges in its own process, all their gates at once, then reports itself
- * (src/walk/report-suite.ts): every suite but the browser journeys, which Playwright judges once
- * in its worker. No Playwright process is alive through a readiness wait, a cutover hold or a
- * failover. The suites' code is imported only when a suite is judged.
+ * Every suite is judged in the walk's own process, all its gates at once, then reported by the
+ * walk itself (src/walk/report-suite.ts). The browser journeys drive Chromium through the
+ * Playwright library; no test runner is involved. The suites' code is imported only when a suite
+ * is judged.
  */
-import type { Gate, SuiteTimings } from '../gates/types.js';
+import type { Gate } from '../gates/types.js';
 import type { RunContext } from '../run/context.js';
 import type { Harness } from '../run/harness.js';
-import { judgeWithHarness } from '../pw/judge-once.js';
+import { judgeWithHarness } from '../walk/judge-once.js';
 
 interface WalkJudged {
   /** The gates the suite reports, in order; one it did not judge is reported as a harness error. */
@@ -46,6 +46,17 @@ const JUDGES: Record<string, WalkJudged> = {
     },
     progressTitle: (g) => `${g.suite}/${g.title}`,
   },
+  // The voucher / tenant-org journeys in Chromium: one stateful flow, walked once; its timeline
+  // (hop by hop) is written for the reports.
+  journeys: {
+    ids: async () => (await import('./journeys/gates.js')).JOURNEY_GATE_ORDER,
+    judge: async (ctx, h) => {
+      const [{ runJourneys }, { journeyConfig }, { writeTimeline }] = await Promise.all([import('./journeys/run.js'), import('./journeys/config.js'), import('../gates/recorder.js')]);
+      const walked = await runJourneys(h, journeyConfig(ctx));
+      writeTimeline(ctx.runDir, walked.timeline);
+      return walked.gates;
+    },
+  },
   cutover: {
     ids: async () => (await import('./cutover/ids.js')).CUTOVER_GATE_IDS,
     judge: async (ctx, h) => (await import('./cutover/suite.js')).judgeCutover(ctx, h),
@@ -56,17 +67,9 @@ const JUDGES: Record<string, WalkJudged> = {
   },
 };
 
-export function isJudgedInWalk(suite: string): boolean {
-  return suite in JUDGES;
-}
-
-export function judgedIn(suite: string): SuiteTimings['judgedIn'] {
-  return isJudgedInWalk(suite) ? 'walk' : 'worker';
-}
-
 function judged(suite: string): WalkJudged {
   const j = JUDGES[suite];
-  if (!j) throw new Error(`${suite} is not judged in the walk`);
+  if (!j) throw new Error(`${suite} is not a suite`);
   return j;
 }
 

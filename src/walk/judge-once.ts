@@ -1,8 +1,7 @@
 /**
- * A suite judges all its gates once per run (in the walk, or the journeys in a Playwright worker's
- * `beforeAll`), then reports them. Playwright restarts the worker after a failed test and re-runs
- * `beforeAll`; the judged gates are kept on disk so a restart reports them instead of judging (or
- * injecting faults) again, and the walk recovers them should the reporting die.
+ * A suite judges all its gates once per run, in the walk, then the walk reports them. The judged
+ * gates are kept on disk (redacted), so a suite this run already judged is read back instead of
+ * judged (or its faults injected) again.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +35,7 @@ export interface JudgingSpan {
 
 const judgingFile = (runDir: string, suite: string) => join(runDir, 'state', `${suite}-judging.json`);
 
-/** The span of the judge that judged `suite` in this run, by whichever process it ran in; undefined when none returned. */
+/** The span of the judge that judged `suite` in this run; undefined when none returned. */
 export function readJudgingSpan(runDir: string, suite: string): JudgingSpan | undefined {
   const file = judgingFile(runDir, suite);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as JudgingSpan) : undefined;
@@ -44,8 +43,7 @@ export function readJudgingSpan(runDir: string, suite: string): JudgingSpan | un
 
 /**
  * judgeOnce with a Harness open for the judge and closed after it. The Harness (client-node) is
- * imported here, only when something judges (the walk, or the journeys' worker): Playwright's
- * runner loads the spec only to declare its tests, and should not hold the cluster client for that.
+ * imported here, only when a suite is judged: a walk that refuses its input never loads it.
  */
 export function judgeWithHarness(ctx: RunContext, suite: string, judge: (h: Harness) => Promise<Gate[]>): Promise<Map<string, Gate>> {
   return judgeOnce(ctx.runDir, suite, async () => {
@@ -59,7 +57,7 @@ export function judgeWithHarness(ctx: RunContext, suite: string, judge: (h: Harn
   });
 }
 
-/** The gate a test reports; a gate the suite did not judge is a harness error, never a pass. */
+/** The gate the walk reports for `id`; a gate the suite did not judge is a harness error, never a pass. */
 export function gateFor(gates: Map<string, Gate>, id: string, suite: string): Gate {
   const g = gates.get(id);
   if (g) return g;

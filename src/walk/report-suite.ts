@@ -8,7 +8,7 @@
 import type { Gate } from '../gates/types.js';
 import { readGates, writeGate } from '../gates/recorder.js';
 import { attributeSymptoms } from '../gates/attribution.js';
-import { gateFor } from '../pw/judge-once.js';
+import { gateFor } from './judge-once.js';
 import { AllureGateWriter } from '../report/allure-gate.js';
 
 export function reportSuite(runDir: string, suite: string, ids: readonly string[], judged: Map<string, Gate>, shown: (g: Gate) => void): Gate[] {

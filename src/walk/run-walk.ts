@@ -1,25 +1,24 @@
 /**
- * One walk: preflight, janitor, then per suite: every suite but the browser journeys judged and
- * reported in this process, the journeys judged and reported by a Playwright run; then
- * summary.json and the reports. Returns the exit code: 0 every gate
+ * One walk: preflight, janitor, then per suite: its gates judged and reported in this process
+ * (the browser journeys too, through the Playwright library); then summary.json and the
+ * reports. Returns the exit code: 0 every gate
  * passed, 1 a gate failed, 128 + n stopped by signal n (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
  */
-import { existsSync, writeFileSync, readFileSync } from 'node:fs';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TargetSpec } from '../target/types.js';
 import { RUN_CONTEXT_ENV, type RunContext, type WalkOptions } from '../run/context.js';
-import type { FaultRecord, Gate, SuiteRun } from '../gates/types.js';
-import { readGates, writeApiRequests, writeGate } from '../gates/recorder.js';
+import type { FaultRecord, SuiteRun } from '../gates/types.js';
+import { writeApiRequests } from '../gates/recorder.js';
 import { FaultLedger, LedgerError, toFaultRecord } from '../chaos/ledger.js';
 import { loadKit } from '../kit/load.js';
 import { preflight } from './preflight.js';
 import { prepareRunFolder, type RunFolder } from './run-folder.js';
-import { runSuiteProcess, type SuiteProcess } from './playwright.js';
 import { redact } from '../evidence/redact.js';
 import { REPO_ROOT } from '../repo-root.js';
 import { deferExitOnSignal } from '../chaos/signals.js';
-import { isJudgedInWalk, judgeSuite, progressTitle, reportedGateIds } from '../suites/judges.js';
+import { judgeSuite, progressTitle, reportedGateIds } from '../suites/judges.js';
 import { reportSuite } from './report-suite.js';
 import { judgeInWalk } from './judge-in-walk.js';
 import { JudgeProgress } from './judge-progress.js';
@@ -43,17 +42,6 @@ export interface WalkHooks {
 }
 
 
-/**
- * The journeys judge all their gates before reporting them one test at a time; when Playwright
- * dies part-way through the reporting, the judged gates are still in the suite's state file.
- */
-function recoverUnreported(runDir: string, suite: string): void {
-  const state = join(runDir, 'state', `${suite}-gates.json`);
-  if (!existsSync(state)) return;
-  const reported = new Set(readGates(runDir).filter((g) => g.suite === suite).map((g) => g.id));
-  for (const g of JSON.parse(readFileSync(state, 'utf8')) as Gate[]) if (!reported.has(g.id)) writeGate(runDir, g);
-}
-
 /** The faults this walk applied, as the fault ledger has them now (reverted or not). */
 function faultsOf(ctx: RunContext): FaultRecord[] {
   const ledger = FaultLedger.forSovereign(ctx.target.sovereign);
@@ -69,7 +57,7 @@ function faultsOf(ctx: RunContext): FaultRecord[] {
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** `run`: the launcher makes the run folder before it starts the target (prepareRunFolder). */
-export async function runWalk(target: TargetSpec, options: WalkOptions, io: WalkIo, hooks: WalkHooks = {}, shard?: string, run: RunFolder = prepareRunFolder(options.reportDir, target.name)): Promise<number> {
+export async function runWalk(target: TargetSpec, options: WalkOptions, io: WalkIo, hooks: WalkHooks = {}, run: RunFolder = prepareRunFolder(options.reportDir, target.name)): Promise<number> {
   const kit = loadKit(options.kitPath);
   const { discovered } = await preflight(target, kit);
   const startedAt = new Date();
@@ -85,7 +73,6 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
   process.env[RUN_CONTEXT_ENV] = contextPath;
   const timeoutMs = options.slotDeadlineMs + options.settleMs + options.holdMs + 15 * 60_000;
   const suites: SuiteRun[] = [];
-  let current: SuiteProcess | undefined;
   let stopSignal: NodeJS.Signals | undefined;
   let stoppedDuring: string | undefined;
   let stopWalk = false;
@@ -95,10 +82,8 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
     stopSignal ??= sig;
     const last = suites.at(-1);
     if (last && !last.finishedAt) stoppedDuring ??= last.name;
+    // The running suite's faults are reverted by this process's own handler; the janitor below double-checks.
     onStopped(sig);
-    // A suite's worker reverts its faults on this signal (faults of a suite judged here are
-    // reverted by this process's own handler); the janitor below double-checks.
-    current?.child.kill(sig);
   };
   deferExitOnSignal();
   for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
@@ -108,35 +93,22 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
       if (stopSignal || stopWalk) break;
       const run: SuiteRun = { name: suite, startedAt: new Date().toISOString(), finishedAt: '' };
       suites.push(run);
-      if (isJudgedInWalk(suite)) {
-        progress.begin(suite);
-        const judged = await judgeInWalk(suite, () => judgeSuite(ctx, suite), { timeoutMs, stopped });
-        progress.end(judged.ok ? 'judged' : `not judged: ${judged.reason}`);
-        let reportedMs: number | undefined;
-        if (judged.ok) {
-          const reportingFrom = Date.now();
-          const ids = await reportedGateIds(ctx, suite);
-          progress.reported(reportSuite(runDir, suite, ids, judged.judged, (g) => progress.gate(progressTitle(suite, g), g)));
-          reportedMs = Date.now() - reportingFrom;
-        } else {
-          stopWalk = judged.stopWalk;
-          // A stopped suite is not an error: the summary says what the stop interrupted.
-          if (!stopSignal) run.error = judged.reason;
-        }
-        run.finishedAt = new Date().toISOString();
-        run.timings = suiteTimings(runDir, suite, reportedMs);
-        continue;
+      progress.begin(suite);
+      const judged = await judgeInWalk(suite, () => judgeSuite(ctx, suite), { timeoutMs, stopped });
+      progress.end(judged.ok ? 'judged' : `not judged: ${judged.reason}`);
+      let reportingMs: number | undefined;
+      if (judged.ok) {
+        const reportingFrom = Date.now();
+        const ids = await reportedGateIds(ctx, suite);
+        progress.reported(reportSuite(runDir, suite, ids, judged.judged, (g) => progress.gate(progressTitle(suite, g), g)));
+        reportingMs = Date.now() - reportingFrom;
+      } else {
+        stopWalk = judged.stopWalk;
+        // A stopped suite is not an error: the summary says what the stop interrupted.
+        if (!stopSignal) run.error = judged.reason;
       }
-      const spawnedAt = Date.now();
-      current = runSuiteProcess({ suite, contextPath, runDir, timeoutMs, shard, progressToStderr: options.json, repoRoot: REPO_ROOT });
-      const code = await current.exited;
-      current = undefined;
       run.finishedAt = new Date().toISOString();
-      const playwrightMs = Date.now() - spawnedAt;
-      recoverUnreported(runDir, suite);
-      run.timings = suiteTimings(runDir, suite, playwrightMs);
-      const produced = readGates(runDir).some((g) => g.suite === suite);
-      if (!stopSignal && ((code !== 0 && code !== 1) || !produced)) run.error = `suite ${suite} did not complete (playwright exit ${code}${produced ? '' : ', no gate judged'})`;
+      run.timings = suiteTimings(runDir, suite, reportingMs);
     }
   } finally {
     for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
@@ -148,12 +120,12 @@ export async function runWalk(target: TargetSpec, options: WalkOptions, io: Walk
     }
   }
 
-  // This process's requests (preflight, janitor, the judges run here); each worker wrote its own.
+  // This process's requests: preflight, janitor and every suite's judge.
   writeApiRequests(runDir, apiRequestsOfThisProcess(), true);
   const tool = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
   // Loaded only now: the report writers (vega among them) would otherwise sit in memory through every suite.
   const { reportWalk } = await import('./report-walk.js');
-  const summary = await reportWalk({ runId, runDir, target, startedAt: ctx.startedAt, finishedAt: new Date().toISOString(), suites, janitor, faults: faultsOf(ctx), stopped: stopSignal && { signal: stopSignal, during: stoppedDuring }, options: { ...options, ...(shard ? { shard } : {}) }, tool: { name: tool.name, version: tool.version } }, options, io);
+  const summary = await reportWalk({ runId, runDir, target, startedAt: ctx.startedAt, finishedAt: new Date().toISOString(), suites, janitor, faults: faultsOf(ctx), stopped: stopSignal && { signal: stopSignal, during: stoppedDuring }, options: { ...options }, tool: { name: tool.name, version: tool.version } }, options, io);
   if (stopSignal) return 128 + (constants.signals[stopSignal] ?? 0);
   return summary.verdict === 'pass' ? 0 : 1;
 }

@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Locator, Page } from '@playwright/test';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { Harness } from '../../run/harness.js';
 import type { Evidence } from '../../gates/types.js';
 import { harEvidence } from './har.js';

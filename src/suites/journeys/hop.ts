@@ -1,5 +1,5 @@
 /** What a journey hop throws when the target misbehaves, and the waits that produce it. */
-import type { Locator, Page, Request, Response } from '@playwright/test';
+import type { Locator, Page, Request, Response } from 'playwright-core';
 import { apiLogOf } from './browser.js';
 
 /** The target did not do what the DoD expects: the gate fails with this message. */

@@ -4,7 +4,7 @@
  * blocked when what it needs failed, failed with a screenshot of where the browser stopped.
  */
 import { randomBytes } from 'node:crypto';
-import { errors, type BrowserContext, type Page } from '@playwright/test';
+import { errors, type BrowserContext, type Page } from 'playwright-core';
 import type { Harness } from '../../run/harness.js';
 import type { Evidence, Gate } from '../../gates/types.js';
 import { GateRun } from '../../gates/gate-run.js';

@@ -3,7 +3,7 @@
  * (`checkout-pin`), then the Organization name, the read-only `<sub>.<tld>`, the order summary
  * and the order button that creates the Organization and checks out.
  */
-import type { Locator, Page } from '@playwright/test';
+import type { Locator, Page } from 'playwright-core';
 import { callCausedBy, expectVisible, type ApiCall } from '../hop.js';
 
 export class CheckoutPage {

@@ -3,7 +3,7 @@
  * and routes to `/login/verify?email=…&requestId=…`, where the PIN is typed and
  * `/api/v1/auth/pin/verify` sets the `catalyst_session` cookie.
  */
-import type { Locator, Page } from '@playwright/test';
+import type { Locator, Page } from 'playwright-core';
 import { callCausedBy, expectUrl, expectVisible, type ApiCall } from '../hop.js';
 
 export class ConsoleLoginPage {

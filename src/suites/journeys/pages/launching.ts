@@ -2,7 +2,7 @@
  * `/launching?host=&token=&next=` polls the per-Org console's `/healthz`, then hands over to
  * `https://console.<slug>.<pool>/auth/org-handover?token=…`, which lands on the tenant console.
  */
-import type { Locator, Page } from '@playwright/test';
+import type { Locator, Page } from 'playwright-core';
 
 export class LaunchingPage {
   constructor(private readonly page: Page) {}

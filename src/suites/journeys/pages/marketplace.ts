@@ -1,5 +1,5 @@
 /** The storefront funnel on `marketplace.<sov>` (§4.3): redeem → plans → apps → add-ons → BCP → review. */
-import type { Locator, Page } from '@playwright/test';
+import type { Locator, Page } from 'playwright-core';
 import { callCausedBy, expectUrl, expectVisible, fail, type ApiCall } from '../hop.js';
 
 export type RedeemOutcome = 'valid' | 'not-valid' | 'ended' | 'no-code';

@@ -1,5 +1,5 @@
 /** BSS → Vouchers (§4.2, VouchersPage @01c150ec): table, status pills and the issue modal, by test id. */
-import type { Locator, Page } from '@playwright/test';
+import type { Locator, Page } from 'playwright-core';
 import { callCausedBy, expectVisible, fail, type ApiCall } from '../hop.js';
 
 export interface IssueVoucherInput {
