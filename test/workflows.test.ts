@@ -38,7 +38,7 @@ test('nightly: scheduled and dispatchable, read-only token', () => {
   for (const wf of [nightly, signoff, walk]) assert.deepEqual(wf.permissions, { contents: 'read' });
 });
 
-test('nightly: a matrix over the Sovereign list for every live job, journeys sharded consistently', () => {
+test('nightly: a matrix over the Sovereign list for every live job, one journeys job per Sovereign', () => {
   const matrixSource = "${{ fromJSON(inputs.sovereigns || vars.NIGHTLY_SOVEREIGNS || '[\"t38\",\"t40\"]') }}";
   for (const id of ['core', 'journeys', 'chaos']) {
     const job = nightly.jobs[id];
@@ -48,10 +48,8 @@ test('nightly: a matrix over the Sovereign list for every live job, journeys sha
     assert.equal(job.with?.sov, '${{ matrix.sov }}');
     assert.equal(job.secrets, 'inherit');
   }
-  const shards = nightly.jobs.journeys.strategy?.matrix?.shard;
-  assert.ok(Array.isArray(shards) && shards.length > 1);
-  assert.deepEqual(shards, shards.map((_, i) => i + 1));
-  assert.equal(nightly.jobs.journeys.with?.shard, `\${{ matrix.shard }}/${shards.length}`);
+  assert.deepEqual(Object.keys(nightly.jobs.journeys.strategy?.matrix ?? {}), ['sov'], 'the journeys are not split: one job per Sovereign');
+  assert.equal(nightly.jobs.journeys.with?.artifact, 'nightly-${{ matrix.sov }}-journeys');
   assert.equal(nightly.jobs.journeys.with?.suites, 'journeys');
   const suites = ['core', 'journeys', 'chaos'].flatMap((id) => String(nightly.jobs[id].with?.suites).split(','));
   assert.deepEqual(suites.sort(), ['cutover', 'dod', 'failover', 'journeys', 'readiness'], 'every suite is walked exactly once');
@@ -88,7 +86,7 @@ test('nightly: the kind job brings the kind Sovereign up, walks it, always tears
 
 test('walk.yml: Node 20, Debian packages, npm ci, kubeconfigs from secrets, the walk, summary and artifacts even on failure', () => {
   const on = walk.on as { workflow_call?: { inputs?: Record<string, { required?: boolean }> } };
-  assert.deepEqual(Object.keys(on.workflow_call?.inputs ?? {}).sort(), ['allow-chaos', 'artifact', 'shard', 'sov', 'suites']);
+  assert.deepEqual(Object.keys(on.workflow_call?.inputs ?? {}).sort(), ['allow-chaos', 'artifact', 'sov', 'suites']);
   const job = walk.jobs.walk;
   assert.equal(job.environment, '${{ inputs.sov }}', 'secrets come from the environment named like the Sovereign');
   const steps = job.steps ?? [];
@@ -109,7 +107,7 @@ test('walk.yml: Node 20, Debian packages, npm ci, kubeconfigs from secrets, the 
   assert.equal(steps[upload].if, 'always()');
   assert.equal(steps[upload].with?.path, 'reports/${{ inputs.artifact }}');
   const script = steps[run].run ?? '';
-  for (const flag of ['--sov "$SOV"', '--suite "$SUITES"', '--report-dir "reports/$ARTIFACT"', '--kubeconfig "hz-fsn-rtz-prod=', '--kubeconfig "hz-hel-rtz-prod=', '--shard "$SHARD"', '--allow-chaos']) {
+  for (const flag of ['--sov "$SOV"', '--suite "$SUITES"', '--report-dir "reports/$ARTIFACT"', '--kubeconfig "hz-fsn-rtz-prod=', '--kubeconfig "hz-hel-rtz-prod=', '--allow-chaos']) {
     assert.ok(script.includes(flag), `the walk gets ${flag}`);
   }
   assert.deepEqual(

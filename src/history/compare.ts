@@ -1,7 +1,7 @@
 /**
  * A walk compared with the earlier walks of its Sovereign, the way on-call reads them. A gate is
  * compared with its own earlier observations (the walks that judged it), so walks of other
- * suites or other CI shards neither hide nor fake a change; `skipped` is not an observation.
+ * suites (or, in older history, other CI shards) neither hide nor fake a change; `skipped` is not an observation.
  * Passing is `passed`; failing is `failed`, `blocked` or `error` (what the verdict counts).
  */
 import type { GateStatus } from '../gates/types.js';

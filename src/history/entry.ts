@@ -10,7 +10,11 @@ import { figuresOf, type Figure } from './figures.js';
 export const ENTRY_FORMAT = 'sovereign-walk/history-entry';
 export const ENTRY_VERSION = 1;
 
-/** What a walk covered: its suites, and its Playwright shard when CI split the browser suites. */
+/**
+ * What a walk covered: its suites. `shard` is only in entries of walks from before 2026-12-07, when
+ * CI split the browser journeys into Playwright shards (`--shard 2/3`); such entries keep their
+ * own scope, so an old shard's walk time is never compared with a whole walk's.
+ */
 export interface WalkScope {
   suites: string[];
   shard?: string;
@@ -58,6 +62,7 @@ export function walkRef(e: HistoryEntry): WalkRef {
 }
 
 export function entryFromSummary(summary: Summary): HistoryEntry {
+  // Only a summary.json of a sharded walk from before --shard was removed names one.
   const shard = summary.options.shard;
   const scope: WalkScope = { suites: summary.suites.map((s) => s.name), ...(typeof shard === 'string' && shard ? { shard } : {}) };
   return {
