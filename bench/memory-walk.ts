@@ -1,8 +1,8 @@
 /**
  * Harness memory over a whole `npm run walk`: the compiled walk against the embedded Sovereign it
  * starts itself (every suite, the cutover hold as asked), the RSS of its process tree sampled
- * every 2 s. The harness is the walk process, the journeys' Playwright runner and worker, and
- * Chromium; the Sovereign's own processes (etcd, kube-apiserver, Flux, kwok, PostgreSQL,
+ * every 2 s. The harness is the walk process (which judges every suite, the browser journeys too)
+ * and Chromium; the Sovereign's own processes (etcd, kube-apiserver, Flux, kwok, PostgreSQL,
  * nats-server) are not counted. The sim's product models and mail servers run inside the walk
  * process in this mode, so the walk's figure includes them: the walk process's RSS when the first
  * suite began (sim started, nothing judged yet) is reported beside it as an upper bound of that

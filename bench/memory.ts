@@ -3,7 +3,7 @@
  * (with the V8 flags `npm run walk` uses), the RSS of its whole process tree sampled every 2 s.
  * The sim runs in a process of its own (`npm run sim`), walked like a live test Sovereign, so
  * its memory is reported apart instead of inside the walk's. The harness figure is the sum over
- * the Node processes (the walk, the Playwright runner and its workers) and any Chromium; other
+ * the walk process and any Chromium it launched; other
  * processes in the tree (a kubectl or curl the harness ran) are reported apart. The peak is taken over the hold window,
  * which the hold gate's own steps date; the least-squares slope over the same window after its
  * first minute (half, for holds under two minutes).
@@ -38,8 +38,8 @@ export interface MemoryOptions {
   log: (line: string) => void;
 }
 
-export type Role = 'walk' | 'playwright-runner' | 'playwright-worker' | 'browser' | 'other';
-export const HARNESS_ROLES: readonly Role[] = ['walk', 'playwright-runner', 'playwright-worker', 'browser'];
+export type Role = 'walk' | 'browser' | 'other';
+export const HARNESS_ROLES: readonly Role[] = ['walk', 'browser'];
 
 export interface MemorySample {
   at: number;
@@ -54,14 +54,12 @@ export interface MemorySample {
 
 export function roleOf(p: ProcMemory, walkPid: number): Role {
   if (p.pid === walkPid) return 'walk';
-  if (/playwright\/lib\/worker\/workerProcessEntry/.test(p.cmdline)) return 'playwright-worker';
-  if (/playwright\/(test\/)?cli\.js test\b/.test(p.cmdline)) return 'playwright-runner';
   if (/chrom(e|ium)|headless_shell/.test(p.cmdline.split(' ')[0] ?? '')) return 'browser';
   return 'other';
 }
 
 export function summarizeSample(at: number, walkPid: number, procs: ProcMemory[]): MemorySample {
-  const byRole: Record<Role, number> = { walk: 0, 'playwright-runner': 0, 'playwright-worker': 0, browser: 0, other: 0 };
+  const byRole: Record<Role, number> = { walk: 0, browser: 0, other: 0 };
   let harnessPss = 0;
   for (const p of procs) {
     const role = roleOf(p, walkPid);
@@ -95,7 +93,7 @@ export interface Trend {
 const peak = (xs: number[]) => (xs.length ? Math.max(...xs) / MB : Number.NaN);
 
 /**
- * The settling time left out of the slope: the hold begins while Playwright is still starting,
+ * The settling time left out of the slope: the hold begins while the walk is still starting up,
  * and that first garbage collection would read as a steep fall that hides a slow leak.
  */
 export const settleMsFor = (holdMs: number) => Math.min(SETTLE_MS, holdMs / 2);
