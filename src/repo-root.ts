@@ -1,6 +1,6 @@
 /**
  * The repository root (where package.json is), found from this file rather than from a fixed
- * number of `..`: the same module runs from src/ (tests, Playwright workers) and from dist/src/
+ * number of `..`: the same module runs from src/ (tests, the bench) and from dist/src/
  * (the compiled CLIs), and both must find the same fixtures, state dir and tools.
  */
 import { existsSync } from 'node:fs';

@@ -11,7 +11,7 @@
  * namespace on its address, replication crosses the world bridge, and the router reaches them there.
  *
  * What it adds to the TargetSpec: `counterUrl`, `database` (password in SW_SIM_DB_PASSWORD,
- * which the walk's Playwright workers inherit), and `regionKill[<primary>]`, a power-off of the
+ * which the walk inherits), and `regionKill[<primary>]`, a power-off of the
  * whole primary region: its control plane and Flux, its postmaster and its counter app. On hosts
  * the regions' servers are powered through a Hetzner Cloud API model (sim/host/hcloud.ts; the
  * walk gets HCLOUD_ENDPOINT and HCLOUD_TOKEN), so the kill is the harness's `hcloud` actuator: the

@@ -1,8 +1,8 @@
 /**
  * The fault ledger: `<state dir>/ledger/<sovereign>.jsonl`, append-only JSON lines. An intent
  * line is written and fsynced before a fault is applied; later lines mark it applied, reverted
- * or revert-failed. Appends are single O_APPEND writes, so the walk process and its Playwright
- * workers can share the file without locks, and a last line torn by a crash is skipped on read.
+ * or revert-failed. Appends are single O_APPEND writes, so processes (the walk, its reaper, a
+ * second walk's janitor) can share the file without locks, and a last line torn by a crash is skipped on read.
  * Every other line must be a record the harness writes (ledger-schema.ts): a ledger holding
  * anything else, or one that cannot be read, is refused whole (LedgerError) and nothing in it runs.
  */

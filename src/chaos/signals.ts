@@ -1,7 +1,7 @@
 /**
  * Revert on interrupt: installed by the first applyFault in a process. SIGINT, SIGTERM and
  * SIGHUP revert every active fault, then exit 128+signal. If the process exits any other way
- * with faults still active (a Playwright worker torn down mid-test, an uncaught error, the
+ * with faults still active (a forked child torn down mid-judge, an uncaught error, the
  * parent gone), the exit hook starts a detached reaper that reverts them from the ledger. Only
  * SIGKILL escapes both; the next run's janitor and the in-cluster backstop cover that.
  */
@@ -36,7 +36,7 @@ export function installChaosSignalHandlers(): void {
   if (installed) return;
   installed = true;
   for (const sig of SIGNALS) process.on(sig, () => void onSignal(sig));
-  // A forked child (Playwright worker) whose parent died: revert now, the exit hook backs it up.
+  // A forked child whose parent died: revert now, the exit hook backs it up.
   if (process.send) process.on('disconnect', () => void revertActiveFaults());
   process.on('exit', spawnReaper);
 }

@@ -1,7 +1,7 @@
 /**
  * Kubernetes object shapes and helpers that need no client: judging code imports these from here
- * so that declaring a suite's tests (Playwright's runner loads every spec) stays free of
- * @kubernetes/client-node, whose generated models cost ~80 MB per process.
+ * so that listing a suite's gates before it is judged stays free of @kubernetes/client-node,
+ * whose generated models cost ~80 MB per process.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 

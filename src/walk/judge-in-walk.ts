@@ -3,7 +3,7 @@
  * suite's timeout and by a stop signal. A judge cannot be cancelled from outside: after a stop or
  * a timeout the walk reverts this process's active faults and walks no further suite, and the
  * abandoned judge ends with the process. Faults a judge left active (a suite bug) are reverted
- * before the next suite, as a Playwright worker's exit hook would have.
+ * before the next suite.
  */
 import { revertActiveFaults } from '../chaos/active.js';
 import { formatDuration } from '../report/format.js';

@@ -1,6 +1,6 @@
 /**
- * Progress of a suite the walk judges in its own process, in the Playwright progress reporter's
- * styles. Plain timestamped lines for CI and pipes:
+ * Progress of a suite the walk judges in its own process. Plain timestamped lines for CI and
+ * pipes:
  *   2026-11-22T10:00:01.123Z cutover ▶ judging
  *   2026-11-22T10:00:09.000Z cutover ⏳ holding cutover enforce: deny-egress hold for 10m, until …
  *   2026-11-22T10:01:09.000Z cutover ⏳ holding cutover enforce: deny-egress hold — 9m left, ETA …

@@ -1,6 +1,6 @@
 /**
  * The cutover suite's judge: the tether audit, then the hold. It runs once per walk (see
- * judgeOnce); the spec reports one Playwright test per gate.
+ * judgeOnce); the walk reports its gates (src/walk/report-suite.ts).
  */
 import type { RunContext } from '../../run/context.js';
 import type { Harness } from '../../run/harness.js';

@@ -1,7 +1,7 @@
 /**
  * The DoD checks of one walk, in upstream's layer order, numbered per layer (`L3.12`). Built
- * synchronously from the target, the kit and the host table, so the Playwright spec can
- * declare one test per check at collection time.
+ * synchronously from the target, the kit and the host table, so the walk knows every gate it
+ * will report before the suite is judged.
  */
 import type { Kit } from '../../kit/types.js';
 import type { RegionSpec, TargetSpec } from '../../target/types.js';

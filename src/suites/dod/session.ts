@@ -1,5 +1,5 @@
 /**
- * What the DoD checks read, fetched once per session (one Playwright worker): every check of a
+ * What the DoD checks read, fetched once per session (one judging of the suite): every check of a
  * layer judges the same snapshot, and the console page L5 fetched is the one hygiene parses.
  */
 import type { Harness } from '../../run/harness.js';

@@ -1,7 +1,7 @@
 /**
- * The suite's entry point for suites/failover.spec.ts. The failover is run once per walk: its
- * gates are saved under the run folder, and a Playwright worker that restarts after a failed
- * gate reads them back instead of killing the region a second time.
+ * The failover suite's judge (src/suites/judges.ts). The failover is run once per walk: its
+ * gates are saved under the run folder, and a second judging in the same run reads them back
+ * instead of killing the region a second time.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
