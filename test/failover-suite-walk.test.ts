@@ -60,7 +60,7 @@ test('walk --suite failover --sim-fault replication:async-detached --kill-mode c
   const loss = summary.gates.find((g) => g.id === 'failover/d31-zero-acknowledged-writes-lost');
   assert.equal(loss?.status, 'failed');
   const writer = (await findK6()) ? 'k6v\\d+' : 'w1';
-  assert.match(loss?.reason ?? '', new RegExp(`^\\d+ of \\d+ acknowledged writes lost \\(rpo 0\\): ${writer}-\\d+`));
+  assert.match(loss?.reason ?? '', new RegExp(`^\\d+ of \\d+ acknowledged writes lost \\(rpo 0\\): sw[0-9a-f]{6}\\.${writer}-\\d+`));
   assert.equal(summary.gates.find((g) => g.id === 'failover/d31-rto')?.status, 'passed');
 });
 

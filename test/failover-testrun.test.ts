@@ -30,6 +30,11 @@ describe('renderK6TestRun', () => {
     ]);
   });
 
+  it("passes the walk's writer id, the prefix of every key the runners write", () => {
+    const env = renderK6TestRun({ ...OPTIONS, writerId: 'sw0a1b2c.k6v' }).spec.runner.env;
+    assert.deepEqual(env.at(-1), { name: 'WRITER_ID', value: 'sw0a1b2c.k6v' });
+  });
+
   it('serialises to YAML that parses back to the same object', () => {
     assert.deepEqual(parse(renderK6TestRunYaml(OPTIONS)), renderK6TestRun(OPTIONS));
   });

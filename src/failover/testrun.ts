@@ -16,6 +16,8 @@ export interface K6TestRunOptions {
   /** k6 duration, e.g. `5m`. */
   duration: string;
   baseUrl: string;
+  /** The script's WRITER_ID (each VU appends its id): the prefix of every key it writes. */
+  writerId?: string;
 }
 
 export interface K6TestRun {
@@ -53,6 +55,7 @@ export function renderK6TestRun(opts: K6TestRunOptions): K6TestRun {
           { name: 'RATE', value: String(opts.rate) },
           { name: 'DURATION', value: opts.duration },
           { name: 'BASE_URL', value: opts.baseUrl },
+          ...(opts.writerId ? [{ name: 'WRITER_ID', value: opts.writerId }] : []),
         ],
       },
     },

@@ -9,6 +9,7 @@
  * while the run goes) with the time of the event that proves it: the acknowledgement, the watch
  * event, the kill actuator's confirmation.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertChaosAllowed } from '../../chaos/interlock.js';
@@ -135,6 +136,37 @@ function cnpgHints(observer: FailoverObserver): KillHints {
   return typeof cluster === 'string' && namespace ? { cnpgCluster: { namespace, cluster } } : {};
 }
 
+/**
+ * The region to kill: the one the pair reports as its primary now. After an earlier failover (the
+ * last walk's, or a real one) that is not the region the target file calls primary, and killing
+ * the standby would prove nothing. Regions that disagree on it are a problem for the precondition;
+ * where no region reports a pair, the target's primary is taken.
+ */
+async function currentPrimary(regions: RegionSpec[], client: (spec: RegionSpec) => RegionClient): Promise<{ spec?: RegionSpec; note?: string; problem?: string }> {
+  const declared = regions.find((r) => r.role === 'primary') ?? regions[0];
+  const reported = await Promise.all(regions.map(async (r) => {
+    try {
+      const { items } = await client(r).list(CNPGPAIR_RESOURCE);
+      return items.flatMap((p) => (typeof p.status?.currentPrimaryRegion === 'string' ? [{ by: r.name, primary: p.status.currentPrimaryRegion }] : []));
+    } catch {
+      return []; // not served, or the region does not answer: the precondition reports what the survivors show
+    }
+  }));
+  const reports = reported.flat();
+  const named = [...new Set(reports.map((x) => x.primary))];
+  if (named.length > 1) return { spec: declared, problem: `the regions disagree on the pair's primary: ${reports.map((x) => `${x.by} reports ${x.primary}`).join(', ')}` };
+  const spec = regions.find((r) => r.name === named[0]);
+  if (!spec || spec.name === declared?.name) return { spec: declared };
+  return { spec, note: `the pair's primary is ${spec.name} now (an earlier failover): the target calls ${declared?.name ?? 'no region'} primary, ${spec.name} is the region killed` };
+}
+
+/** The rows this walk wrote (its tag's keys): the rows of earlier walks are neither lost nor unexpected. */
+function thisWalksRows(read: FinalRead, tag: string): FinalRead {
+  const rows = read.final.rows.filter((r) => r.key.startsWith(`${tag}.`));
+  const other = read.final.rows.length - rows.length;
+  return other ? { final: { rows }, source: `${read.source}; keys ${tag}.* only (${other} rows of earlier walks left out)` } : read;
+}
+
 /** Pair health as the platform reports it in the surviving regions. */
 function pairHealth(observer: FailoverObserver, pre: Precondition): void {
   const continuums = observer.objects(CONTINUUM_RESOURCE);
@@ -155,15 +187,15 @@ function pairHealth(observer: FailoverObserver, pre: Precondition): void {
   }
 }
 
-async function probeWrite(writer: Writer, emit: (e: HistoryEntry) => void, pre: Precondition): Promise<void> {
+async function probeWrite(writer: Writer, tag: string, emit: (e: HistoryEntry) => void, pre: Precondition): Promise<void> {
   const started = Date.now();
   const target = writer.probeTarget();
-  const request = { key: 'probe-1', writer: 'probe', seq: 1 };
+  const request = { key: `${tag}.probe-1`, writer: `${tag}.probe`, seq: 1 };
   try {
     await writer.prepare();
     const ack = await target.write(request, AbortSignal.timeout(10_000));
     emit({ ...request, sentAt: started, ackAt: Date.now(), id: ack.id, error: null, endpoint: ack.endpoint });
-    pre.steps.push(step('probe write acknowledged', 'passed', `key probe-1 → id ${ack.id} by ${ack.endpoint}`, started));
+    pre.steps.push(step('probe write acknowledged', 'passed', `key ${request.key} → id ${ack.id} by ${ack.endpoint}`, started));
   } catch (err) {
     const message = (err as Error).message;
     emit({ ...request, sentAt: started, ackAt: null, id: null, error: message.slice(0, 300), endpoint: target.endpoint });
@@ -245,6 +277,8 @@ export async function runFailover(h: FailoverHarness, opts: FailoverRunOptions =
   const timing = { ...DEFAULT_TIMING, ...opts.timing };
   const env = opts.env ?? process.env;
   const thresholds = { rtoMs: ctx.options.rtoMs, rpo: ctx.options.rpo };
+  // Every key this walk writes starts with it: the table keeps earlier walks' rows (a nightly walk of the same Sovereign).
+  const tag = `sw${randomBytes(3).toString('hex')}`;
   const windowMs = thresholds.rtoMs + timing.windowExtraMs;
   const workDir = join(ctx.runDir, 'failover');
   mkdirSync(workDir, { recursive: true });
@@ -252,9 +286,9 @@ export async function runFailover(h: FailoverHarness, opts: FailoverRunOptions =
   const historyFile = openHistoryFile(historyPath);
   const emit = (e: HistoryEntry): void => historyFile.append(e);
 
-  const primarySpec = ctx.target.regions.find((r) => r.role === 'primary') ?? ctx.target.regions[0];
   // A region left out by --region is still killed or watched here: failover concerns the pair.
   const client = (spec: RegionSpec): RegionClient => h.regions.find((r) => r.name === spec.name) ?? new RegionClient(spec);
+  const { spec: primarySpec, note: primaryNote, problem: primaryProblem } = await currentPrimary(ctx.target.regions, client);
   const survivors = ctx.target.regions.filter((r) => r.name !== primarySpec?.name).map(client);
 
   const result: FailoverResult = {
@@ -292,13 +326,15 @@ export async function runFailover(h: FailoverHarness, opts: FailoverRunOptions =
     });
     result.notServed = observer.notServed;
     result.continuumObserved = observer.objects(CONTINUUM_RESOURCE).length > 0;
+    if (primaryNote) pre.notes.push(primaryNote);
+    if (primaryProblem) pre.problems.push(primaryProblem);
     pairHealth(observer, pre);
     const inCluster = ctx.options.load === 'k6-operator' ? { region: survivors[0], ledger: opts.ledger ?? FaultLedger.forSovereign(ctx.target.sovereign), runId: ctx.runId } : undefined;
-    const writer = await chooseWriter(ctx.target, h.http, { prefer: opts.writer, k6Path: ctx.options.k6Path, env, inCluster });
+    const writer = await chooseWriter(ctx.target, h.http, { prefer: opts.writer, k6Path: ctx.options.k6Path, env, inCluster, tag });
     const writerReport: NonNullable<FailoverResult['writer']> = { kind: writer.kind, description: writer.description, k6: writer.k6 };
     result.writer = writerReport;
     pre.steps.push(step('writer', 'passed', writer.description));
-    await probeWrite(writer, emit, pre);
+    await probeWrite(writer, tag, emit, pre);
     pre.ok = pre.problems.length === 0;
     if (!pre.ok) return;
 
@@ -375,7 +411,7 @@ export async function runFailover(h: FailoverHarness, opts: FailoverRunOptions =
 
     try {
       // Without a write acknowledged after the kill nothing suggests a survivor will answer soon.
-      result.final = await readFinalState(ctx.target, h.http, firstAckAfterKill === null ? FINAL_READ_NO_SURVIVOR_MS : FINAL_READ_MS, env);
+      result.final = thisWalksRows(await readFinalState(ctx.target, h.http, firstAckAfterKill === null ? FINAL_READ_NO_SURVIVOR_MS : FINAL_READ_MS, env), tag);
     } catch (err) {
       result.finalError = (err as Error).message;
     }

@@ -73,6 +73,8 @@ export interface WriterChoice {
   findK6?: typeof findK6;
   /** `--load k6-operator`: a TestRun in this (surviving) region writes, recorded in this ledger. */
   inCluster?: { region: RegionClient; ledger: FaultLedger; runId: string };
+  /** Prefixed to every writer id, so to every key (`<tag>.w1-7`): the walk's own rows, apart from earlier walks'. */
+  tag?: string;
 }
 
 /** Why the Node writer runs although k6 was not ruled out. */
@@ -85,6 +87,7 @@ function noK6(choice: WriterChoice, sql: boolean): string {
 }
 
 export async function chooseWriter(target: TargetSpec, http: HttpClient, choice: WriterChoice = {}): Promise<Writer> {
+  const id = (writer: string): string => (choice.tag ? `${choice.tag}.${writer}` : writer);
   const env = choice.env ?? process.env;
   const k6Finder = choice.findK6 ?? findK6;
   if (target.counterUrl) {
@@ -97,7 +100,7 @@ export async function chooseWriter(target: TargetSpec, http: HttpClient, choice:
         description: `k6-operator TestRun ${FAILOVER_TESTRUN.namespace}/${FAILOVER_TESTRUN.name} (parallelism ${FAILOVER_TESTRUN.parallelism}) in ${inCluster.region.name} over HTTP to ${baseUrl}`,
         probeTarget,
         prepare: async () => {},
-        run: (o) => runInClusterWriter(inCluster, baseUrl, o),
+        run: (o) => runInClusterWriter(inCluster, baseUrl, id('k6v'), o),
       };
     }
     const k6: K6Binary | null = choice.prefer === 'node' ? null : await k6Finder({ path: choice.k6Path });
@@ -109,7 +112,7 @@ export async function chooseWriter(target: TargetSpec, http: HttpClient, choice:
         k6,
         probeTarget,
         prepare: async () => {},
-        run: (o) => runK6Writer({ k6, script: { kind: 'http', baseUrl, hosts, caFile: target.caFile }, ratePerSec: o.ratePerSec, durationMs: o.durationMs, writerId: 'k6v', timeoutMs: WRITE_TIMEOUT_MS, onRecord: o.onRecord, signal: o.signal }),
+        run: (o) => runK6Writer({ k6, script: { kind: 'http', baseUrl, hosts, caFile: target.caFile }, ratePerSec: o.ratePerSec, durationMs: o.durationMs, writerId: id('k6v'), timeoutMs: WRITE_TIMEOUT_MS, onRecord: o.onRecord, signal: o.signal }),
       };
     }
     return {
@@ -117,7 +120,7 @@ export async function chooseWriter(target: TargetSpec, http: HttpClient, choice:
       description: `Node writer over HTTP to ${baseUrl}${noK6(choice, false)}`,
       probeTarget,
       prepare: async () => {},
-      run: (o) => runNode(probeTarget(), o),
+      run: (o) => runNode(probeTarget(), id('w1'), o),
     };
   }
   if (!target.database) throw new Error('the target has neither a counter URL nor a database endpoint to write to');
@@ -144,20 +147,20 @@ export async function chooseWriter(target: TargetSpec, http: HttpClient, choice:
       k6,
       probeTarget,
       prepare,
-      run: (o) => runK6Writer({ k6, script: { kind: 'sql', connectionString, endpoint: db.label }, ratePerSec: o.ratePerSec, durationMs: o.durationMs, writerId: 'k6s', timeoutMs: WRITE_TIMEOUT_MS, onRecord: o.onRecord, signal: o.signal }),
+      run: (o) => runK6Writer({ k6, script: { kind: 'sql', connectionString, endpoint: db.label }, ratePerSec: o.ratePerSec, durationMs: o.durationMs, writerId: id('k6s'), timeoutMs: WRITE_TIMEOUT_MS, onRecord: o.onRecord, signal: o.signal }),
     };
   }
-  return { kind: 'node-sql', description: `Node writer into ${where}${noK6(choice, true)}`, probeTarget, prepare, run: (o) => runNode(probeTarget(), o) };
+  return { kind: 'node-sql', description: `Node writer into ${where}${noK6(choice, true)}`, probeTarget, prepare, run: (o) => runNode(probeTarget(), id('w1'), o) };
 }
 
 /** The records arrive when the runners are done (their logs), so RTO is judged after the run, not while it goes. */
-async function runInClusterWriter(inCluster: NonNullable<WriterChoice['inCluster']>, baseUrl: string, o: WriterRun): Promise<WriterStats> {
+async function runInClusterWriter(inCluster: NonNullable<WriterChoice['inCluster']>, baseUrl: string, writerId: string, o: WriterRun): Promise<WriterStats> {
   const sentAts: number[] = [];
   let acked = 0;
   let errors = 0;
   const result = await runInClusterLoad({
     ...inCluster,
-    testRun: { ...FAILOVER_TESTRUN, rate: o.ratePerSec, duration: `${Math.ceil(o.durationMs / 1000)}s`, baseUrl },
+    testRun: { ...FAILOVER_TESTRUN, rate: o.ratePerSec, duration: `${Math.ceil(o.durationMs / 1000)}s`, baseUrl, writerId },
     // Runner start-up (image pull, initializer) on top of the run itself.
     timeoutMs: o.durationMs + 120_000,
     signal: o.signal,
@@ -172,9 +175,9 @@ async function runInClusterWriter(inCluster: NonNullable<WriterChoice['inCluster
   return summarizeWrites(sentAts, { acked, errors, skipped: 0 }, 'k6');
 }
 
-async function runNode(target: WriteTarget, o: WriterRun): Promise<WriterStats> {
+async function runNode(target: WriteTarget, writerId: string, o: WriterRun): Promise<WriterStats> {
   try {
-    return await runWriter({ target, ratePerSec: o.ratePerSec, durationMs: o.durationMs, writerId: 'w1', timeoutMs: WRITE_TIMEOUT_MS, onRecord: o.onRecord, signal: o.signal });
+    return await runWriter({ target, ratePerSec: o.ratePerSec, durationMs: o.durationMs, writerId, timeoutMs: WRITE_TIMEOUT_MS, onRecord: o.onRecord, signal: o.signal });
   } finally {
     await target.close();
   }
