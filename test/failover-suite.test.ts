@@ -60,12 +60,27 @@ interface Walked {
  */
 type Kill = 'cnpg-fence' | 'partition' | 'region';
 
-async function walkFailover(
-  faults: string[],
-  kill: Kill,
-  opts: { rtoMs?: number; writer?: FailoverRunOptions['writer']; timing?: FailoverRunOptions['timing']; adjust?: (t: TargetSpec) => TargetSpec; before?: (target: TargetSpec) => Promise<void>; afterWalk?: (dp: InstalledDataplane) => Promise<void> } = {},
-): Promise<Walked> {
+type WalkOpts = { rtoMs?: number; writer?: FailoverRunOptions['writer']; timing?: FailoverRunOptions['timing']; adjust?: (t: TargetSpec) => TargetSpec; before?: (target: TargetSpec) => Promise<void>; afterWalk?: (dp: InstalledDataplane) => Promise<void> };
+
+async function walkFailover(faults: string[], kill: Kill, opts: WalkOpts = {}): Promise<Walked> {
+  return withDataplane(faults, kill, (dp) => walkOn(dp, kill, opts));
+}
+
+/** A data plane for `use`, removed after it (with the partitioned link plugged back). */
+async function withDataplane<T>(faults: string[], kill: Kill, use: (dp: InstalledDataplane) => Promise<T>): Promise<T> {
   const dp = await installDataplaneFor(sim, faults);
+  try {
+    return await use(dp);
+  } finally {
+    if (kill === 'partition') replug(sim, PRIMARY);
+    // A dead primary region (on loopback nothing powers it on) can no longer delete anything; the world goes with it.
+    await (kill === 'region' && !hosts() ? dp.stop() : dp.remove());
+    assert.deepEqual(dataplaneLeftovers(), [], 'no postgres or counter app outlives its data plane');
+  }
+}
+
+/** One failover walk of the data plane `dp`. */
+async function walkOn(dp: InstalledDataplane, kill: Kill, opts: WalkOpts = {}): Promise<Walked> {
   const target = opts.adjust ? opts.adjust(dp.target) : dp.target;
   const runDir = mkdtempSync(join(tmpdir(), 'failover-run-'));
   runDirs.push(runDir);
@@ -83,10 +98,6 @@ async function walkFailover(
     return { gates: new Map(gates.map((g) => [g.id, g])), runDir, ids: failoverGateIds(), ledger };
   } finally {
     await h.close();
-    if (kill === 'partition') replug(sim, PRIMARY);
-    // A dead primary region (on loopback nothing powers it on) can no longer delete anything; the world goes with it.
-    await (kill === 'region' && !hosts() ? dp.stop() : dp.remove());
-    assert.deepEqual(dataplaneLeftovers(), [], 'no postgres or counter app outlives its data plane');
   }
 }
 
@@ -225,56 +236,73 @@ test('heal:no-rejoin (regions as hosts): the powered-off region boots again but 
 });
 
 // Last: on loopback the primary region stays dead until the world stops.
-test('healthy pair, the whole primary region powered off: zero acknowledged writes lost, RTO measured and within 30 s, the Continuum agrees; as hosts the region is powered on again and rejoins as a replica; k6 writer where one is installed, evidence and timeline', async () => {
+test('healthy pair, the whole primary region powered off: zero acknowledged writes lost, RTO measured and within 30 s, the Continuum agrees; as hosts the region is powered on again and rejoins as a replica, and the next walk fails back: it kills the region the pair reports as primary now, not the one the target calls primary; zero loss, rejoin; k6 writer where one is installed, evidence and timeline', async () => {
   const k6 = await findK6();
-  const w = await walkFailover([], 'region');
-  const { ids } = w;
-  const all = JSON.stringify([...w.gates.values()].map((g) => `${g.id}: ${g.status} ${g.reason}`), null, 1);
-  assert.deepEqual(Object.values(statuses(w)), [...Array(7).fill('passed'), hosts() ? 'passed' : 'skipped'], all);
-  assert.equal(ids.rto, 'failover/d31-rto');
-  assert.equal(gate(w, ids.rto).title, 'D31 RTO ≤ 30s');
-  assert.match(gate(w, ids.preconditions).reason, k6 ? /writer: k6 \(.*\) over HTTP to https:\/\/counter\.sim\.sovereign-walk\.test/ : /writer: Node writer over HTTP to https:\/\/counter\.sim\.sovereign-walk\.test \(no k6 binary on PATH/);
-  // Regions as hosts: the servers are powered off through the Hetzner Cloud API, which pulls the link first, so the first write after the kill times out; on loopback a refusal.
-  assert.match(
-    gate(w, ids.kill).reason,
-    hosts()
-      ? new RegExp(`${PRIMARY} down at .* via hcloud \\(observed .* later: write \\S+ sent after the kill was refused \\(timeout after \\d+ms\\)\\): powered off ${SERVERS}; heal: power on ${SERVERS}$`)
-      : new RegExp(`${PRIMARY} down at .* via process-signal \\(observed .* later: .*\\): SIGKILL → (group \\d+, ){7,}group \\d+; heal: none`),
-  );
-  const rejoin = gate(w, ids.rejoin);
-  if (hosts()) {
-    assert.match(rejoin.reason, new RegExp(`^${PRIMARY} back \\d+(\\.\\d+)?m?s after the power-on \\(its API server answered again .*\\); its Cluster sw-counter/sw-counter-fsn a replica; streaming from the new primary hz-hel-rtz-prod \\d+(\\.\\d+)?m?s after the power-on \\(CNPGPair sw-counter/sw-counter in hz-hel-rtz-prod: phase Streaming, streaming, primary hz-hel-rtz-prod\\)$`));
-    const { backMs, rejoinMs } = rejoin.metrics ?? {};
-    assert.ok(typeof backMs === 'number' && typeof rejoinMs === 'number' && rejoinMs >= backMs, `back ${backMs} ms, rejoined ${rejoinMs} ms after the power-on`);
-    process.stderr.write(`RTO ${gate(w, ids.rto).metrics?.rtoMs} ms; lost ${gate(w, ids.loss).metrics?.lost} of ${gate(w, ids.loss).metrics?.acknowledged}; back ${backMs} ms and rejoined ${rejoinMs} ms after the power-on\n`);
-  } else {
-    assert.match(rejoin.reason, /^the process-signal kill has no heal/);
-  }
-  const rto = gate(w, ids.rto);
-  const rtoMs = rto.metrics?.rtoMs;
-  assert.ok(typeof rtoMs === 'number' && rtoMs > 0 && rtoMs < LEASE.ttlMs + 5_000, `RTO ${rtoMs} ms (the embedded Continuum's lease: ${LEASE.ttlMs} ms)`);
-  assert.match(rto.reason, /^RTO \d+(\.\d+)?m?s \(kill → first acknowledgement from the recovered service\) within 30s/);
-  assert.ok(rto.evidence.some((e) => e.kind === 'svg'), 'the timeline SVG is attached to the RTO gate');
-  const loss = gate(w, ids.loss);
-  assert.equal(loss.metrics?.lost, 0);
-  assert.ok((loss.metrics?.acknowledged ?? 0) >= 40, `acknowledged ${loss.metrics?.acknowledged}`);
-  assert.deepEqual(loss.evidence.map((e) => e.name.replace(/-\d{4}-\d{2}-\d{2}/, '')), ['sim-failover-history.ndjson', 'sim-failover-final.json', 'sim-failover-verdict.json']);
-  assert.match(gate(w, ids.reportedRto).reason, /reports rtoObserved \d+(\.\d+)?m?s .* clients measured/);
+  await withDataplane([], 'region', async (dp) => {
+    const w = await walkOn(dp, 'region');
+    const { ids } = w;
+    const all = JSON.stringify([...w.gates.values()].map((g) => `${g.id}: ${g.status} ${g.reason}`), null, 1);
+    assert.deepEqual(Object.values(statuses(w)), [...Array(7).fill('passed'), hosts() ? 'passed' : 'skipped'], all);
+    assert.equal(ids.rto, 'failover/d31-rto');
+    assert.equal(gate(w, ids.rto).title, 'D31 RTO ≤ 30s');
+    assert.match(gate(w, ids.preconditions).reason, k6 ? /writer: k6 \(.*\) over HTTP to https:\/\/counter\.sim\.sovereign-walk\.test/ : /writer: Node writer over HTTP to https:\/\/counter\.sim\.sovereign-walk\.test \(no k6 binary on PATH/);
+    // Regions as hosts: the servers are powered off through the Hetzner Cloud API, which pulls the link first, so the first write after the kill times out; on loopback a refusal.
+    assert.match(
+      gate(w, ids.kill).reason,
+      hosts()
+        ? new RegExp(`${PRIMARY} down at .* via hcloud \\(observed .* later: write \\S+ sent after the kill was refused \\(timeout after \\d+ms\\)\\): powered off ${SERVERS}; heal: power on ${SERVERS}$`)
+        : new RegExp(`${PRIMARY} down at .* via process-signal \\(observed .* later: .*\\): SIGKILL → (group \\d+, ){7,}group \\d+; heal: none`),
+    );
+    const rejoin = gate(w, ids.rejoin);
+    if (hosts()) {
+      assert.match(rejoin.reason, new RegExp(`^${PRIMARY} back \\d+(\\.\\d+)?m?s after the power-on \\(its API server answered again .*\\); its Cluster sw-counter/sw-counter-fsn a replica; streaming from the new primary hz-hel-rtz-prod \\d+(\\.\\d+)?m?s after the power-on \\(CNPGPair sw-counter/sw-counter in hz-hel-rtz-prod: phase Streaming, streaming, primary hz-hel-rtz-prod\\)$`));
+      const { backMs, rejoinMs } = rejoin.metrics ?? {};
+      assert.ok(typeof backMs === 'number' && typeof rejoinMs === 'number' && rejoinMs >= backMs, `back ${backMs} ms, rejoined ${rejoinMs} ms after the power-on`);
+      process.stderr.write(`RTO ${gate(w, ids.rto).metrics?.rtoMs} ms; lost ${gate(w, ids.loss).metrics?.lost} of ${gate(w, ids.loss).metrics?.acknowledged}; back ${backMs} ms and rejoined ${rejoinMs} ms after the power-on\n`);
+    } else {
+      assert.match(rejoin.reason, /^the process-signal kill has no heal/);
+    }
+    const rto = gate(w, ids.rto);
+    const rtoMs = rto.metrics?.rtoMs;
+    assert.ok(typeof rtoMs === 'number' && rtoMs > 0 && rtoMs < LEASE.ttlMs + 5_000, `RTO ${rtoMs} ms (the embedded Continuum's lease: ${LEASE.ttlMs} ms)`);
+    assert.match(rto.reason, /^RTO \d+(\.\d+)?m?s \(kill → first acknowledgement from the recovered service\) within 30s/);
+    assert.ok(rto.evidence.some((e) => e.kind === 'svg'), 'the timeline SVG is attached to the RTO gate');
+    const loss = gate(w, ids.loss);
+    assert.equal(loss.metrics?.lost, 0);
+    assert.ok((loss.metrics?.acknowledged ?? 0) >= 40, `acknowledged ${loss.metrics?.acknowledged}`);
+    assert.deepEqual(loss.evidence.map((e) => e.name.replace(/-\d{4}-\d{2}-\d{2}/, '')), ['sim-failover-history.ndjson', 'sim-failover-final.json', 'sim-failover-verdict.json']);
+    assert.match(gate(w, ids.reportedRto).reason, /reports rtoObserved \d+(\.\d+)?m?s .* clients measured/);
 
-  const history = await readHistoryFile(join(w.runDir, 'failover', 'history.ndjson'));
-  const events = history.events.map((e) => e.event);
-  for (const e of ['continuum-phase', 'kill', 'promoted', 'continuum-switchover', 'heal']) assert.ok(events.includes(e), `history has a ${e} event`);
-  if (hosts()) {
-    const heal = history.events.find((e) => e.event === 'heal')!;
-    assert.ok(history.events.some((e) => e.event === 'cnpgpair' && e.at > heal.at && e.streaming === true && e.currentPrimaryRegion === 'hz-hel-rtz-prod'), 'the streaming replica on the timeline after the heal, as the watch saw it');
-  }
-  const kill = history.events.find((e) => e.event === 'kill')!;
-  const promoted = history.events.find((e) => e.event === 'promoted')!;
-  assert.ok(promoted.at > kill.at, 'promotion after the kill on one timeline');
-  assert.ok(history.writes.every((x) => x.writer === 'probe' || x.writer.startsWith(k6 ? 'k6v' : 'w1')), `${k6 ? 'k6' : 'the Node writer'} wrote the load`);
-  const [timeline] = readTimelines(w.runDir);
-  assert.equal(timeline?.id, 'failover/timeline');
-  assert.ok(existsSync(join(w.runDir, 'evidence')) && readFileSync(join(w.runDir, 'evidence', rto.evidence.find((e) => e.kind === 'svg')!.name), 'utf8').startsWith('<svg'));
-  assert.deepEqual(w.ledger.open(), [], 'the kill is marked healed in the ledger');
-  assert.equal(w.ledger.entries()[0]?.kind, 'region-kill');
+    const history = await readHistoryFile(join(w.runDir, 'failover', 'history.ndjson'));
+    const events = history.events.map((e) => e.event);
+    for (const e of ['continuum-phase', 'kill', 'promoted', 'continuum-switchover', 'heal']) assert.ok(events.includes(e), `history has a ${e} event`);
+    if (hosts()) {
+      const heal = history.events.find((e) => e.event === 'heal')!;
+      assert.ok(history.events.some((e) => e.event === 'cnpgpair' && e.at > heal.at && e.streaming === true && e.currentPrimaryRegion === 'hz-hel-rtz-prod'), 'the streaming replica on the timeline after the heal, as the watch saw it');
+    }
+    const kill = history.events.find((e) => e.event === 'kill')!;
+    const promoted = history.events.find((e) => e.event === 'promoted')!;
+    assert.ok(promoted.at > kill.at, 'promotion after the kill on one timeline');
+    // Every key carries the walk's tag (sw + 6 hex): a later walk of the same database tells its rows apart.
+    assert.ok(history.writes.every((x) => new RegExp(`^sw[0-9a-f]{6}\\.(probe|${k6 ? 'k6v\\d+' : 'w1'})$`).test(x.writer) && x.key.startsWith(`${x.writer}-`)), `${k6 ? 'k6' : 'the Node writer'} wrote the load`);
+    const [timeline] = readTimelines(w.runDir);
+    assert.equal(timeline?.id, 'failover/timeline');
+    assert.ok(existsSync(join(w.runDir, 'evidence')) && readFileSync(join(w.runDir, 'evidence', rto.evidence.find((e) => e.kind === 'svg')!.name), 'utf8').startsWith('<svg'));
+    assert.deepEqual(w.ledger.open(), [], 'the kill is marked healed in the ledger');
+    assert.equal(w.ledger.entries()[0]?.kind, 'region-kill');
+    if (!hosts()) return;
+
+    // Fail-back: the pair's primary is hz-hel-rtz-prod now; the target file still calls hz-fsn-rtz-prod primary.
+    const back = await walkOn(dp, 'region', { writer: 'node' });
+    const backAll = JSON.stringify([...back.gates.values()].map((g) => `${g.id}: ${g.status} ${g.reason}`), null, 1);
+    assert.deepEqual(Object.values(statuses(back)), Array(8).fill('passed'), backAll);
+    assert.match(gate(back, ids.preconditions).reason, /the pair's primary is hz-hel-rtz-prod now \(an earlier failover\): the target calls hz-fsn-rtz-prod primary, hz-hel-rtz-prod is the region killed/);
+    assert.match(gate(back, ids.kill).reason, /^hz-hel-rtz-prod down at .* via hcloud .*: powered off hel-/);
+    assert.match(gate(back, ids.rejoin).reason, /^hz-hel-rtz-prod back .*; its Cluster sw-counter\/sw-counter-hel a replica; streaming from the new primary hz-fsn-rtz-prod /);
+    assert.equal(gate(back, ids.loss).metrics?.lost, 0);
+    // The first walk's rows are still in the table: neither lost nor unexpected for this one.
+    assert.match(gate(back, ids.loss).reason, /; 0 unacknowledged writes committed anyway \(.*; keys sw[0-9a-f]{6}\.\* only \(\d+ rows of earlier walks left out\)\)/);
+    assert.deepEqual(back.ledger.open(), [], 'the fail-back kill is healed too');
+    process.stderr.write(`fail-back: RTO ${gate(back, ids.rto).metrics?.rtoMs} ms; lost ${gate(back, ids.loss).metrics?.lost} of ${gate(back, ids.loss).metrics?.acknowledged}; rejoined ${gate(back, ids.rejoin).metrics?.rejoinMs} ms after the power-on\n`);
+  });
 });

@@ -18,8 +18,9 @@
  * power-off pulls the region's link and kills every process of its namespace (clients see
  * unanswered packets), the power-on plugs it back and boots the region: its control plane and
  * Flux from their on-disk state, its instance as a standby of the new primary (pg_rewind, else a
- * base backup), its counter app. `partition:<region>` pulls the link only (a `command` switch, no
- * heal). On loopback the kill is a SIGKILL of each process group (connections refused at once)
+ * base backup), its counter app. As hosts the other region has the same `hcloud` kill: after a
+ * failover it is the pair's primary, and the next walk powers it off (fail-back).
+ * `partition:<region>` pulls the link only (a `command` switch, no heal). On loopback the kill is a SIGKILL of each process group (connections refused at once)
  * and nothing is restarted: the region stays dead until the sim stops.
  */
 import { randomBytes } from 'node:crypto';
@@ -222,7 +223,11 @@ export async function startDataplane(ctx: SimContext, faultList: readonly SimFau
       extras: {
         counterUrl: `https://${counterHost}`,
         database: { label: 'sw-counter-rw', host: '127.0.0.1', port: sqlPort, database: names.database, user: names.owner, passwordEnv: DB_PASSWORD_ENV },
-        regionKill: { [primary.name]: regionKill(primary, faults, [...regionPids, pair.primary.pid, primaryApp.pid], hcloud) },
+        regionKill: {
+          [primary.name]: regionKill(primary, faults, [...regionPids, pair.primary.pid, primaryApp.pid], hcloud),
+          // As hosts, either region's servers can be powered off: after a failover the other one is the pair's primary.
+          ...(hcloud ? { [replica.name]: regionKill(replica, faults, [], hcloud) } : {}),
+        },
         secretsEnv: { simDatabase: DB_PASSWORD_ENV, ...(hcloud ? { simHcloud: 'HCLOUD_TOKEN' } : {}) },
       },
       stop,
