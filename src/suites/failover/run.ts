@@ -142,7 +142,7 @@ function cnpgHints(observer: FailoverObserver): KillHints {
  * the standby would prove nothing. Regions that disagree on it are a problem for the precondition;
  * where no region reports a pair, the target's primary is taken.
  */
-async function currentPrimary(regions: RegionSpec[], client: (spec: RegionSpec) => RegionClient): Promise<{ spec?: RegionSpec; note?: string; problem?: string }> {
+export async function currentPrimary(regions: RegionSpec[], client: (spec: RegionSpec) => RegionClient): Promise<{ spec?: RegionSpec; note?: string; problem?: string }> {
   const declared = regions.find((r) => r.role === 'primary') ?? regions[0];
   const reported = await Promise.all(regions.map(async (r) => {
     try {
