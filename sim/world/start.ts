@@ -195,7 +195,7 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     }
     const regions = await Promise.all(SIM_REGIONS.map(async (spec, index): Promise<WorldRegion> => {
       const host = hosts[index];
-      const cp = await startRegionControlPlane({ name: spec.name, index, dir: join(dir, spec.name), ca: pki.ca, owner, podCidr: cidrs[index], serviceCidr: SERVICE_CIDR, harnessToken: harnessToken(index), ...(host ? { host } : {}) });
+      const cp = await startRegionControlPlane({ log: (l: string) => log(`${spec.name}: ${l}`), name: spec.name, index, dir: join(dir, spec.name), ca: pki.ca, owner, podCidr: cidrs[index], serviceCidr: SERVICE_CIDR, harnessToken: harnessToken(index), ...(host ? { host } : {}) });
       if (net && host) routePods(net, host, cidrs[index]);
       cleanups.push(() => cp.stop());
       log(`${spec.name}: control plane up`);
