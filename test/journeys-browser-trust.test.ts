@@ -43,3 +43,14 @@ test('the browser trusts --ca-file without ignoring certificate errors', async (
 test('a --ca-file without a certificate is a set-up error', async () => {
   await assert.rejects(launchChromium('/dev/null'), (e: unknown) => e instanceof SetupError && /holds no PEM certificate/.test((e as Error).message));
 });
+
+test('a launched Chromium leaves the stop signals to the walk: Playwright adds no SIGINT, SIGTERM or SIGHUP handler (its own would exit the walk with 130 before it reverted faults and wrote its reports)', async () => {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const before = signals.map((s) => process.listenerCount(s));
+  const launched = await launchChromium(undefined);
+  try {
+    assert.deepEqual(signals.map((s) => process.listenerCount(s)), before);
+  } finally {
+    await launched.close();
+  }
+});

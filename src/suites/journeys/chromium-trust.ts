@@ -48,7 +48,11 @@ export interface LaunchedChromium {
 export async function launchChromium(caFile: string | undefined, args: string[] = []): Promise<LaunchedChromium> {
   const home = caFile ? nssHome(caFile) : undefined;
   try {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...QUIET_FLAGS, ...args], ...(home ? { env: { ...process.env, HOME: home } } : {}) });
+    // The walk owns its stop signals (it reverts faults and writes its reports, then exits 128+n);
+    // Playwright's own SIGINT handler would exit the walk with 130 first. Chromium runs in a
+    // process group of its own and is killed when the walk exits (Playwright's exit hook).
+    const noSignals = { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false };
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...QUIET_FLAGS, ...args], ...noSignals, ...(home ? { env: { ...process.env, HOME: home } } : {}) });
     return {
       browser,
       close: async () => {
