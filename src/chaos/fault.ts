@@ -12,8 +12,6 @@ import type { FaultOwner, FaultSpec, LedgerEntry } from './types.js';
 import { registerActive, unregisterActive } from './active.js';
 import { installChaosSignalHandlers } from './signals.js';
 
-export const WALK_PID_ENV = 'SW_WALK_PID';
-
 export interface AppliedFault<T> {
   /** Ledger id; also the value of the `sovereign-walk.openova.io/fault` label on objects the fault created. */
   readonly id: string;
@@ -31,9 +29,8 @@ export function newFaultId(kind: string): string {
   return `${k}-${randomBytes(4).toString('hex')}`;
 }
 
-export function currentOwner(env: NodeJS.ProcessEnv = process.env): FaultOwner {
-  const walkPid = Number(env[WALK_PID_ENV]);
-  return { host: hostname(), pid: process.pid, ...(Number.isSafeInteger(walkPid) && walkPid > 0 ? { walkPid } : {}) };
+export function currentOwner(): FaultOwner {
+  return { host: hostname(), pid: process.pid };
 }
 
 /**

@@ -36,8 +36,6 @@ export function installChaosSignalHandlers(): void {
   if (installed) return;
   installed = true;
   for (const sig of SIGNALS) process.on(sig, () => void onSignal(sig));
-  // A forked child whose parent died: revert now, the exit hook backs it up.
-  if (process.send) process.on('disconnect', () => void revertActiveFaults());
   process.on('exit', spawnReaper);
 }
 

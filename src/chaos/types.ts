@@ -42,7 +42,10 @@ export type RevertStep =
 export interface FaultOwner {
   host: string;
   pid: number;
-  /** The `npm run walk` process (env SW_WALK_PID); when it is gone the fault is orphaned even if `pid` lingers. */
+  /**
+   * Older ledgers only: the `npm run walk` process when a Playwright worker held the fault; when it
+   * is gone the fault is orphaned even if `pid` lingers. Every fault is held by the walk itself now.
+   */
   walkPid?: number;
 }
 
