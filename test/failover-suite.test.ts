@@ -156,14 +156,14 @@ test('replication:async-detached, the primary fenced: acknowledged writes lost a
   assert.equal(loss.status, 'failed');
   const lost = loss.metrics?.lost ?? 0;
   assert.ok(lost >= 5, `lost ${lost} acknowledged writes`);
-  assert.match(loss.reason, new RegExp(`^${lost} of \\d+ acknowledged writes lost \\(rpo 0\\): w1-\\d+, w1-\\d+`));
+  assert.match(loss.reason, new RegExp(`^${lost} of \\d+ acknowledged writes lost \\(rpo 0\\): sw[0-9a-f]{6}\\.w1-\\d+, sw[0-9a-f]{6}\\.w1-\\d+`));
   assert.equal(gate(w, w.ids.rto).status, 'passed');
   assert.equal(gate(w, w.ids.intact).status, 'passed', 're-issued ids of lost rows are the loss, not a second failure');
   assert.match(gate(w, w.ids.intact).reason, /ids re-issued after promotion/);
   assert.equal(gate(w, w.ids.reportedRpo).status, 'passed', 'the sim reports its RPO honestly');
   assert.match(gate(w, w.ids.reportedRpo).reason, /rpoObserved [1-9][\d.]*m?s; clients lost \d+ acknowledged writes/);
   assert.match(gate(w, w.ids.preconditions).reason, /writer: Node writer over HTTP/);
-  assert.match(gate(w, w.ids.kill).reason, new RegExp(`${PRIMARY} down at .* via cnpg-fence — WEAKEST mode: only the database was stopped .*write w1-\\d+ sent after the kill was refused.*heal: fence lifted`));
+  assert.match(gate(w, w.ids.kill).reason, new RegExp(`${PRIMARY} down at .* via cnpg-fence — WEAKEST mode: only the database was stopped .*write sw[0-9a-f]{6}\\.w1-\\d+ sent after the kill was refused.*heal: fence lifted`));
   assert.deepEqual(w.ledger.open(), [], 'the fence was lifted');
 });
 
@@ -214,7 +214,7 @@ test('partition:<region> (regions as hosts): the primary cut off with its proces
   });
   assert.deepEqual(Object.values(statuses(w)), [...Array(7).fill('passed'), 'skipped'], JSON.stringify([...w.gates.values()].map((g) => `${g.id}: ${g.status} ${g.reason}`), null, 1));
   assert.equal(gate(w, w.ids.rejoin).reason, 'the command kill (isolation) powered nothing off: no region comes back to rejoin');
-  assert.match(gate(w, w.ids.kill).reason, new RegExp(`${PRIMARY} down at .* via command — isolation, not a power-off \\(observed .* later: write w1-\\d+ sent after the kill was refused \\(timeout after \\d+ms\\)\\): .*region-power cut \\S+ → link \\S+ pulled; processes left running`));
+  assert.match(gate(w, w.ids.kill).reason, new RegExp(`${PRIMARY} down at .* via command — isolation, not a power-off \\(observed .* later: write sw[0-9a-f]{6}\\.w1-\\d+ sent after the kill was refused \\(timeout after \\d+ms\\)\\): .*region-power cut \\S+ → link \\S+ pulled; processes left running`));
   assert.ok(primaryAlive.length > 0, 'the partitioned primary\'s postmaster was still running after the walk');
   assert.equal(gate(w, w.ids.loss).metrics?.lost, 0);
 });

@@ -241,7 +241,10 @@ function latestOf(o: FailoverObserver, resource: typeof CNPGPAIR_RESOURCE | type
 async function awaitRejoin(report: RejoinReport, healed: RegionClient, observer: FailoverObserver, emit: (e: HistoryEvent) => void): Promise<void> {
   const deadline = report.healedAt + report.windowMs;
   let watching: FailoverObserver | undefined;
+  // An attempt that outlived its turn may still deliver its first list after the wait is over (and the history closed).
+  let over = false;
   const onHealed = (e: HistoryEvent): void => {
+    if (over) return;
     emit(e);
     report.back ??= { at: e.at, how: `its API server answered again (first watch event: ${e.event}${typeof e.object === 'string' ? ` ${e.object}` : ''})` };
     if (e.event === 'cnpg-cluster' && typeof e.object === 'string') report.healedCluster = { object: e.object, replica: e.replica === true, at: e.at };
@@ -266,6 +269,7 @@ async function awaitRejoin(report: RejoinReport, healed: RegionClient, observer:
       await sleep(REJOIN_POLL_MS);
     }
   } finally {
+    over = true;
     watching?.stop();
     if (!watching && problem) report.error = problem;
     report.lastSeen = [latestOf(observer, CNPGPAIR_RESOURCE, report.survivor), latestOf(observer, CONTINUUM_RESOURCE, report.survivor)].filter((x): x is string => x !== undefined);
