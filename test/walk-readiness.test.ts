@@ -65,14 +65,15 @@ test('each kit fault fails its slot with its own reason and blocks exactly its d
   assert.equal(s.gates.find((g) => g.id === id('bp-reloader'))!.status, 'passed');
 });
 
+// The whole-kit walks settle 2 s, not 10: the settle window (a flap after Ready) is walked by the faults test above (hr-flap).
 test('kits of other sizes install through Flux and are judged whole: the 68-slot kit', { timeout: 25 * 60_000 }, async () => {
-  const r = await walk(['--suite', 'readiness', '--json', '--kit', 'fixtures/bootstrap-kit-68.json'], { timeoutMs: 25 * 60_000 });
+  const r = await walk(['--suite', 'readiness', '--json', '--settle', '2s', '--kit', 'fixtures/bootstrap-kit-68.json'], { timeoutMs: 25 * 60_000 });
   assert.equal(r.code, 0, `${r.stderr.slice(-3000)}\n${JSON.stringify(r.summary?.gates.filter((g) => g.status !== 'passed').map((g) => [g.id, g.reason]))}`);
   assert.equal(byStatus(r.summary!, 'passed').length, 68);
 });
 
 test('the 2026-04-30 kit (35 slots, HelmRelease-Ready only) installs and passes', { timeout: WALK_MS }, async () => {
-  const r = await walk(['--suite', 'readiness', '--json', '--kit', 'fixtures/bootstrap-kit-2026-04-30.json'], { timeoutMs: WALK_MS });
+  const r = await walk(['--suite', 'readiness', '--json', '--settle', '2s', '--kit', 'fixtures/bootstrap-kit-2026-04-30.json'], { timeoutMs: WALK_MS });
   assert.equal(r.code, 0, r.stderr.slice(-3000));
   assert.equal(byStatus(r.summary!, 'passed').length, 35);
 });
