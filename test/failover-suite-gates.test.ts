@@ -3,10 +3,7 @@
  * for, names it, and blocks or errors the gates downstream of a missing step.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { EvidenceWriter } from '../src/evidence/writer.js';
 import { parseReportedDuration } from '../src/failover/observe.js';
 import type { HistoryEvent, WriteRecord } from '../src/failover/history.js';
@@ -18,14 +15,7 @@ import { failoverGateIds, formatMs } from '../src/suites/failover/ids.js';
 import type { FailoverHarness, FailoverResult } from '../src/suites/failover/run.js';
 import { failoverTimeline } from '../src/suites/failover/timeline.js';
 import { processSignalPlan } from '../src/failover/actuators/process-signal.js';
-
-const tempDirs: string[] = [];
-after(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-const tempDir = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-};
+import { tempDir } from './helpers/temp.js';
 
 const KILL_AT = 1_700_000_010_000;
 const OPTIONS = { rtoMs: 30_000, rpo: 0, writeRate: 10 } as WalkOptions;

@@ -3,10 +3,9 @@
  * synthetic failed run (and a passing one): the failed gate, the blocked gates with their root
  * cause and the evidence appear in every format; the verifier line is last.
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Summary } from '../src/gates/types.js';
@@ -15,14 +14,7 @@ import { buildSummary, renderTerminalSummary, writeReports } from '../src/report
 import { ALLURE_CATEGORIES } from '../src/report/allure-meta.js';
 import { criticalPath } from '../src/report/critical-path.js';
 import { BLOCKED_GATES, ERROR_GATE, FAILED_GATE, TARGET, gate, writeFailedRun, writePassingRun } from './report-fixture.js';
-
-const tempDirs: string[] = [];
-after(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-const tempDir = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-};
+import { tempDir } from './helpers/temp.js';
 
 const CHROMIUM = { executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] };
 

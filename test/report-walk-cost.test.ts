@@ -4,11 +4,8 @@
  * in summary.json, and the "Cost of this walk" section of index.html and summary.md. A figure that
  * was not measured, or a count that is partial, says so; a region with no request shows its 0.
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { RegionApiRequests, Summary } from '../src/gates/types.js';
 import { writeApiRequests } from '../src/gates/recorder.js';
 import { judgeOnce, readJudgingSpan } from '../src/walk/judge-once.js';
@@ -17,14 +14,7 @@ import { buildSummary } from '../src/report/write-reports.js';
 import { renderHtml } from '../src/report/html.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { TARGET, writePassingRun } from './report-fixture.js';
-
-const tempDirs: string[] = [];
-after(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-const tempDir = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-};
+import { tempDir } from './helpers/temp.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

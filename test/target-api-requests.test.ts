@@ -6,25 +6,17 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { classifyApiRequest } from '../src/target/api-request-class.js';
 import { apiRequestsOfThisProcess, pathOnServer } from '../src/target/api-requests.js';
 import { RegionClient } from '../src/target/kube.js';
 import { readApiRequests } from '../src/gates/recorder.js';
 import { ROOT } from './helpers/cli.js';
-
-const tempDirs: string[] = [];
-after(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-const tempDir = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-};
+import { tempDir } from './helpers/temp.js';
 
 test('the classifier names verb and resource as the API server does, from the path alone', () => {
   const cases: [string, string, string][] = [

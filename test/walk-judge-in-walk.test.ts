@@ -3,23 +3,13 @@
  * hangs past the suite's timeout, a stop signal mid-judge, and faults a judge left active — each
  * reported with its cause, and no fault of the process left active afterwards.
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { judgeInWalk } from '../src/walk/judge-in-walk.js';
 import { applyFault } from '../src/chaos/fault.js';
 import { activeFaults } from '../src/chaos/active.js';
 import { FaultLedger } from '../src/chaos/ledger.js';
-
-const tempDirs: string[] = [];
-after(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-const tempDir = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-};
+import { tempDir } from './helpers/temp.js';
 
 const never = new Promise<NodeJS.Signals>(() => {});
 const forever = () => new Promise<never>(() => {});
