@@ -14,6 +14,7 @@ import { redact } from '../evidence/redact.js';
 import { FaultLedger, LedgerError, toFaultRecord } from './ledger.js';
 import { executeRevert, type RevertDeps } from './revert.js';
 import type { FaultOwner } from './types.js';
+import { pidAlive } from '../run/scratch.js';
 
 export interface JanitorOptions {
   /** Revert every open fault, held or not (`revert --all`). */
@@ -58,15 +59,6 @@ export async function runJanitor(deps: RevertDeps, ledger: FaultLedger, opts: Ja
     }
   }
   return out;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** A holder on another host cannot be probed: it counts as alive until the fault expires. */

@@ -3,11 +3,11 @@
  * mapping and CA (chromium-trust.ts; certificate checks stay on), one context per actor
  * recording a HAR, and screenshots written as evidence.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { Harness } from '../../run/harness.js';
+import { scratchDir } from '../../run/scratch.js';
 import type { Evidence } from '../../gates/types.js';
 import { harEvidence } from './har.js';
 import { launchChromium, type LaunchedChromium } from './chromium-trust.js';
@@ -68,7 +68,8 @@ export interface Actor {
 }
 
 export class JourneyBrowser {
-  private readonly harDir = mkdtempSync(join(tmpdir(), 'sw-har-'));
+  /** Raw HAR files (unredacted until they become evidence): removed on close or when the walk exits. */
+  private readonly har = scratchDir('sw-har');
   private readonly open = new Map<string, Actor>();
 
   private constructor(private readonly h: Harness, private readonly chromium: LaunchedChromium) {}
@@ -84,7 +85,7 @@ export class JourneyBrowser {
   /** A fresh browser context (own cookies, own storage) recording a HAR. */
   async actor(name: string, timeoutMs: number, storageState?: Awaited<ReturnType<BrowserContext['storageState']>>): Promise<Actor> {
     const context = await this.browser.newContext({
-      recordHar: { path: join(this.harDir, `${name}.har`), content: 'embed' },
+      recordHar: { path: join(this.har.path, `${name}.har`), content: 'embed' },
       storageState,
       viewport: { width: 1280, height: 900 },
     });
@@ -129,7 +130,7 @@ export class JourneyBrowser {
     if (!actor) return undefined;
     this.open.delete(name);
     await actor.context.close();
-    const path = join(this.harDir, `${name}.har`);
+    const path = join(this.har.path, `${name}.har`);
     try {
       return this.h.evidence.write({ surface: `journey-${name}`, kind: 'har', ext: 'har', content: harEvidence(readFileSync(path, 'utf8')), description: `HAR of the ${name}'s browser session` });
     } catch {
@@ -142,6 +143,6 @@ export class JourneyBrowser {
     for (const actor of this.open.values()) await actor.context.close().catch(() => {});
     this.open.clear();
     await this.chromium.close();
-    rmSync(this.harDir, { recursive: true, force: true });
+    this.har.remove();
   }
 }

@@ -6,20 +6,21 @@
  * name, still fails the journey.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { SetupError } from '../../target/errors.js';
+import { scratchDir, type ScratchDir } from '../../run/scratch.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const QUIET_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** A HOME whose NSS database trusts every certificate of `caFile` as a CA for TLS servers. */
-export function nssHome(caFile: string): string {
+function nssHome(caFile: string): ScratchDir {
   const certs = readFileSync(caFile, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   if (!certs.length) throw new SetupError(`--ca-file ${caFile} holds no PEM certificate`);
-  const home = mkdtempSync(join(tmpdir(), 'sw-browser-home-'));
+  const scratch = scratchDir('sw-browser-home');
+  const home = scratch.path;
   const db = `sql:${join(home, '.pki', 'nssdb')}`;
   mkdirSync(join(home, '.pki', 'nssdb'), { recursive: true });
   const certutil = (args: string[]) => execFileSync('certutil', ['-d', db, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -31,12 +32,12 @@ export function nssHome(caFile: string): string {
       certutil(['-A', '-t', 'C,,', '-n', `sovereign-walk-ca-${i}`, '-i', file]);
     });
   } catch (e) {
-    rmSync(home, { recursive: true, force: true });
+    scratch.remove();
     const err = e as NodeJS.ErrnoException & { stderr?: Buffer };
     if (err.code === 'ENOENT') throw new SetupError('the browser trusts --ca-file through an NSS database: certutil is missing (apt-get install libnss3-tools)');
     throw new SetupError(`certutil could not add --ca-file ${caFile} to the browser's NSS database: ${String(err.stderr ?? err.message).trim().split('\n').pop()}`);
   }
-  return home;
+  return scratch;
 }
 
 export interface LaunchedChromium {
@@ -52,16 +53,16 @@ export async function launchChromium(caFile: string | undefined, args: string[] 
     // Playwright's own SIGINT handler would exit the walk with 130 first. Chromium runs in a
     // process group of its own and is killed when the walk exits (Playwright's exit hook).
     const noSignals = { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false };
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...QUIET_FLAGS, ...args], ...noSignals, ...(home ? { env: { ...process.env, HOME: home } } : {}) });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...QUIET_FLAGS, ...args], ...noSignals, ...(home ? { env: { ...process.env, HOME: home.path } } : {}) });
     return {
       browser,
       close: async () => {
         await browser.close();
-        if (home) rmSync(home, { recursive: true, force: true });
+        home?.remove();
       },
     };
   } catch (e) {
-    if (home) rmSync(home, { recursive: true, force: true });
+    home?.remove();
     throw e;
   }
 }
