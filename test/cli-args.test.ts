@@ -4,9 +4,9 @@ import { parseWalkArgs, type WalkRequest } from '../src/cli/args.js';
 import { resolveSovereign } from '../src/cli/sovereign.js';
 import { parseResolve } from '../src/target/live.js';
 import { SetupError } from '../src/target/errors.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './helpers/temp.js';
 
 const parse = (...a: string[]) => parseWalkArgs(a, () => {}) as WalkRequest;
 const refuses = (re: RegExp, ...a: string[]) => assert.throws(() => parseWalkArgs(a, () => {}), (e: unknown) => e instanceof SetupError && re.test(e.message) && !e.message.includes('\n'));
@@ -55,7 +55,7 @@ test('options parse with their defaults', () => {
 });
 
 test('--dod-hosts is read and validated while parsing, before any target is touched', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dod-hosts-args-'));
+  const dir = tempDir('dod-hosts-args-');
   const good = join(dir, 'hosts.json');
   writeFileSync(good, JSON.stringify([{ host: 'console', path: '/', expect: [200] }]));
   assert.equal(parse('--dod-hosts', good).options.dodHostsPath, good);

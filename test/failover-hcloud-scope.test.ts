@@ -6,12 +6,11 @@
  * default) or misses a node is refused before anything is powered off.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from './helpers/temp.js';
 import { FaultLedger } from '../src/chaos/ledger.js';
 import { redact } from '../src/evidence/redact.js';
 import { hcloudPlan } from '../src/failover/actuators/hcloud.js';
@@ -112,7 +111,7 @@ test('the kill powers off only this Sovereign\'s servers of the region, records 
       't38-fsn-w-3=t38-fsn-w-3 by name t38-fsn-w-3',
     ]);
 
-    const ledger = new FaultLedger('t38.omani.works', join(mkdtempSync(join(tmpdir(), 'sw-hcloud-')), 'ledger.jsonl'));
+    const ledger = new FaultLedger('t38.omani.works', join(tempDir('sw-hcloud-'), 'ledger.jsonl'));
     const kill = await killRegion(plan, ledger, 'run-1', { regions: [], env: fake.env }, newKillId());
     assert.deepEqual(ledger.entries()[0].revert, plan.revert, 'the ledger records the servers');
     assert.deepEqual(status(servers), { 't38-fsn-cp-1': 'off', 't38-fsn-w-1': 'off', 'worker-7f3a': 'off', 't38-fsn-w-3': 'off', 't39-fsn-cp-1': 'running', 't39-fsn-w-1': 'running', 't38-hel-cp-1': 'running' });

@@ -4,12 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startWorldOnly } from './helpers/dataplane-sim.js';
 import { waitFor } from './helpers/sim-world.js';
+import { tempDir } from './helpers/temp.js';
 import { FaultLedger } from '../src/chaos/ledger.js';
 import { executeRevert } from '../src/chaos/revert.js';
 import { RegionClient } from '../src/target/kube.js';
@@ -161,7 +160,7 @@ test('network-policy and cnpg-fence against a real region API server: CNPG refus
 });
 
 test('killRegion: the ledger holds the intent and its heal steps before the kill; revert heals and marks it', async () => {
-  const ledger = new FaultLedger('sim.sovereign-walk.test', join(mkdtempSync(join(tmpdir(), 'sw-ledger-')), 'ledger.jsonl'));
+  const ledger = new FaultLedger('sim.sovereign-walk.test', join(tempDir('sw-ledger-'), 'ledger.jsonl'));
   let seenAtKill: string[] = [];
   const plan: KillPlan = {
     actuator: 'container',

@@ -1,17 +1,15 @@
 /** Failover on a target whose DR controller is not installed: every gate skipped with the reason, none passed or failed. */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { EvidenceWriter } from '../src/evidence/writer.js';
 import type { RunContext, WalkOptions } from '../src/run/context.js';
 import { failoverGates } from '../src/suites/failover/gates.js';
 import type { FailoverHarness, FailoverResult } from '../src/suites/failover/run.js';
 import { kindTarget } from '../src/kind/target.js';
+import { tempDir } from './helpers/temp.js';
 
 test('the kind failover suite is skipped, never passed or failed, where the Continuum chart could not be had', async () => {
-  const runDir = mkdtempSync(join(tmpdir(), 'kind-failover-skip-'));
+  const runDir = tempDir('kind-failover-skip-');
   const ctx = { runId: 'r', runDir, options: { rtoMs: 30_000, rpo: 0, writeRate: 10 } as WalkOptions, target: kindTarget({ stateDir: runDir }) } as unknown as RunContext;
   const h: FailoverHarness = { ctx, regions: [], http: undefined as never, evidence: new EvidenceWriter(runDir, 'kind') };
   const reason = "the platform's DR controller (HelmRelease flux-system/bp-continuum) is not Ready (ChartPullFailed: failed to pull chart: unauthorized) in hz-fsn-rtz-prod: nothing would promote the survivor, so failover is not judged";

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { loadKit } from '../src/kit/load.js';
 import { buildCatalog, dependentsOf } from '../probes/catalog.js';
 import { unlistedDependencies } from '../src/kit/graph.js';
 import { SetupError } from '../src/target/errors.js';
+import { tempDir } from './helpers/temp.js';
 
 const kit48 = loadKit('fixtures/bootstrap-kit-48.json');
 
@@ -45,7 +45,7 @@ test('the 2026-04-30 kit (35 slots, no surfaces) builds', () => {
 });
 
 test('bad kits are SetupErrors naming the problem', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kit-'));
+  const dir = tempDir('kit-');
   const write = (name: string, v: unknown) => {
     const p = join(dir, name);
     writeFileSync(p, typeof v === 'string' ? v : JSON.stringify(v));

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { buildSummary, writeReports } from '../src/report/write-reports.js';
+import { tempDir } from './helpers/temp.js';
 import { BLOCKED_GATES, CRITICAL_PATH, ERROR_GATE, FAILED_GATE, writeFailedRun, writePassingRun } from './report-fixture.js';
 
 const CHROMIUM = {
@@ -37,7 +38,7 @@ async function openOffline(indexPath: string) {
 }
 
 test('index.html of a failed run works offline: table, filters, details, Gantt, timelines', async (t) => {
-  const runDir = mkdtempSync(join(tmpdir(), 'sw-report-html-'));
+  const runDir = tempDir('sw-report-html-');
   const summary = buildSummary(writeFailedRun(runDir));
   await writeReports(runDir, summary);
   const { browser, page, external, pageErrors } = await openOffline(join(runDir, 'index.html'));

@@ -5,19 +5,19 @@
  * and a stub API server on loopback). No secret given to it reaches its output.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from './helpers/temp.js';
 import { walk } from './helpers/walk.js';
 import { derivedAddress } from '../src/walk/live-refusals.js';
 
 const REGION = 'hz-fsn-rtz-prod';
 const HCLOUD_TOKEN = 'hc-refusal-token-5f4e3d2c1b';
 const DB_PASSWORD = 'db-refusal-password-9a8b7c';
-const dir = mkdtempSync(join(tmpdir(), 'sw-live-refusals-'));
+const dir = tempDir('sw-live-refusals-');
 /** Variables of the caller that would change what is refused. */
 const CLEAN = { SW_IMAP_HOST: '', SW_IMAP_USER: '', SW_MAILPIT_URL: '', SW_DB_HOST: '', SW_DB_CA_FILE: '', HCLOUD_TOKEN: '', SW_HCLOUD_LABEL_SELECTOR: '', SW_STATE_DIR: dir };
 

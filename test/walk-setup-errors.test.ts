@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { walk } from './helpers/walk.js';
+import { tempDir } from './helpers/temp.js';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createSimPki } from '../sim/pki/tls.js';
 import { writeKubeconfig } from '../sim/controlplane/kubeconfig.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sw-setup-'));
+const dir = tempDir('sw-setup-');
 
 /** Exit 2 with exactly one line on stderr naming the problem, and no stack trace. */
 async function setupError(args: string[], re: RegExp): Promise<void> {
