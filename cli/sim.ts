@@ -2,10 +2,10 @@
  * `npm run sim`: runs the simulated Sovereign until Ctrl-C, for poking at it with kubectl, curl
  * or a browser, or for walking it from another shell.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../src/repo-root.js';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Kit } from '../src/kit/types.js';
 import { resolveBinary } from '../sim/controlplane/assets.js';
 import { MOTHERSHIP_HOSTS } from '../sim/world/mothership.js';
@@ -26,6 +26,26 @@ function loadKit(path: string): Kit {
   return parsed as Kit;
 }
 
+let launched = false;
+
+function parseMs(v: string): number {
+  const ms = Number(v);
+  if (!Number.isInteger(ms) || ms <= 0) throw new InvalidArgumentError('a positive number of milliseconds');
+  return ms;
+}
+
+/** Through a rename: whoever polls for the file never reads half of it. */
+function writeAtomically(path: string, text: string, mode = 0o644): void {
+  rmSync(`${path}.tmp`, { force: true });
+  writeFileSync(`${path}.tmp`, text, { mode, flag: 'wx' });
+  renameSync(`${path}.tmp`, path);
+}
+
+/** The variables the sim set in its own environment for the harness (the secrets the TargetSpec names, HCLOUD_ENDPOINT). */
+function setByTheSim(before: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && before[e[0]] !== e[1]));
+}
+
 function parseModules(list: string): SimModule[] {
   const names = list.split(',').map((m) => m.trim()).filter(Boolean);
   const unknown = names.filter((m) => !(ALL_MODULES as string[]).includes(m));
@@ -41,9 +61,18 @@ async function main(): Promise<void> {
     .option('--sim-fault <kind:arg>', 'inject a fault (repeatable; kinds below)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--target-out <file>', 'also write the TargetSpec (JSON) to this file')
     .option('--modules <list>', `platform modules to run, comma-separated (${ALL_MODULES.join(',')})`, ALL_MODULES.join(','))
+    .option('--settle-kit <ms>', 'report the Sovereign up only once its kit has settled in every region (at most <ms>), as a provisioned one is', (v: string) => parseMs(v))
+    .addOption(new Option('--secrets-out <file>', 'write the variables the sim sets for the harness (secrets) to this file, mode 0600').hideHelp())
+    .addOption(new Option('--launched', 'started by sim/process.ts: stop when stdin ends, no banner or progress lines').hideHelp())
+    .addOption(new Option('--fault-kinds', 'list the fault kinds and exit (for `npm run walk -- --help`)').hideHelp())
     .addHelpText('after', () => `\nSim fault kinds:\n${describeFaultKinds()}\n`)
     .parse();
-  const opts = program.opts<{ kit: string; simFault: string[]; targetOut?: string; modules: string }>();
+  const opts = program.opts<{ kit: string; simFault: string[]; targetOut?: string; modules: string; settleKit?: number; secretsOut?: string; launched?: boolean; faultKinds?: boolean }>();
+  launched = opts.launched === true;
+  if (opts.faultKinds) {
+    process.stdout.write(`${describeFaultKinds()}\n`);
+    return;
+  }
 
   let kit: Kit;
   let faults;
@@ -57,13 +86,32 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
-  const sim = await startSim({ kit, faults, modules, log: (line) => process.stderr.write(`sim: ${line}\n`) });
-  const { target } = sim;
-  if (opts.targetOut) {
-    // Through a rename: whoever polls for the file never reads half of it.
-    writeFileSync(`${opts.targetOut}.tmp`, `${JSON.stringify(target, null, 2)}\n`);
-    renameSync(`${opts.targetOut}.tmp`, opts.targetOut);
+  // The launcher's process holds our stdin open for as long as it lives: its end means nobody will stop us.
+  let stop: ((why: string) => Promise<void>) | undefined;
+  let orphaned = false;
+  if (opts.launched) {
+    process.stdin.once('end', () => {
+      orphaned = true;
+      void stop?.('the process that started the sim is gone');
+    });
+    process.stdin.resume();
   }
+
+  const envBefore = { ...process.env };
+  const sim = await startSim({ kit, faults, modules, ...(opts.settleKit ? { settleKitMs: opts.settleKit } : {}), ...(opts.launched ? {} : { log: (line: string) => process.stderr.write(`sim: ${line}\n`) }) });
+  stop = async (why: string) => {
+    if (!opts.launched) process.stdout.write(`\n${why}: stopping the sim…\n`);
+    await sim.stop();
+    process.exit(0);
+  };
+  if (orphaned) return stop('the process that started the sim is gone');
+  process.once('SIGINT', () => void stop?.('SIGINT'));
+  process.once('SIGTERM', () => void stop?.('SIGTERM'));
+  const { target } = sim;
+  // Written before the TargetSpec: whoever sees the TargetSpec finds the secrets.
+  if (opts.secretsOut) writeAtomically(opts.secretsOut, JSON.stringify(setByTheSim(envBefore)), 0o600);
+  if (opts.targetOut) writeAtomically(opts.targetOut, `${JSON.stringify(target, null, 2)}\n`);
+  if (opts.launched) return;
   const primary = target.regions.find((r) => r.role === 'primary') ?? target.regions[0];
   const { world } = sim.ctx;
   const port = world.frontDoor.port;
@@ -90,17 +138,10 @@ async function main(): Promise<void> {
     'Ctrl-C stops every process of the Sovereign and removes its scratch directory.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-
-  const stop = async (signal: string) => {
-    process.stdout.write(`\n${signal}: stopping the sim…\n`);
-    await sim.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`error: ${(e as Error)?.stack ?? String(e)}\n`);
+  // Started by a launcher, the last line is the whole error: the launcher names it.
+  process.stderr.write(launched ? `error: ${((e as Error)?.message ?? String(e)).split('\n')[0]}\n` : `error: ${(e as Error)?.stack ?? String(e)}\n`);
   process.exit(1);
 });

@@ -1,7 +1,9 @@
 /**
  * `npm run walk`: the launcher. It is the only place that knows the simulated Sovereign exists:
- * it starts it for `--target sim` and hands the harness a TargetSpec like any other.
+ * for `--target sim` it starts it in a process of its own (sim/process.ts) and hands the harness
+ * a TargetSpec like any other; the walk's process never holds the sim's code.
  */
+import { resolve } from 'node:path';
 import { SetupError } from '../src/target/errors.js';
 import { parseWalkArgs, type WalkRequest } from '../src/cli/args.js';
 import { liveTarget } from '../src/target/live.js';
@@ -10,7 +12,6 @@ import type { TargetSpec } from '../src/target/types.js';
 import type { WalkOptions } from '../src/run/context.js';
 import { loadKit } from '../src/kit/load.js';
 import { unlistedDependencies } from '../src/kit/graph.js';
-import type { Kit } from '../src/kit/types.js';
 import { discardIfEmpty, prepareRunFolder } from '../src/walk/run-folder.js';
 import { redact } from '../src/evidence/redact.js';
 import { refuseUnsafeLive } from '../src/walk/live-refusals.js';
@@ -22,6 +23,7 @@ import { requireInClusterLoad } from '../src/failover/in-cluster-load.js';
 import { kindTarget, kindPreflight, exportKindCredentials } from '../src/kind/target.js';
 import { KIND_STATE_DIR } from '../src/kind/topology.js';
 import { startKindSideServices } from '../src/kind/side-services.js';
+import { SimStartError, simFaultKinds, START_TIMEOUT_MS, startSimProcess } from '../sim/process.js';
 
 /** Defaults that differ per target: a live Sovereign gets Flux-scale time, the sim is fast. */
 const DEFAULTS = {
@@ -43,14 +45,13 @@ function simModulesFor(suites: readonly string[]): ('dod' | 'cutover' | 'journey
   return [...new Set(suites.flatMap((s) => SIM_MODULES[s] ?? []))];
 }
 
-/** `-h`/`--help` lists the sim's fault kinds, so only then is the sim's fault registry loaded; help never fails for it. */
-async function faultKindsForHelp(argv: string[]): Promise<string | undefined> {
+/** `-h`/`--help` lists the sim's fault kinds, so only then is the compiled sim asked for them; help never fails for it. */
+function faultKindsForHelp(argv: string[]): string | undefined {
   if (!argv.includes('-h') && !argv.includes('--help')) return undefined;
   try {
-    const { describeFaultKinds } = await import('../sim/index.js');
-    return describeFaultKinds();
+    return simFaultKinds();
   } catch (e) {
-    return `  (the simulated Sovereign could not be loaded to list them: ${(e as Error).message.split('\n')[0]})`;
+    return `  (the simulated Sovereign could not be asked for them: ${(e as Error).message.split('\n')[0]})`;
   }
 }
 
@@ -59,18 +60,16 @@ async function faultKindsForHelp(argv: string[]): Promise<string | undefined> {
  * slot until the deadline: refused for the sim and kind, whose world is the kit; a live
  * Sovereign may legitimately deploy releases its kit does not list, so there it is a warning.
  */
-function readKit(path: string, targetKind: WalkRequest['targetKind'], warn: (s: string) => void): Kit {
-  const kit = loadKit(path);
-  const unlisted = unlistedDependencies(kit.slots);
-  if (!unlisted.length) return kit;
+function checkKit(path: string, targetKind: WalkRequest['targetKind'], warn: (s: string) => void): void {
+  const unlisted = unlistedDependencies(loadKit(path).slots);
+  if (!unlisted.length) return;
   const names = unlisted.join(', ');
   if (targetKind !== 'live') throw new SetupError(`--kit ${path}: dependsOn names slots the kit does not list: ${names}`);
   warn(`walk: warning: --kit ${path}: dependsOn names slots the kit does not list: ${names}; the walk judges them only if the Sovereign labels them as slots (Flux holds each dependant until they are Ready)\n`);
-  return kit;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const parsed = parseWalkArgs(argv, undefined, await faultKindsForHelp(argv));
+  const parsed = parseWalkArgs(argv, undefined, faultKindsForHelp(argv));
   if ('help' in parsed) return 0;
   const req: WalkRequest = parsed;
   const d = DEFAULTS[req.targetKind];
@@ -87,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
 
   // Everything the walk reads or writes is checked before it starts anything: the kit, then the run folder.
   if (options.k6Path !== undefined) await requireK6(options.k6Path);
-  const kit = readKit(options.kitPath, req.targetKind, io.err);
+  checkKit(options.kitPath, req.targetKind, io.err);
   const live = req.targetKind === 'live' ? liveTarget({ sovereign: req.sovereign!, kubeconfigs: req.kubeconfigs, resolve: req.resolve, caFile: req.caFile, pool: req.pool, record: req.record, mothershipUrl: req.mothershipUrl, natsUrl: req.natsUrl, hcloudSelector: req.hcloudSelector, dbCaFile: req.dbCaFile, env: process.env }) : undefined;
   const run = prepareRunFolder(options.reportDir, live?.name ?? req.targetKind);
 
@@ -108,19 +107,18 @@ async function main(argv: string[]): Promise<number> {
         break;
       }
       case 'sim': {
-        // Loaded only for the sim: a live or kind walk never holds the simulated Sovereign's code.
-        const { startSim, parseSimFaults } = await import('../sim/index.js');
-        let faults;
-        try {
-          faults = parseSimFaults(req.simFaults, kit);
-        } catch (e) {
-          throw new SetupError((e as Error).message);
-        }
         // Without a readiness walk to watch the kit install, the Sovereign is walked once provisioned, as a live one is.
         const settleKitMs = options.suites.includes('readiness') ? undefined : 5 * 60_000;
-        const sim = await startSim({ kit, faults, modules: simModulesFor(options.suites), ...(settleKitMs ? { settleKitMs } : {}) });
-        target = sim.target;
+        const args = ['--kit', resolve(options.kitPath), ...req.simFaults.flatMap((f) => ['--sim-fault', f]), ...(settleKitMs ? ['--settle-kit', String(settleKitMs)] : [])];
+        const sim = await startSimProcess(simModulesFor(options.suites), args, {
+          startTimeoutMs: START_TIMEOUT_MS + (settleKitMs ?? 0),
+          onStderrLine: (line) => io.err(`${redact(line)}\n`),
+        }).catch((e: unknown) => {
+          throw e instanceof SimStartError ? new SetupError(e.message) : e;
+        });
         stop = sim.stop;
+        Object.assign(process.env, sim.env);
+        target = sim.target;
         break;
       }
     }
