@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { Gate, Summary } from '../src/gates/types.js';
 import { liveTestSovereignArgs, startSimProcess, stopGroup, type SimProcess } from '../sim/process.js';
 import { NotMeasured, type Figure } from './figures.js';
-import { sampleTree, type ProcMemory } from './proc-tree.js';
+import { processTree, sampleTree, type ProcMemory } from './proc-tree.js';
 import { formatSlope, MB, round, slope } from './stats.js';
 
 export const FULL_HOLD_MS = 10 * 60_000;
@@ -38,7 +38,8 @@ export interface MemoryOptions {
   log: (line: string) => void;
 }
 
-export type Role = 'walk' | 'browser' | 'other';
+/** `sim`: an embedded Sovereign the walk started in a process of its own, with every process under it. */
+export type Role = 'walk' | 'browser' | 'sim' | 'other';
 export const HARNESS_ROLES: readonly Role[] = ['walk', 'browser'];
 
 export interface MemorySample {
@@ -47,22 +48,23 @@ export interface MemorySample {
   harnessRss: number;
   /** PSS of the same processes: shared pages (the node binary, libraries) counted once. */
   harnessPss: number;
-  /** RSS per role; `other` is not harness (PostgreSQL, nats-server, a kubectl or curl). */
+  /** RSS per role; `sim` and `other` are not harness (the sim's tree; a kubectl or curl). */
   byRole: Record<Role, number>;
   processes: number;
 }
 
-export function roleOf(p: ProcMemory, walkPid: number): Role {
+export function roleOf(p: ProcMemory, walkPid: number, simPids: ReadonlySet<number> = new Set()): Role {
   if (p.pid === walkPid) return 'walk';
+  if (simPids.has(p.pid)) return 'sim';
   if (/chrom(e|ium)|headless_shell/.test(p.cmdline.split(' ')[0] ?? '')) return 'browser';
   return 'other';
 }
 
-export function summarizeSample(at: number, walkPid: number, procs: ProcMemory[]): MemorySample {
-  const byRole: Record<Role, number> = { walk: 0, browser: 0, other: 0 };
+export function summarizeSample(at: number, walkPid: number, procs: ProcMemory[], simPids: ReadonlySet<number> = new Set()): MemorySample {
+  const byRole: Record<Role, number> = { walk: 0, browser: 0, sim: 0, other: 0 };
   let harnessPss = 0;
   for (const p of procs) {
-    const role = roleOf(p, walkPid);
+    const role = roleOf(p, walkPid, simPids);
     byRole[role] += p.rssBytes;
     if (HARNESS_ROLES.includes(role)) harnessPss += p.pssBytes;
   }
@@ -123,6 +125,12 @@ export interface WalkOutcome {
   simRss: number[];
 }
 
+/** The sim `walk --target sim` runs as a child of its own (`dist/cli/sim.js`), and every process under it. */
+export function simTreeIn(procs: ProcMemory[], walkPid: number): Set<number> {
+  const root = procs.find((p) => p.pid !== walkPid && /(^|\/)dist\/cli\/sim\.js(\s|$)/.test(p.cmdline));
+  return new Set(root ? processTree(root.pid) : []);
+}
+
 /** SIGINT to the walk (it reverts its faults and writes its reports), SIGKILL to its group after a grace. */
 const stopWalk = (child: ChildProcess, exited: Promise<unknown>) => stopGroup(child, exited, 'SIGINT', STOP_GRACE_MS);
 
@@ -148,7 +156,10 @@ export async function walkAndSample(o: Omit<MemoryOptions, 'holdMs'>, w: Sampled
   const samples: MemorySample[] = [];
   const simRss: number[] = [];
   const sample = () => {
-    if (child.pid !== undefined && child.exitCode === null) samples.push(summarizeSample(Date.now(), child.pid, sampleTree(child.pid)));
+    if (child.pid !== undefined && child.exitCode === null) {
+      const procs = sampleTree(child.pid);
+      samples.push(summarizeSample(Date.now(), child.pid, procs, simTreeIn(procs, child.pid)));
+    }
     if (w.sim) simRss.push(sampleTree(w.sim.child.pid!).reduce((sum, p) => sum + p.rssBytes, 0));
   };
   sample();

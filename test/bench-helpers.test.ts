@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { buildCatalog } from '../probes/catalog.js';
 import type { Kit } from '../src/kit/types.js';
 import type { Gate } from '../src/gates/types.js';
-import { holdWindow, roleOf, settleMsFor, summarizeSample, trend } from '../bench/memory.js';
+import { holdWindow, roleOf, settleMsFor, simTreeIn, summarizeSample, trend } from '../bench/memory.js';
 import { planScript, type ScriptStep } from '../bench/probe-script.js';
 import { kbField, sampleTree } from '../bench/proc-tree.js';
 import { renderTable, timestampName } from '../bench/report.js';
@@ -72,9 +72,12 @@ test('memory: roles, hold window, peak and trend over the hold only', () => {
   assert.equal(roleOf(proc(10, '/usr/bin/node --max-semi-space-size=2 dist/cli/walk.js', 1), 10), 'walk');
   assert.equal(roleOf(proc(13, '/usr/lib/chromium/chromium --headless', 1), 10), 'browser');
   assert.equal(roleOf(proc(14, '/usr/lib/postgresql/15/bin/postgres -D x', 1), 10), 'other');
+  assert.equal(roleOf(proc(15, '/usr/lib/postgresql/15/bin/postgres -D x', 1), 10, new Set([11, 15])), 'sim');
+  assert.deepEqual([...simTreeIn([proc(10, 'node dist/cli/walk.js', 1), proc(process.pid, '/usr/bin/node /repo/dist/cli/sim.js --launched', 1)], 10)].slice(0, 1), [process.pid], 'the sim child is found by its script');
 
-  const s = summarizeSample(0, 10, [proc(10, 'node walk', 100), proc(12, '/usr/lib/chromium/chromium --type=renderer', 50), proc(14, 'postgres', 300)]);
-  assert.equal(s.harnessRss, 150 * MB, 'PostgreSQL is not harness memory');
+  const s = summarizeSample(0, 10, [proc(10, 'node walk', 100), proc(11, 'node dist/cli/sim.js', 200), proc(12, '/usr/lib/chromium/chromium --type=renderer', 50), proc(14, 'postgres', 300)], new Set([11]));
+  assert.equal(s.harnessRss, 150 * MB, 'neither the sim nor PostgreSQL is harness memory');
+  assert.equal(s.byRole.sim, 200 * MB);
   assert.equal(s.harnessPss, 75 * MB);
 
   const gate = { startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:20:00.000Z', steps: [
