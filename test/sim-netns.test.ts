@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { netnsAvailable } from '../sim/host/netns.js';
+import { productFor } from '../sim/products/catalog.js';
 import type { RunningSim } from '../sim/index.js';
 import { ciliumPolicy } from '../src/suites/cutover/policy.js';
 import { RegionClient } from '../src/target/kube.js';
@@ -25,10 +26,11 @@ function dropCount(rules: string, address: string): number {
 }
 const unavailable = netnsAvailable();
 
-/** A TCP connect from inside `netns`: connected, refused or timeout (3 s). */
-function connectFrom(netns: string, address: string, port: number): string {
+/** A TCP connect from inside `netns` (the root namespace when undefined): connected, refused or timeout (3 s). */
+function connectFrom(netns: string | undefined, address: string, port: number): string {
   const script = `const s=require('net').connect(${port},'${address}');s.setTimeout(3000);s.on('connect',()=>{console.log('connected');process.exit(0)});s.on('timeout',()=>{console.log('timeout');process.exit(0)});s.on('error',(e)=>{console.log(e.code==='ECONNREFUSED'?'refused':e.code);process.exit(0)})`;
-  const r = spawnSync('ip', ['netns', 'exec', netns, process.execPath, '-e', script], { encoding: 'utf8', timeout: 15_000 });
+  const argv = [process.execPath, '-e', script];
+  const r = netns ? spawnSync('ip', ['netns', 'exec', netns, ...argv], { encoding: 'utf8', timeout: 15_000 }) : spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 15_000 });
   return r.stdout.trim() || r.stderr.trim();
 }
 
@@ -105,5 +107,28 @@ describe('regions as hosts of their own', { skip: unavailable ? `network namespa
     await region.delete(CCNP, undefined, 'sovereign-walk-egress-block');
     await until('the drops to be lifted', async () => (!(await primary.firewall!.list()).includes(`ip daddr ${github.address}`) ? true : undefined));
     assert.equal(connectFrom(netns, github.address, github.port), 'connected', 'after the block the mothership answers again');
+  });
+
+  test("a region's products answer on its pod IPs only while it has power: powered off, nothing answers; booted, they answer again", { timeout: 180_000 }, async () => {
+    const replica = sim.ctx.world.regions.find((r) => r.role !== 'primary')!;
+    const pod = await until('a Ready pod of a modelled product in the replica', async () => {
+      for (const p of replica.pods.list()) {
+        const ip = (p.status as { podIP?: string } | undefined)?.podIP;
+        const model = productFor(p.metadata.labels?.['app.kubernetes.io/part-of'] ?? '', p.metadata.labels?.['app.kubernetes.io/name'] ?? '');
+        if (ip && model && connectFrom(undefined, ip, model.ports[0]) === 'connected') return { ip, port: model.ports[0], name: p.metadata.name };
+      }
+      return undefined;
+    }, 60_000);
+    assert.equal(connectFrom(replica.host!.netns, pod.ip, pod.port), 'connected', `${pod.name} answers inside its region`);
+    const run = (argv: string[]) => {
+      const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+    };
+    run(replica.host!.powerSwitch('off'));
+    assert.match(connectFrom(undefined, pod.ip, pod.port), /^(timeout|EHOSTUNREACH)$/, `${pod.name} of a powered-off region leaves the connection unanswered, never refused`);
+    await Promise.all([...replica.cp.processes.values()].map((p) => p.exited()));
+    run(replica.host!.powerSwitch('on'));
+    await replica.cp.boot();
+    await until(`${pod.name} to answer after the boot`, () => (connectFrom(undefined, pod.ip, pod.port) === 'connected' ? true : undefined), 60_000);
   });
 });

@@ -81,7 +81,7 @@ export interface WorldNetwork {
   subnet: string;
   publicNet: string;
   hosts: Map<string, NetHost>;
-  /** A host for a region: its namespace, veth, address, routes; `podCidr` is routed to the root namespace, where pods answer. */
+  /** A host for a region: its namespace, veth, address, routes. */
   addHost(name: string): NetHost;
 }
 
@@ -156,7 +156,11 @@ export function createWorldNetwork(owner: Ownership): WorldNetwork {
   };
 }
 
-/** Routes a region's pod CIDR: in the region, towards the root namespace; in the root namespace, local (pods answer there). */
+/**
+ * Routes a region's pod CIDR: local inside the region (its pod relay listens there), to the
+ * region's address from the root namespace and the world. The latter goes with the bridge.
+ */
 export function routePods(net: WorldNetwork, host: NetHost, podCidr: string): void {
-  ip(['-n', host.netns, 'route', 'add', podCidr, 'via', net.world]);
+  ip(['route', 'add', podCidr, 'via', host.address, 'dev', net.bridge]);
+  ip(['-n', host.netns, 'route', 'add', 'local', podCidr, 'dev', 'lo']);
 }

@@ -1,10 +1,13 @@
 /**
  * The container runtime of a region, for what must answer on the network: kwok reports pods
- * Running and Ready but runs nothing, so for every Ready pod of a known product this binds the
+ * Running and Ready but runs nothing, so for every Ready pod of a known product this serves the
  * product's model on the pod's IP and container ports (the IPs kwok assigned from the node's pod
- * CIDR, routed locally), starts the real server a product needs (Valkey's redis-server), and
- * registers the pod's exec environment with kwok. A pod that stops being Ready stops answering.
+ * CIDR) through the region's pod relay, starts the real server a product needs (Valkey's
+ * redis-server, on a unix socket the relay forwards to), and registers the pod's exec environment
+ * with kwok. A pod that stops being Ready stops answering; so does every pod of a region that
+ * loses power, with its relay.
  */
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import { issueLeaf, type SimCa } from '../pki/tls.js';
@@ -12,6 +15,7 @@ import { join } from 'node:path';
 import type { Informer, KubeObject, WorldApi } from '../kube-client/api.js';
 import { spawnGroup, type GroupProcess } from '../host/processes.js';
 import type { Ownership } from '../host/ownership.js';
+import type { PodRelay } from '../host/pod-relay.js';
 import { productFor } from '../products/catalog.js';
 import { productListener } from '../products/http.js';
 import type { ProductAnswer, ProductModel, ProductRequest, ProductState } from '../products/types.js';
@@ -22,6 +26,8 @@ export interface PodRuntimeOptions {
   api: WorldApi;
   pods: Informer;
   owner: Ownership;
+  /** Where the pods' ports reach the region's network. */
+  relay: PodRelay;
   /** Where a product's real servers keep their logs. */
   logDir: string;
   /** The cluster's CA, which signs the serving certificates of TLS products (webhooks). */
@@ -35,8 +41,12 @@ interface Running {
   model?: ProductModel;
   state?: ProductState;
   servers: Server[];
+  ports: number[];
   processes: GroupProcess[];
 }
+
+const VALKEY_PORT = 6379;
+const SOCKET_WAIT_MS = 10_000;
 
 /** The exec environment kwok gives a command run in the pod (`kubectl exec`). */
 function execObject(pod: KubeObject, ip: string): Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string; namespace: string; ownerReferences: unknown[] } } {
@@ -68,14 +78,13 @@ function podReady(pod: KubeObject): string | undefined {
   return status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? status.podIP : undefined;
 }
 
-function listen(server: Server, ip: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, ip, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+/** Resolves once a server has made its unix socket. */
+async function socketMade(path: string, server: GroupProcess): Promise<void> {
+  const deadline = Date.now() + SOCKET_WAIT_MS;
+  while (!existsSync(path)) {
+    if (!server.alive() || Date.now() > deadline) throw new Error(`${path} was not made (${server.alive() ? 'timed out' : 'the server exited'})`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 export class PodRuntime {
@@ -114,7 +123,7 @@ export class PodRuntime {
     const component = pod.metadata.labels?.['app.kubernetes.io/part-of'] ?? '';
     const workload = pod.metadata.labels?.['app.kubernetes.io/name'] ?? '';
     const model = productFor(component, workload);
-    const run: Running = { ip, servers: [], processes: [] };
+    const run: Running = { ip, servers: [], ports: [], processes: [] };
     this.running.set(key, run);
     if (model) {
       run.model = model;
@@ -128,20 +137,27 @@ export class PodRuntime {
         for (const port of model.ports) {
           const server = tls ? createTlsServer({ cert: tls.certPem, key: tls.keyPem }, handler) : createServer(handler);
           server.keepAliveTimeout = 5_000;
-          await listen(server, ip, port);
           run.servers.push(server);
+          run.ports.push(port);
+          await this.o.relay.serve(server, ip, port);
         }
       }
     }
     if (component === 'valkey') {
-      run.processes.push(spawnGroup('redis-server', ['--bind', ip, '--port', '6379', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'],
-        { env: process.env, logPath: join(this.o.logDir, `redis-${pod.metadata.name}.log`), owner: this.o.owner }));
+      const socket = this.o.relay.socketPath(`redis-${ip}`);
+      const redis = spawnGroup('redis-server', ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--save', '', '--appendonly', 'no'],
+        { env: process.env, logPath: join(this.o.logDir, `redis-${pod.metadata.name}.log`), owner: this.o.owner });
+      run.processes.push(redis);
+      run.ports.push(VALKEY_PORT);
+      await socketMade(socket, redis);
+      await this.o.relay.forward(socket, ip, VALKEY_PORT);
     }
     await this.o.api.apply(execObject(pod, ip), 'kwok-exec-config');
   }
 
   private async stopPod(key: string, run: Running): Promise<void> {
     this.running.delete(key);
+    for (const port of run.ports) this.o.relay.withdraw(run.ip, port);
     for (const server of run.servers) {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -22,7 +22,8 @@ import { KitRepo, repoFiles, type ReleaseEdit, type RepoContent } from '../gitop
 import type { GitOps } from '../context.js';
 import { Ownership } from '../host/ownership.js';
 import { createWorldNetwork, netnsAvailable, routePods, type NetHost, type WorldNetwork } from '../host/netns.js';
-import { allocatePodCidrs } from '../host/pod-network.js';
+import { allocatePodCidrs, routeLocally } from '../host/pod-network.js';
+import { PodRelay } from '../host/pod-relay.js';
 import { startDnsServer } from '../net/dns-server.js';
 import { RegionFirewall } from '../net/firewall.js';
 import { startKubeProxy } from '../net/kube-proxy.js';
@@ -177,8 +178,8 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     mothership.route('github.com', gitHttpHandler(join(dir, 'git', 'served')));
     log('front door, mothership and git up');
 
-    const cidrs = allocatePodCidrs(owner, SIM_REGIONS.length);
     const hosts = SIM_REGIONS.map((spec) => net?.addHost(spec.name));
+    const cidrs = allocatePodCidrs(SIM_REGIONS.length, net ? (cidr, i) => routePods(net, hosts[i]!, cidr) : routeLocally(owner));
     const regionsByAddress = new Map<string, WorldRegion>();
     if (net) {
       // The regions' DNS: cluster Services to their ClusterIP (the host's kube-proxy DNATs them), the world's names to theirs.
@@ -196,7 +197,6 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     const regions = await Promise.all(SIM_REGIONS.map(async (spec, index): Promise<WorldRegion> => {
       const host = hosts[index];
       const cp = await startRegionControlPlane({ log: (l: string) => log(`${spec.name}: ${l}`), name: spec.name, index, dir: join(dir, spec.name), ca: pki.ca, owner, podCidr: cidrs[index], serviceCidr: SERVICE_CIDR, harnessToken: harnessToken(index), ...(host ? { host } : {}) });
-      if (net && host) routePods(net, host, cidrs[index]);
       cleanups.push(() => cp.stop());
       log(`${spec.name}: control plane up`);
       const api = new WorldApi(cp.kubeconfigs.world, 'sovereign-world');
@@ -209,7 +209,11 @@ export async function startWorld(o: WorldOptions): Promise<World> {
         cleanups.push(startKubeProxy(services, slices, firewall), () => firewall.stop());
         await firewall.flush();
       }
-      const runtime = new PodRuntime({ region: spec.name, sovereign, api, pods, owner, logDir: cp.dir, ca: pki.ca, upstreamFor: upstreams(backends, dns) });
+      const relay = new PodRelay(join(cp.dir, 'pods'), (err) => process.stderr.write(`[sim ${spec.name}] pod relay: ${err.message}\n`));
+      await relay.listen();
+      cleanups.push(() => relay.close());
+      cp.spawn('pod-relay', ...relay.argv());
+      const runtime = new PodRuntime({ region: spec.name, sovereign, api, pods, owner, relay, logDir: cp.dir, ca: pki.ca, upstreamFor: upstreams(backends, dns) });
       runtime.start();
       cleanups.push(() => runtime.stop());
       const operators = new OperatorRunner(api, sovereign, cidrs[index].replace(/\.0\.0\/16$/, '.255.254'), pki.ca.certPem, (err: unknown) => process.stderr.write(`[sim ${spec.name}] operators: ${(err as Error).message}\n`));
