@@ -1,8 +1,8 @@
 /**
  * The data plane's `--sim-fault` kinds:
  *   replication:async-detached  asynchronous replication, and the standby is cut off its primary
- *                               DETACH_AFTER_FIRST_USE_MS after the first write reaches the
- *                               router: every write acknowledged from then until the kill is lost
+ *                               DETACH_AFTER_FIRST_USE_MS after the first write (or SQL session)
+ *                               reaches the router: every write acknowledged from then until the kill is lost
  *                               (the failover suite's warm-up is longer than that delay).
  *   failover:slow[:<ms>]        promotion waits <ms> (default 35 s, beyond a 30 s RTO) after lease loss.
  *   failover:none               the lease expires but nothing is promoted.
