@@ -2,8 +2,8 @@
  * `npm run sim`: runs the simulated Sovereign until Ctrl-C, for poking at it with kubectl, curl
  * or a browser, or for walking it from another shell.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '../src/repo-root.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Kit } from '../src/kit/types.js';
@@ -39,6 +39,15 @@ function writeAtomically(path: string, text: string, mode = 0o644): void {
   rmSync(`${path}.tmp`, { force: true });
   writeFileSync(`${path}.tmp`, text, { mode, flag: 'wx' });
   renameSync(`${path}.tmp`, path);
+}
+
+function removeWithEmptyFolder(file: string): void {
+  rmSync(file, { force: true });
+  try {
+    rmdirSync(dirname(file));
+  } catch {
+    /* not empty, or gone */
+  }
 }
 
 /** The variables the sim set in its own environment for the harness (the secrets the TargetSpec names, HCLOUD_ENDPOINT). */
@@ -102,6 +111,8 @@ async function main(): Promise<void> {
   stop = async (why: string) => {
     if (!opts.launched) process.stdout.write(`\n${why}: stopping the sim…\n`);
     await sim.stop();
+    // A launcher killed outright left its folder to us: what we wrote into it goes, then the folder if nothing else is there.
+    if (orphaned) for (const file of [opts.secretsOut, opts.targetOut]) if (file) removeWithEmptyFolder(file);
     process.exit(0);
   };
   if (orphaned) return stop('the process that started the sim is gone');
