@@ -16,6 +16,7 @@ import type { FailoverHarness, FailoverResult } from '../src/suites/failover/run
 import { failoverTimeline } from '../src/suites/failover/timeline.js';
 import { processSignalPlan } from '../src/failover/actuators/process-signal.js';
 import { tempDir } from './helpers/temp.js';
+import { clientView, describeClientView, failureKind } from '../src/failover/client-view.js';
 
 const KILL_AT = 1_700_000_010_000;
 const OPTIONS = { rtoMs: 30_000, rpo: 0, writeRate: 10 } as WalkOptions;
@@ -77,7 +78,7 @@ test('a clean run passes every gate, with the writer, the kill and the RTO in th
   const g = await judge(run({}));
   assert.deepEqual([...g.values()].map((x) => x.status), [...Array(7).fill('passed'), 'skipped']);
   assert.equal(g.get(ids.rejoin)!.reason, 'the process-signal kill has no heal (none: killed processes are not restarted by the harness; their owner restarts them): no region comes back to rejoin');
-  assert.match(g.get(ids.rto)!.reason, /^RTO 805ms \(kill → first acknowledgement from the recovered service\) within 30s; clients saw no acknowledgement for 900ms; the platform promoted 700ms after the kill/);
+  assert.match(g.get(ids.rto)!.reason, /^RTO 805ms \(kill → first acknowledgement from the recovered service\) within 30s; clients saw no acknowledgement for 900ms; the platform promoted 700ms after the kill .*; failed writes sent after the kill: 8 answered HTTP 502$/);
   assert.match(g.get(ids.preconditions)!.reason, /writer: Node writer over HTTP/);
   assert.equal(g.get(ids.rto)!.evidence[0]?.kind, 'svg');
 });
@@ -195,12 +196,12 @@ test('reported durations: Go durations and seconds; tolerance and formatting', (
   assert.equal(formatMs(805), '805ms');
 });
 
-test('the timeline stacks acknowledged and errored writes per 100 ms and marks the kill, the promotion and phase changes', () => {
+test('the timeline stacks writes per 100 ms by what the client saw (acknowledged, unanswered, refused, answered with an error) and marks the kill, the promotion and phase changes', () => {
   const r = run({});
   const t = failoverTimeline(r.history, { id: 'failover/timeline', title: 'x' });
   const layers = (t.vegaLite.layer as { data: { values: Record<string, unknown>[] } }[]).map((l) => l.data.values);
   const bars = layers[0];
-  assert.deepEqual(bars.find((b) => b.t === 0), { t: 0, t2: 0.1, outcome: 'errored', y0: 0, y1: 1, count: 1 });
+  assert.deepEqual(bars.find((b) => b.t === 0), { t: 0, t2: 0.1, outcome: 'answered', y0: 0, y1: 1, count: 1 });
   assert.deepEqual(bars.find((b) => b.t === -0.1), { t: -0.1, t2: 0, outcome: 'acked', y0: 0, y1: 1, count: 1 });
   assert.deepEqual(layers[1].map((m) => m.label), ['Continuum FailedOver']);
   assert.deepEqual(layers[2].map((m) => [m.label, m.t]), [['kill (process-signal)', 0]]);
@@ -258,4 +259,19 @@ test('the rejoin gate: passes with the times of the events that prove it; fails 
   assert.equal(unpromoted.status, 'blocked', 'failover:none: the old primary comes back as the only primary, nothing to rejoin');
   assert.equal(unpromoted.rootCause, ids.rto);
   assert.equal(unpromoted.reason, 'no promotion was observed: there is no new primary to rejoin');
+});
+
+test('the clients\' view of a kill tells unanswered writes (a dead host) from refused ones (a dead process on a live host) and answers with an error', () => {
+  assert.equal(failureKind('timeout after 3000ms'), 'unanswered');
+  assert.equal(failureKind('request timeout'), 'unanswered', "k6's");
+  assert.equal(failureKind('aborted by client-side timeout'), 'unanswered', 'the SQL writer\'s');
+  assert.equal(failureKind('connect ECONNREFUSED 127.0.0.1:5432'), 'refused');
+  assert.equal(failureKind('dial tcp 10.0.0.1:443: connect: connection refused'), 'refused', "k6's");
+  assert.equal(failureKind('Connection terminated unexpectedly'), 'refused');
+  assert.equal(failureKind('HTTP 503: {"error":"connect ECONNREFUSED 172.31.20.11:33943"}'), 'answered', 'the front answered, whatever its upstream did');
+  const w = (sentAt: number, error: string | null) => ({ key: `w-${sentAt}`, writer: 'w', seq: sentAt, sentAt, ackAt: error ? null : sentAt + 5, id: error ? null : sentAt, error, endpoint: 'x' });
+  const history = { events: [], writes: [w(900, 'timeout after 3000ms'), w(1000, 'timeout after 3000ms'), w(1100, 'HTTP 503: x'), w(1200, 'connect ECONNRESET'), w(3100, 'timeout after 3000ms'), w(3200, null), w(9000, 'timeout after 3000ms')] };
+  const view = clientView(history, 1000, 3200);
+  assert.equal(describeClientView(view), '2 unanswered (sent over 2.1 s, each ended by the client\'s own timeout), 1 answered HTTP 503, 1 refused or reset');
+  assert.equal(describeClientView(clientView(history, 3200, 3300)), 'no failed write');
 });

@@ -266,6 +266,9 @@ test('healthy pair, the whole primary region powered off: zero acknowledged writ
     const rtoMs = rto.metrics?.rtoMs;
     assert.ok(typeof rtoMs === 'number' && rtoMs > 0 && rtoMs < LEASE.ttlMs + 5_000, `RTO ${rtoMs} ms (the embedded Continuum's lease: ${LEASE.ttlMs} ms)`);
     assert.match(rto.reason, /^RTO \d+(\.\d+)?m?s \(kill → first acknowledgement from the recovered service\) within 30s/);
+    // What the clients saw: a powered-off host leaves writes unanswered until their own timeout; a killed process on loopback is refused at once (the front answers 502).
+    assert.match(rto.reason, hosts() ? /failed writes sent after the kill: [1-9]\d* unanswered \(sent over \d+\.\d s, each ended by the client's own timeout\)/ : /failed writes sent after the kill: [1-9]\d* answered HTTP 502/);
+    if (hosts()) assert.equal(rto.metrics?.refusedWrites, 0, rto.reason);
     assert.ok(rto.evidence.some((e) => e.kind === 'svg'), 'the timeline SVG is attached to the RTO gate');
     const loss = gate(w, ids.loss);
     assert.equal(loss.metrics?.lost, 0);

@@ -12,6 +12,7 @@ import type { Evidence, Gate } from '../../gates/types.js';
 import { renderVegaLite } from '../../report/charts.js';
 import type { FailoverHarness, FailoverResult } from './run.js';
 import { failoverTimeline } from './timeline.js';
+import { clientView, describeClientView } from '../../failover/client-view.js';
 import { failoverGateIds, failoverGateTitles, formatMs, SUITE } from './ids.js';
 
 const LISTED = 20;
@@ -131,13 +132,17 @@ export async function failoverGates(h: FailoverHarness, r: FailoverResult): Prom
   rto.metric('unavailableMs', verdict.unavailableMs);
   rto.metric('promotedAfterMs', promoted ? promoted.at - killedAt : null);
   const promotion = promoted ? `the platform promoted ${formatMs(promoted.at - killedAt)} after the kill (${String(promoted.detail)})` : 'no promotion was observed';
+  const seen = clientView(r.history, killedAt, killedAt + (verdict.rtoMs ?? r.windowMs));
+  rto.metric('unansweredWrites', seen.unanswered);
+  rto.metric('refusedWrites', seen.refused);
+  const clientSide = `failed writes sent after the kill: ${describeClientView(seen)}`;
   if (verdict.rtoMs === null) {
     const inFlight = verdict.ackedAfterKill > 0 ? `; ${verdict.ackedAfterKill} writes in flight at the kill were acknowledged just after it, which proves no recovery` : '';
-    gates.push(rto.fail(`no write sent after the kill was acknowledged within ${formatMs(r.windowMs)} (threshold ${formatMs(r.thresholds.rtoMs)})${inFlight}; ${promotion}`));
+    gates.push(rto.fail(`no write sent after the kill was acknowledged within ${formatMs(r.windowMs)} (threshold ${formatMs(r.thresholds.rtoMs)})${inFlight}; ${promotion}; ${clientSide}`));
   } else if (verdict.rtoMs > r.thresholds.rtoMs) {
-    gates.push(rto.fail(`RTO ${formatMs(verdict.rtoMs)} (kill → first acknowledgement from the recovered service) exceeds ${formatMs(r.thresholds.rtoMs)}; ${promotion}`));
+    gates.push(rto.fail(`RTO ${formatMs(verdict.rtoMs)} (kill → first acknowledgement from the recovered service) exceeds ${formatMs(r.thresholds.rtoMs)}; ${promotion}; ${clientSide}`));
   } else {
-    gates.push(rto.pass(`RTO ${formatMs(verdict.rtoMs)} (kill → first acknowledgement from the recovered service) within ${formatMs(r.thresholds.rtoMs)}; clients saw no acknowledgement for ${formatMs(verdict.unavailableMs ?? verdict.rtoMs)}; ${promotion}`));
+    gates.push(rto.pass(`RTO ${formatMs(verdict.rtoMs)} (kill → first acknowledgement from the recovered service) within ${formatMs(r.thresholds.rtoMs)}; clients saw no acknowledgement for ${formatMs(verdict.unavailableMs ?? verdict.rtoMs)}; ${promotion}; ${clientSide}`));
   }
 
   // Integrity of acknowledged writes

@@ -1,15 +1,18 @@
 /**
  * The failover timeline (Vega-Lite, inline data): writes per 100 ms bucket of their send time,
- * stacked acknowledged/errored, with a rule for the kill, one for the promotion and an annotated
+ * stacked by what the client saw (acknowledged, unanswered until its own timeout, refused or reset,
+ * answered with an error), with a rule for the kill, one for the promotion and an annotated
  * dashed rule per Continuum phase change. Time runs in seconds from the kill.
  */
 import type { Timeline } from '../../gates/types.js';
 import type { History, HistoryEvent } from '../../failover/history.js';
+import { failureKind } from '../../failover/client-view.js';
 
 export const BUCKET_MS = 100;
 const WIDTH = 760;
 const HEIGHT = 220;
-const OUTCOME_COLORS = { acked: '#2f9e5b', errored: '#d64545' } as const;
+const OUTCOME_COLORS = { acked: '#2f9e5b', unanswered: '#7a3db8', refused: '#d64545', answered: '#e8913a' } as const;
+type Outcome = keyof typeof OUTCOME_COLORS;
 
 interface Mark {
   t: number;
@@ -33,21 +36,24 @@ function markOf(e: HistoryEvent): Omit<Mark, 't' | 'y'> | undefined {
 export function failoverTimeline(history: History, opts: { id: string; title: string }): Timeline {
   const kill = history.events.find((e) => e.event === 'kill');
   const origin = kill?.at ?? Math.min(...history.writes.map((w) => w.sentAt), Date.now());
-  // Stacked by hand (acked below errored): Vega-Lite does not stack bars that span x..x2.
-  const buckets = new Map<number, { acked: number; errored: number }>();
+  // Stacked by hand, in OUTCOME_COLORS order: Vega-Lite does not stack bars that span x..x2.
+  const buckets = new Map<number, Record<Outcome, number>>();
   for (const w of history.writes) {
     const start = Math.floor((w.sentAt - origin) / BUCKET_MS) * BUCKET_MS;
-    const b = buckets.get(start) ?? { acked: 0, errored: 0 };
-    if (w.ackAt === null) b.errored++;
-    else b.acked++;
+    const b = buckets.get(start) ?? { acked: 0, unanswered: 0, refused: 0, answered: 0 };
+    b[w.ackAt !== null ? 'acked' : failureKind(w.error ?? '')]++;
     buckets.set(start, b);
   }
   const bars = [...buckets]
     .sort(([a], [b]) => a - b)
-    .flatMap(([start, b]) => [
-      { t: seconds(start), t2: seconds(start + BUCKET_MS), outcome: 'acked', y0: 0, y1: b.acked, count: b.acked },
-      { t: seconds(start), t2: seconds(start + BUCKET_MS), outcome: 'errored', y0: b.acked, y1: b.acked + b.errored, count: b.errored },
-    ])
+    .flatMap(([start, b]) => {
+      let y0 = 0;
+      return (Object.keys(OUTCOME_COLORS) as Outcome[]).map((outcome) => {
+        const bar = { t: seconds(start), t2: seconds(start + BUCKET_MS), outcome, y0, y1: y0 + b[outcome], count: b[outcome] };
+        y0 = bar.y1;
+        return bar;
+      });
+    })
     .filter((bar) => bar.count > 0);
   // Head room above the tallest bar for the event labels.
   const yMax = Math.ceil(Math.max(1, ...bars.map((b) => b.y1)) * 1.45);
