@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { walk } from './helpers/walk.js';
 import { tempDir } from './helpers/temp.js';
+import { kitFileOf } from './helpers/kits.js';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createSimPki } from '../sim/pki/tls.js';
@@ -12,8 +13,8 @@ import { writeKubeconfig } from '../sim/controlplane/kubeconfig.js';
 const dir = tempDir('sw-setup-');
 
 /** Exit 2 with exactly one line on stderr naming the problem, and no stack trace. */
-async function setupError(args: string[], re: RegExp): Promise<void> {
-  const r = await walk(args, { timeoutMs: 60_000 });
+async function setupError(args: string[], re: RegExp, opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<void> {
+  const r = await walk(args, { timeoutMs: opts.timeoutMs ?? 60_000, env: opts.env });
   assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
   const lines = r.stderr.trim().split('\n').filter((l) => !/npm warn/.test(l));
   assert.equal(lines.length, 1, r.stderr);
@@ -69,4 +70,9 @@ test('a cluster without Flux\'s HelmRelease API is a set-up error (missing CRD)'
     api.closeAllConnections();
     await new Promise<void>((resolve) => api.close(() => resolve()));
   }
+});
+
+test('an embedded Sovereign that fails to start (its process, not the walk\'s) is a set-up error naming its last line', { timeout: 5 * 60_000 }, async () => {
+  // The data plane's PostgreSQL cannot be found: the sim's world is up, its failover module fails.
+  await setupError(['--suite', 'failover', '--kit', kitFileOf(['bp-cilium'])], /^walk: the sim did not start: initdb failed: spawn \/nonexistent\/initdb ENOENT$/, { env: { SW_PG_BIN: '/nonexistent' }, timeoutMs: 4 * 60_000 });
 });
