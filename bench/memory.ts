@@ -121,7 +121,7 @@ export interface WalkOutcome {
   stdout: string;
   stderrTail: string;
   samples: MemorySample[];
-  /** RSS of the sim's process tree (its Node process, PostgreSQL, nats-server), per sample; empty when the walk hosts the sim. */
+  /** RSS of the process tree of a sim started apart from the walk (its Node process, PostgreSQL, nats-server), per sample; empty without one. */
   simRss: number[];
 }
 

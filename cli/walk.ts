@@ -109,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
       case 'sim': {
         // Without a readiness walk to watch the kit install, the Sovereign is walked once provisioned, as a live one is.
         const settleKitMs = options.suites.includes('readiness') ? undefined : 5 * 60_000;
-        const args = ['--kit', resolve(options.kitPath), ...req.simFaults.flatMap((f) => ['--sim-fault', f]), ...(settleKitMs ? ['--settle-kit', String(settleKitMs)] : [])];
+        const args = [`--kit=${resolve(options.kitPath)}`, ...req.simFaults.map((f) => `--sim-fault=${f}`), ...(settleKitMs ? [`--settle-kit=${settleKitMs}`] : [])];
         const sim = await startSimProcess(simModulesFor(options.suites), args, {
           startTimeoutMs: START_TIMEOUT_MS + (settleKitMs ?? 0),
           onStderrLine: (line) => io.err(`${redact(line)}\n`),
