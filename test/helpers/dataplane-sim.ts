@@ -67,8 +67,10 @@ export async function installDataplaneFor(sim: RunningSim, faults: string[]): Pr
       const clusters = await api.list(CNPG_API, 'Cluster', { namespace: NAMESPACE });
       const refs = [continuumRef, pairRef, ...clusters.map((c) => ({ apiVersion: CNPG_API, kind: 'Cluster', metadata: { name: c.metadata.name, namespace: NAMESPACE } }))];
       for (const ref of refs) await api.delete(ref);
-      // The next install's Clusters must not meet the Pods of these (same names, another owner).
-      await waitFor('the instance Pods gone', async () => ((await api.list('v1', 'Pod', { namespace: NAMESPACE })).length === 0 ? true : undefined), 30_000, 200);
+      // The next install's Clusters must not meet the Pods of these (same names, another owner). Deleted here
+      // rather than left to the garbage collector, which after a region's power cycle first resyncs every resource.
+      for (const pod of await api.list('v1', 'Pod', { namespace: NAMESPACE })) await api.delete({ apiVersion: 'v1', kind: 'Pod', metadata: { name: pod.metadata.name, namespace: NAMESPACE } }, { gracePeriodSeconds: 0 });
+      await waitFor('the instance Pods gone', async () => ((await api.list('v1', 'Pod', { namespace: NAMESPACE })).length === 0 ? true : undefined), 60_000, 200);
     }
   };
   return { target, stop: () => dataplane.stop(), remove };
