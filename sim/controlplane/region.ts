@@ -20,7 +20,8 @@ import { WorldApi } from '../kube-client/api.js';
 import { applyManifest, manifestObjects, waitEstablished } from '../kube-client/apply.js';
 import { kwokConfig } from './kwok-config.js';
 import { nodesManifest } from './nodes.js';
-import { HARNESS_USER, rbacManifest } from './rbac.js';
+import { HARNESS_USER } from './rbac.js';
+import { baseImage, copyImage } from './base-image.js';
 import { waitHttps, waitUntil } from './wait.js';
 
 export const KUBERNETES_VERSION = 'v1.34.4';
@@ -136,22 +137,19 @@ export async function startRegionControlPlane(o: RegionControlPlaneOptions): Pro
   };
 
   try {
-    const etcd = spawn('etcd', bin('etcd'), [
-      '--name', o.name, '--data-dir', join(o.dir, 'etcd'),
-      '--listen-client-urls', `http://127.0.0.1:${etcdPort}`, '--advertise-client-urls', `http://127.0.0.1:${etcdPort}`,
-      '--listen-peer-urls', `http://127.0.0.1:${peerPort}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peerPort}`,
-      '--initial-cluster', `${o.name}=http://127.0.0.1:${peerPort}`,
+    const etcdArgs = (dataDir: string, clientPort: number, peer: number): string[] => [
+      '--name', o.name, '--data-dir', dataDir,
+      '--listen-client-urls', `http://127.0.0.1:${clientPort}`, '--advertise-client-urls', `http://127.0.0.1:${clientPort}`,
+      '--listen-peer-urls', `http://127.0.0.1:${peer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peer}`,
+      '--initial-cluster', `${o.name}=http://127.0.0.1:${peer}`,
       // A scratch cluster that is thrown away with the instance: no fsync per write.
       '--unsafe-no-fsync', '--log-level', 'error', '--quota-backend-bytes', String(2 * 1024 ** 3),
-    ]);
-    // In a host of its own, etcd answers only inside it: the API server's readiness covers it.
-    if (!o.host) await waitUntil(`etcd of ${o.name}`, async () => (await fetch(`http://127.0.0.1:${etcdPort}/health`)).ok, 20_000, () => etcd.alive());
-
-    const apiserver = spawn('kube-apiserver', bin('kube-apiserver'), [
-      '--etcd-servers', `http://127.0.0.1:${etcdPort}`,
-      '--bind-address', o.host ? '0.0.0.0' : '127.0.0.1', '--secure-port', String(apiPort), '--advertise-address', apiAddress,
+    ];
+    const apiserverArgs = (etcd: number, port: number, host?: NetHost): string[] => [
+      '--etcd-servers', `http://127.0.0.1:${etcd}`,
+      '--bind-address', host ? '0.0.0.0' : '127.0.0.1', '--secure-port', String(port), '--advertise-address', host?.address ?? '127.0.0.1',
       // On loopback the apiserver refuses its own endpoint for the default/kubernetes Service; a host's address is fine.
-      ...(o.host ? [] : ['--endpoint-reconciler-type', 'none']),
+      ...(host ? [] : ['--endpoint-reconciler-type', 'none']),
       '--tls-cert-file', file('apiserver.crt'), '--tls-private-key-file', file('apiserver.key'),
       '--client-ca-file', file('ca.crt'), '--token-auth-file', file('tokens.csv'),
       '--service-account-issuer', 'https://kubernetes.default.svc.cluster.local',
@@ -162,7 +160,16 @@ export async function startRegionControlPlane(o: RegionControlPlaneOptions): Pro
       // No kube-proxy here: webhooks' Services are reached at their endpoints (pod IPs), not ClusterIPs.
       '--enable-aggregator-routing=true',
       '--profiling=false', '--v', '0',
-    ]);
+    ];
+    const image = await baseImage({ serviceCidr: o.serviceCidr, dir: o.dir, owner: o.owner, admin, caPem: o.ca.certPem, etcdArgs, apiserverArgs: (e, p) => apiserverArgs(e, p), ...(o.log ? { log: o.log } : {}) });
+    const dataDir = join(o.dir, 'etcd');
+    copyImage(image, dataDir);
+    // The image's membership is the builder's: this etcd takes it over as a one-member cluster of its own.
+    const etcd = spawn('etcd', bin('etcd'), [...etcdArgs(dataDir, etcdPort, peerPort), '--force-new-cluster']);
+    // In a host of its own, etcd answers only inside it: the API server's readiness covers it.
+    if (!o.host) await waitUntil(`etcd of ${o.name}`, async () => (await fetch(`http://127.0.0.1:${etcdPort}/health`)).ok, 20_000, () => etcd.alive());
+
+    const apiserver = spawn('kube-apiserver', bin('kube-apiserver'), apiserverArgs(etcdPort, apiPort, o.host));
     await apiReady(() => apiserver.alive() && etcd.alive());
     o.log?.('kube-apiserver ready');
 
@@ -181,14 +188,13 @@ export async function startRegionControlPlane(o: RegionControlPlaneOptions): Pro
     ]);
     const api = new WorldApi(kubeconfigs.admin, 'sovereign-world');
     try {
-      const crds = baseCrdManifest();
-      await Promise.all([applyManifest(api, rbacManifest(), 'sovereign-world'), applyManifest(api, crds, 'sovereign-world')]);
-      await waitEstablished(api, manifestObjects(crds).map((c) => c.metadata.name));
+      // The base image holds the RBAC and base CRDs; Established is checked, not assumed.
+      await waitEstablished(api, manifestObjects(baseCrdManifest()).map((c) => c.metadata.name));
       await applyManifest(api, nodesManifest(o.name, o.index), 'hcloud-cloud-controller-manager');
     } finally {
       await api.close();
     }
-    o.log?.('RBAC, base CRDs and nodes applied');
+    o.log?.('base CRDs Established, nodes applied');
     const kwokConfigPath = join(o.dir, 'kwok.yaml');
     await writeFile(kwokConfigPath, kwokConfig({ kubeletPort }));
     spawn('kwok', bin('kwok'), ['--kubeconfig', kubeconfigs.kwok, '--config', kwokConfigPath, '--v', 'ERROR'],
