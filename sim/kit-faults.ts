@@ -2,8 +2,9 @@
  * The bootstrap-kit faults, each through a mechanism a real Sovereign has: a change pushed to its
  * GitOps repository that the real Flux controllers act on.
  *   hr-stuck:<slot>          the release pins a chart version whose manifest the API server cannot map
- *                            (a ServiceMonitor without the Prometheus Operator's CRDs): install fails,
- *                            and after its retries the release is Stalled
+ *                            (a ServiceMonitor without the Prometheus Operator's CRDs): install fails
+ *                            before storing a release, so Flux retries it with back-off and never
+ *                            counts it for remediation (InstallFailed, never Stalled)
  *   hr-flap:<slot>           once Ready, the release is upgraded to that broken version and back, again
  *                            and again: Ready=False (UpgradeFailed) episodes
  *   surface-down:<slot>      the release's containers crash (a bad value); its workloads never become
@@ -23,7 +24,7 @@ import type { Informer } from './kube-client/api.js';
 import type { Kit } from '../src/kit/types.js';
 
 export const KIT_FAULT_KINDS: readonly SimFaultKind[] = [
-  { kind: 'hr-stuck', argName: '<slot>', needsArg: true, validate: slotArg, description: 'the HelmRelease pins a chart version the API server cannot install (no matches for kind ServiceMonitor): InstallFailed, then Stalled after its retries' },
+  { kind: 'hr-stuck', argName: '<slot>', needsArg: true, validate: slotArg, description: 'the HelmRelease pins a chart version the API server cannot install (no matches for kind ServiceMonitor): InstallFailed, retried with back-off, never Stalled (no release was stored to remediate)' },
   { kind: 'hr-flap', argName: '<slot>', needsArg: true, validate: slotArg, description: 'once Ready, the HelmRelease is upgraded to a broken chart version and back, repeatedly: Ready=False (UpgradeFailed) episodes' },
   { kind: 'surface-down', argName: '<slot>', needsArg: true, validate: slotArg, description: "the release's containers crash-loop: workloads never available, its product never answers, its operator writes no status" },
   { kind: 'suspended', argName: '<slot>', needsArg: true, validate: slotArg, description: 'the HelmRelease has spec.suspend: true and is never reconciled' },
@@ -45,7 +46,7 @@ export function initialEdits(faults: readonly SimFault[], kit: Kit): Map<string,
   const merge = (slot: string, e: ReleaseEdit) => edits.set(slot, { ...edits.get(slot), ...e });
   for (const f of faults) {
     if (!f.arg) continue;
-    if (f.kind === 'hr-stuck') merge(f.arg, { chartVersion: `${version(kit, f.arg)}-broken.1`, installRetries: 2 });
+    if (f.kind === 'hr-stuck') merge(f.arg, { chartVersion: `${version(kit, f.arg)}-broken.1` });
     if (f.kind === 'surface-down') merge(f.arg, { values: CRASH });
     if (f.kind === 'suspended') merge(f.arg, { suspend: true });
   }

@@ -47,6 +47,17 @@ test('HelmRelease Ready: stale generation, suspended, stalled, missing, not Read
   assert.match(judgeHelmRelease(hr({}), 1).reason, /no Ready condition/);
 });
 
+test('HelmRelease retrying an install that stored no release (never Stalled): the reason names the last failure and the count', () => {
+  const retrying = hr({ ready: 'Unknown', reason: 'Progressing' });
+  const failed = { type: 'Released', status: 'False', reason: 'InstallFailed', message: 'unable to build kubernetes objects from release manifest: no matches for kind "ServiceMonitor"' };
+  retrying.status = { ...retrying.status, failures: 6, conditions: [...(retrying.status!.conditions ?? []), failed] };
+  const r = judgeHelmRelease(retrying, 1);
+  assert.equal(r.ok, false);
+  assert.notEqual(r.final, true);
+  assert.match(r.reason, /Ready=Unknown \(Progressing.*\); the last attempt failed \(6 failures so far\): InstallFailed: .*ServiceMonitor/);
+  assert.doesNotMatch(judgeHelmRelease(hr({ ready: 'Unknown', reason: 'Progressing' }), 1).reason, /last attempt/);
+});
+
 const wl = (spec: Record<string, unknown>, status: Record<string, unknown>, gen = 1): KubeObject => ({ metadata: { name: 'w', generation: gen }, spec, status: { observedGeneration: gen, ...status } });
 
 test('rollout status follows kubectl for each workload kind', () => {

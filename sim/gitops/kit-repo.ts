@@ -29,7 +29,6 @@ export interface ReleaseEdit {
   suspend?: boolean;
   chartVersion?: string;
   labels?: Record<string, string>;
-  installRetries?: number;
   upgradeRetries?: number;
   /** Upgrade waits for the release's workloads (and times out after this long). */
   waitTimeout?: string;
@@ -82,7 +81,7 @@ function slotDocuments(slot: KitSlot, c: RepoContent): string {
         timeout: '10m',
         ...(target && !SYSTEM_NAMESPACES.has(releaseNamespace(slot)) ? { createNamespace: true } : {}),
         ...(edit.skipCrds ? { crds: 'Skip' } : {}),
-        remediation: { retries: edit.installRetries ?? -1 },
+        remediation: { retries: -1 },
       },
       upgrade: {
         ...(edit.waitTimeout ? { disableWait: false, timeout: edit.waitTimeout } : { disableWait: true, timeout: '10m' }),
