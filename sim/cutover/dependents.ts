@@ -10,6 +10,7 @@
  */
 import type { SimRegion } from '../context.js';
 import type { KubeObject } from '../kube-client/api.js';
+import { apiUnreachable } from '../kube-client/rest.js';
 import { reach, type Reach } from './egress-client.js';
 import { podIdentity } from './policy-agent.js';
 import { isIpv4, publicAddress } from './destinations.js';
@@ -105,8 +106,9 @@ export function installEgressDependents(region: SimRegion, ca: string, onError: 
   let wake: () => void = () => {};
   const loop = async () => {
     while (!stopped) {
+      // A powered-off region's own components are down with its API server: nothing to report.
       await Promise.all([catalystApi(), providers()]).catch((err: unknown) => {
-        if (!stopped) onError(err);
+        if (!stopped && !apiUnreachable(err)) onError(err);
       });
       await new Promise<void>((r) => {
         const t = setTimeout(r, CHECK_MS);

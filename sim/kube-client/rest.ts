@@ -14,6 +14,13 @@ export class KubeError extends Error {
   }
 }
 
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
+
+/** The API server did not answer at all (its region powered off or cut off), as opposed to answering with an error. */
+export function apiUnreachable(err: unknown): boolean {
+  return !(err instanceof KubeError) && UNREACHABLE.has(String((err as { code?: unknown } | undefined)?.code ?? ''));
+}
+
 interface KubeconfigFile {
   clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
   users: { user: { 'client-certificate-data'?: string; 'client-key-data'?: string; token?: string } }[];
