@@ -9,7 +9,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSy
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import {
-  COMPONENTS, cachedBinaryPath, cacheRoot, crdDir, crdSourceReady, providedBinary,
+  COMPONENTS, LOCAL_TOOLS, cachedBinaryPath, cacheRoot, crdDir, crdSourceReady, localToolPath, localToolSource, providedBinary,
   type BinarySpec, type CrdSource,
 } from '../sim/controlplane/assets.js';
 
@@ -163,6 +163,15 @@ async function main(): Promise<void> {
     renameSync(tmp, dest);
     built += 1;
     console.log(`${label}: built in ${seconds(Date.now() - t0)}`);
+  }
+  for (const name of crdsOnly ? [] : LOCAL_TOOLS) {
+    const dest = localToolPath(name);
+    if (existsSync(dest)) { console.log(`control-plane: ${name} (sim/products/${name}): cached`); continue; }
+    mkdirSync(dirname(dest), { recursive: true });
+    const tmp = `${dest}.tmp-${process.pid}`;
+    await go(['build', '-trimpath', '-ldflags', '-s -w', '-o', tmp, '.'], localToolSource(name), `${name} (sim/products/${name})`);
+    renameSync(tmp, dest);
+    console.log(`control-plane: ${name} (sim/products/${name}): built`);
   }
   let crds = 0;
   for (const source of COMPONENTS.crds) {

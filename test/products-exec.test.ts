@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { resolveLocalTool } from '../sim/controlplane/assets.js';
 import { productListener } from '../sim/products/http.js';
 import { SEARCH_ATTRIBUTES, temporalFrontend } from '../sim/products/temporal.js';
 
@@ -16,9 +17,10 @@ interface Run {
   stderr: string;
 }
 
+/** The products' CLIs as kwok finds them: tctl is built by set-up (a Go program), the others are scripts. */
 function run(command: string, args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(join(BIN, command), args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, timeout: 20_000 }, (err, stdout, stderr) => {
+    execFile(command === 'tctl' ? resolveLocalTool('tctl') : join(BIN, command), args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, timeout: 20_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

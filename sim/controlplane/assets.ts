@@ -87,6 +87,31 @@ export function resolveBinary(name: BinaryName, env: NodeJS.ProcessEnv = process
   throw new Error(`${name} is not built (expected ${cached}): run bash scripts/setup.sh`);
 }
 
+/**
+ * The embedded Sovereign's own Go programs (`sim/products/<name>/`, standard library only): the
+ * product CLIs kwok starts for every exec in a pod, Go programs as the real ones are. Cached by the
+ * content of their source, so an edit rebuilds them and a fresh clone of the same source reuses them.
+ */
+export const LOCAL_TOOLS = ['tctl'] as const;
+export type LocalTool = (typeof LOCAL_TOOLS)[number];
+
+export function localToolSource(name: LocalTool): string {
+  return join(REPO_ROOT, 'sim/products', name);
+}
+
+export function localToolPath(name: LocalTool, env: NodeJS.ProcessEnv = process.env): string {
+  const dir = localToolSource(name);
+  const hash = createHash('sha256');
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.go') || f === 'go.mod').sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  return join(cacheRoot(env), 'bin', `${name}@src-${hash.digest('hex').slice(0, 12)}`, name);
+}
+
+export function resolveLocalTool(name: LocalTool, env: NodeJS.ProcessEnv = process.env): string {
+  const path = localToolPath(name, env);
+  if (isExecutable(path)) return path;
+  throw new Error(`${name} is not built (expected ${path}): run bash scripts/setup.sh`);
+}
+
 /** Keyed by module, version and the paths taken from it, so a changed selection is fetched afresh. */
 export function crdDir(source: CrdSource, env: NodeJS.ProcessEnv = process.env): string {
   const paths = createHash('sha256').update(source.paths.join('\n')).digest('hex').slice(0, 8);

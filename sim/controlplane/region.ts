@@ -6,14 +6,14 @@
  */
 import { randomBytes, generateKeyPairSync } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '../../src/repo-root.js';
 import { spawnGroup, type GroupProcess } from '../host/processes.js';
 import type { Ownership } from '../host/ownership.js';
 import type { NetHost } from '../host/netns.js';
 import { freePorts } from '../host/ports.js';
 import { issueClient, issueLeaf, type SimCa } from '../pki/tls.js';
-import { resolveBinary, type BinaryName } from './assets.js';
+import { resolveBinary, resolveLocalTool, type BinaryName } from './assets.js';
 import { writeKubeconfig, type Credential } from './kubeconfig.js';
 import { baseCrdManifest } from './crds.js';
 import { WorldApi } from '../kube-client/api.js';
@@ -199,7 +199,7 @@ export async function startRegionControlPlane(o: RegionControlPlaneOptions): Pro
     await writeFile(kwokConfigPath, kwokConfig({ kubeletPort }));
     spawn('kwok', bin('kwok'), ['--kubeconfig', kubeconfigs.kwok, '--config', kwokConfigPath, '--v', 'ERROR'],
       // Commands exec'd in a pod are looked up on kwok's PATH: the products' CLIs first.
-      { ...process.env, PATH: `${join(REPO_ROOT, 'sim/products/bin')}:${process.env.PATH ?? ''}` });
+      { ...process.env, PATH: `${dirname(resolveLocalTool('tctl'))}:${join(REPO_ROOT, 'sim/products/bin')}:${process.env.PATH ?? ''}` });
   } catch (err) {
     await stop();
     throw err;

@@ -1,7 +1,7 @@
 // Source: temporalio/api workflowservice/v1/service.proto (GetSystemInfo, GetSearchAttributes → {keys:
 // name → IndexedValueType}), grpc/grpc-proto health/v1/health.proto, and the default search attributes
 // of temporalio/documentation "What is a Search Attribute?" plus those later server releases added.
-// The real frontend speaks gRPC on 7233; kwok runs no server and sim/products/bin/tctl is its only
+// The real frontend speaks gRPC on 7233; kwok runs no server and sim/products/tctl (a Go program, built by set-up) is its only
 // client, so the model keeps gRPC's method paths and status semantics (grpc-status, grpc-message) and
 // carries the messages as JSON over HTTP/1.1.
 import { goError, json, pathOf } from './answers.js';

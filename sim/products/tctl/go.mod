@@ -1,0 +1,3 @@
+module sovereign-walk/sim/products/tctl
+
+go 1.24.0
