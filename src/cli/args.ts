@@ -57,7 +57,7 @@ function program(faultKinds?: string): Command {
     .option('--json', 'print summary.json on stdout (progress goes to stderr)', false)
     .option('--sim-fault <kind:arg>', 'inject a fault into the simulated Sovereign (repeatable; sim only)', collect, [])
     .option('--slot-deadline <duration>', 'per-slot readiness deadline (default 10m live, 3m sim)')
-    .option('--settle <duration>', 'everything must stay Ready this long after the last slot passes (default 10s live and sim)')
+    .option('--settle <duration>', 'everything must stay Ready this long after the last slot passes, surfaces probed again at its end (default 10s live and sim; 0s: no window, each surface judged once)')
     .option('--allow-chaos', 'allow destructive suites (cutover enforce, failover) on a live test Sovereign', false)
     .option('--test-sov-pattern <regex>', 'extra FQDN pattern treated as a test Sovereign (repeatable)', collect, [])
     .addOption(new Option('--cutover <mode>', 'enforce: apply and hold our own deny-egress policy; observe: judge the platform\'s own hold').choices(['enforce', 'observe']).default('enforce'))

@@ -283,7 +283,8 @@ export class ReadinessSweep {
       if (now.state === 'in-progress') return { at: Date.now(), reason: `did not settle: in ${v.region} the HelmRelease is still in progress at the end of the ${fmtMs(this.opts.settleMs)} settle window (${now.reason})` };
       if (now.state === 'failed') return { at: Date.now(), reason: `no longer Ready after passing in ${v.region}: ${now.reason}` };
     }
-    if (!surface) return undefined;
+    // No settle window (--settle 0s): a surface just proven is not probed again.
+    if (!surface || this.opts.settleMs === 0) return undefined;
     for (const [i, v] of r.regions.entries()) {
       if (!v.surface) continue;
       const again = await this.evaluate(this.envs[i], surface);
