@@ -93,7 +93,8 @@ func targetOf(address string) target {
 	return t
 }
 
-var client = &http.Client{Timeout: dialTimeout}
+// The SDK dials the frontend directly: a proxy in the environment kwok passes on is not the pod's.
+var client = &http.Client{Timeout: dialTimeout, Transport: &http.Transport{Proxy: nil}}
 
 func call(to target, service, method string, message any, out any) error {
 	body, _ := json.Marshal(message)
